@@ -1,0 +1,121 @@
+// Hot loops for Retrograd on contiguous, row-major buffers.
+//
+// The kernels know nothing about autodiff: they read input buffers and write output
+// buffers that the caller has allocated. Shapes and strides are counted in elements, and
+// a stride of 0 repeats an element (broadcasting). `ndim` is at most RG_MAX_DIMS.
+#ifndef RETROGRAD_KERNELS_H
+#define RETROGRAD_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define RG_MAX_DIMS 8
+
+/// Element types the kernels handle.
+typedef enum { RG_FLOAT32 = 0, RG_FLOAT64 = 1, RG_INT32 = 2, RG_BOOL = 3 } rg_dtype;
+
+/// Unary elementwise operations on floating-point buffers.
+typedef enum {
+    RG_NEG = 0, RG_RECIPROCAL, RG_EXP, RG_LOG, RG_SIN, RG_COS, RG_SQRT, RG_TANH, RG_SIGMOID,
+} rg_unary_op;
+
+/// Binary elementwise operations on floating-point buffers.
+typedef enum { RG_ADD = 0, RG_SUB, RG_MUL, RG_DIV, RG_POW, RG_MAXIMUM } rg_binary_op;
+
+/// Comparisons; the result is a bool buffer (uint8_t, 0 or 1).
+typedef enum { RG_EQ = 0, RG_NE, RG_LT, RG_LE, RG_GT, RG_GE } rg_compare_op;
+
+/// Reductions.
+typedef enum { RG_REDUCE_SUM = 0, RG_REDUCE_MAX } rg_reduce_op;
+
+// ---- Elementwise -------------------------------------------------------------------
+
+/// out[i] = op(x[i]) for i in 0..<n; `dtype` is RG_FLOAT32 or RG_FLOAT64.
+void rg_unary(rg_dtype dtype, rg_unary_op op, const void *x, void *out, int64_t n);
+
+/// out[index] = op(a[index · a_strides], b[index · b_strides]) over the row-major index
+/// space `shape` (the output is contiguous).
+void rg_binary(rg_dtype dtype, rg_binary_op op,
+               const void *a, const int64_t *a_strides,
+               const void *b, const int64_t *b_strides,
+               void *out, const int64_t *shape, int ndim);
+
+/// As rg_binary, but writes 0/1 bytes.
+void rg_compare(rg_dtype dtype, rg_compare_op op,
+                const void *a, const int64_t *a_strides,
+                const void *b, const int64_t *b_strides,
+                uint8_t *out, const int64_t *shape, int ndim);
+
+/// out[index] = cond[...] ? a[...] : b[...], with broadcasting strides for each input.
+/// `dtype` is the element type of a, b and out (any of the four, by element size).
+void rg_select(rg_dtype dtype,
+               const uint8_t *cond, const int64_t *cond_strides,
+               const void *a, const int64_t *a_strides,
+               const void *b, const int64_t *b_strides,
+               void *out, const int64_t *shape, int ndim);
+
+/// Fills n elements of `out` with `value` converted to `dtype`.
+void rg_fill(rg_dtype dtype, void *out, double value, int64_t n);
+
+/// Converts n elements from one dtype to another (bool reads as 0/1; float to int
+/// truncates toward zero).
+void rg_cast(rg_dtype from, const void *x, rg_dtype to, void *out, int64_t n);
+
+// ---- Data movement (any dtype, by element size in bytes) ----------------------------
+
+/// dst[index · dst_strides] = src[index · src_strides] for every index of `shape`.
+/// Covers transpose/permute, broadcasting copies, slicing, padding and concatenation.
+void rg_copy_strided(size_t elem_size,
+                     const void *src, const int64_t *src_strides,
+                     void *dst, const int64_t *dst_strides,
+                     const int64_t *shape, int ndim);
+
+/// Gathers along one axis: src is [outer, axis_size, inner], out is [outer, n_indices,
+/// inner], out[o, j, i] = src[o, indices[j], i]. Indices must be in 0..<axis_size.
+void rg_gather(size_t elem_size, const void *src, int64_t outer, int64_t axis_size,
+               int64_t inner, const int32_t *indices, int64_t n_indices, void *out);
+
+/// The adjoint of rg_gather: out is [outer, axis_size, inner] and must be zeroed by the
+/// caller; out[o, indices[j], i] += src[o, j, i]. dtype is RG_FLOAT32 or RG_FLOAT64.
+void rg_scatter_add(rg_dtype dtype, const void *src, int64_t outer, int64_t n_indices,
+                    int64_t inner, const int32_t *indices, int64_t axis_size, void *out);
+
+// ---- Reductions ---------------------------------------------------------------------
+
+/// Reduces x (row-major `shape`) over every axis whose `reduce_axis[k]` is nonzero.
+/// `out` holds the product of the kept dimensions, in row-major order.
+void rg_reduce(rg_dtype dtype, rg_reduce_op op, const void *x,
+               const int64_t *shape, const uint8_t *reduce_axis, int ndim, void *out);
+
+// ---- Matrix products ----------------------------------------------------------------
+
+/// C = alpha · op(A) · op(B) + beta · C, row-major, like cblas_?gemm with CblasRowMajor.
+/// op(A) is M×K, op(B) is K×N. `dtype` is RG_FLOAT32 or RG_FLOAT64. Runs through the
+/// loaded BLAS when there is one, else through the portable blocked fallback.
+void rg_gemm(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+             double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
+             double beta, void *c, int64_t ldc);
+
+/// The same product, always through the portable fallback (for tests and benchmarks).
+void rg_gemm_fallback(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n,
+                      int64_t k, double alpha, const void *a, int64_t lda, const void *b,
+                      int64_t ldb, double beta, void *c, int64_t ldc);
+
+/// Finds a BLAS on first use (idempotent, thread-safe). Honours RETROGRAD_BLAS:
+/// "none" forces the fallback; a path or library name is tried first.
+/// Returns a static description such as "OpenBLAS (libopenblas.so.0)" or
+/// "fallback (no BLAS found)".
+const char *rg_blas_backend(void);
+
+/// 1 when a BLAS library is in use, 0 for the fallback.
+int rg_blas_available(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

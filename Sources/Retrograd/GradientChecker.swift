@@ -1,0 +1,119 @@
+/// How well tape gradients of one input agree with finite differences.
+public struct GradientCheckResult: Sendable {
+    /// Position of the input in the list given to ``checkGradients(of:at:order:tolerance:seed:directions:)``.
+    public var input: Int
+    /// Worst relative error of the first derivative over the random directions.
+    public var firstOrderError: Double
+    /// Worst relative error of the second derivative, or nil when not checked.
+    public var secondOrderError: Double?
+}
+
+/// The outcome of a gradient check: one result per input and the tolerance used.
+public struct GradientCheckReport: Sendable, CustomStringConvertible {
+    public var results: [GradientCheckResult]
+    public var tolerance: Double
+
+    /// The worst relative error over all inputs and orders.
+    public var maxError: Double {
+        results.map { Swift.max($0.firstOrderError, $0.secondOrderError ?? 0) }.max() ?? 0
+    }
+
+    /// Whether every error is within the tolerance (NaN never passes).
+    public var passed: Bool { maxError <= tolerance }
+
+    public var description: String {
+        results.map { result in
+            let second = result.secondOrderError.map { ", 2nd order \($0)" } ?? ""
+            return "input \(result.input): 1st order \(result.firstOrderError)\(second)"
+        }.joined(separator: "\n") + "\n" + (passed ? "passed" : "FAILED") + " (tolerance \(tolerance))"
+    }
+}
+
+/// Checks the tape's gradients of `function` at `inputs` against central finite
+/// differences, in `float64`, along random directions.
+///
+/// The function's output is contracted with a random cotangent `u` to a scalar
+/// `L(x) = Σ u·f(x)`. For each input `i` and random direction `v`, the tape's
+/// `∂L/∂xᵢ · v` is compared with `(L(xᵢ + εv) − L(xᵢ − εv)) / 2ε`. With `order: 2`, the
+/// gradient itself is differentiated on an outer tape (a Hessian-vector product) and
+/// compared with finite differences of the first-order tape gradient. Errors are
+/// relative: `|a − b| / max(1, |a|, |b|)`.
+///
+/// Use it to verify a hand-written gradient:
+/// ```swift
+/// let report = checkGradients(of: { x in myLoss(x[0]) }, at: [Tensor([0.3, -1.2] as [Double])])
+/// #expect(report.passed)
+/// ```
+///
+/// - Parameters:
+///   - function: The computation, written with tensor ops; it receives float64 copies.
+///   - inputs: The point to check at; converted to float64.
+///   - order: 1 for gradients only, 2 to check second derivatives too.
+///   - tolerance: The largest relative error that passes.
+///   - seed: Seeds the random directions and cotangent.
+///   - directions: How many random directions per input.
+public func checkGradients(
+    of function: ([Tensor]) -> Tensor, at inputs: [Tensor], order: Int = 2, tolerance: Double = 1e-6,
+    seed: UInt64 = 0x5EED, directions: Int = 2
+) -> GradientCheckReport {
+    precondition(order == 1 || order == 2, "checkGradients: order must be 1 or 2, got \(order)")
+    let points = withoutRecording { inputs.map { $0.cast(to: .float64).withNewIdentity } }
+    var generator = SeededGenerator(seed: seed)
+    let probe = withoutRecording { function(points) }
+    let cotangent = Tensor.randomNormal(shape: probe.shape, dtype: .float64, using: &generator)
+
+    /// L(x) = Σ u·f(x), recorded on whatever tapes are active.
+    func contracted(_ xs: [Tensor]) -> Tensor { (function(xs) * cotangent).sum() }
+
+    /// The tape gradient of L at `xs`, one per input (zeros where unconnected).
+    func tapeGradient(_ xs: [Tensor]) -> [Tensor] {
+        let tape = GradientTape()
+        xs.forEach(tape.watch)
+        let value = tape.record { contracted(xs) }
+        return (try? tape.gradient(of: value, wrt: xs, unconnected: .zero))?.map { $0! } ?? xs.map(Tensor.zeros(like:))
+    }
+
+    func dot(_ a: Tensor, _ b: Tensor) -> Double { withoutRecording { (a * b).sum().scalar(as: Double.self) } }
+    func shifted(_ xs: [Tensor], _ index: Int, by step: Tensor) -> [Tensor] {
+        var copy = xs
+        copy[index] = withoutRecording { xs[index] + step }.withNewIdentity
+        return copy
+    }
+    func relativeError(_ a: Double, _ b: Double) -> Double {
+        let error = Swift.abs(a - b) / Swift.max(1, Swift.abs(a), Swift.abs(b))
+        return error.isNaN ? .infinity : error
+    }
+
+    let epsilon = 1e-6
+    let firstGradients = tapeGradient(points)
+    var results: [GradientCheckResult] = []
+    for index in points.indices {
+        var first = 0.0
+        var second: Double? = order == 2 ? 0 : nil
+        for _ in 0..<directions {
+            let v = Tensor.randomNormal(shape: points[index].shape, dtype: .float64, using: &generator)
+            let step = withoutRecording { v * epsilon }
+            let plus = withoutRecording { contracted(shifted(points, index, by: step)).scalar(as: Double.self) }
+            let minus = withoutRecording { contracted(shifted(points, index, by: -step)).scalar(as: Double.self) }
+            let numeric = (plus - minus) / (2 * epsilon)
+            first = Swift.max(first, relativeError(dot(firstGradients[index], v), numeric))
+
+            guard order == 2 else { continue }
+            // s(x) = Σⱼ ∂L/∂xⱼ · wⱼ, differentiated with respect to xᵢ along v.
+            let w = points.map { Tensor.randomNormal(shape: $0.shape, dtype: .float64, using: &generator) }
+            func s(_ xs: [Tensor]) -> Double { zip(tapeGradient(xs), w).reduce(0) { $0 + dot($1.0, $1.1) } }
+            let outer = GradientTape()
+            points.forEach(outer.watch)
+            let sValue = outer.record { () -> Tensor in
+                let grads = tapeGradient(points)
+                return zip(grads, w).map { ($0 * $1).sum() }.reduce(Tensor(scalar: 0, dtype: .float64), +)
+            }
+            let hessianVector = (try? outer.gradient(of: sValue, wrt: points[index], unconnected: .zero)) ?? nil
+            let analytic = hessianVector.map { dot($0, v) } ?? 0
+            let numericSecond = (s(shifted(points, index, by: step)) - s(shifted(points, index, by: -step))) / (2 * epsilon)
+            second = Swift.max(second!, relativeError(analytic, numericSecond))
+        }
+        results.append(GradientCheckResult(input: index, firstOrderError: first, secondOrderError: second))
+    }
+    return GradientCheckReport(results: results, tolerance: tolerance)
+}

@@ -1,0 +1,245 @@
+/// What `gradient` returns for a source the target does not depend on.
+public enum UnconnectedGradients: Sendable {
+    /// `nil`, as TensorFlow's default does: the caller sees that nothing flowed.
+    case none
+    /// A tensor of zeros shaped like the source.
+    case zero
+}
+
+/// Misuse of a gradient tape, thrown rather than answered silently.
+public enum TapeError: Error, Equatable, CustomStringConvertible {
+    /// A non-persistent tape was asked for gradients a second time.
+    case nonPersistentTapeReused
+    /// The seed given as `outputGradient` does not match the target.
+    case outputGradientMismatch(target: Shape, targetType: DType, seed: Shape, seedType: DType)
+
+    public var description: String {
+        switch self {
+        case .nonPersistentTapeReused:
+            return "this GradientTape is not persistent and has already computed gradients; "
+                + "create it with GradientTape(persistent: true) to ask for gradients (or jacobians) more than once"
+        case let .outputGradientMismatch(target, targetType, seed, seedType):
+            return "outputGradient of shape \(seed) (\(seedType)) does not match the target of shape \(target) "
+                + "(\(targetType)); pass a seed with the target's shape and element type"
+        }
+    }
+}
+
+/// Records operations so that gradients of their results can be computed.
+///
+/// Ops run inside ``record(_:)`` are recorded when one of their inputs is watched:
+/// trainable ``Variable``s read inside are watched automatically, plain tensors after
+/// ``watch(_:)-(Tensor)``. Then ``gradient(of:wrt:unconnected:outputGradient:)-(_,Tensor,_,_)``
+/// runs the backward pass.
+///
+/// ```swift
+/// let w = Variable(Tensor(Float(3)), name: "w")
+/// let tape = GradientTape()
+/// let y = tape.record { w.value * w.value }
+/// let dy = try tape.gradient(of: y, wrt: w)   // 6
+/// ```
+///
+/// A tape is not persistent by default: it answers one gradient request and then frees
+/// what it recorded; a second request throws ``TapeError/nonPersistentTapeReused``.
+/// Tapes nest: a tape recording while another replays its backward pass records that
+/// pass, which is how higher-order derivatives are taken. A tape belongs to the task
+/// that uses it; tapes in other tasks never see each other's ops.
+public final class GradientTape {
+    /// Whether the tape can answer more than one gradient request.
+    public let persistent: Bool
+    /// Whether trainable variables read inside `record` are watched automatically.
+    public let watchAccessedVariables: Bool
+
+    var records: [Record] = []
+    private var slots: [UInt64: Int32] = [:]
+    private(set) var slotCount: Int32 = 0
+    private var pauseDepth = 0
+    private var consumed = false
+
+    /// Creates a tape.
+    ///
+    /// - Parameters:
+    ///   - persistent: Pass `true` to ask for gradients more than once.
+    ///   - watchAccessedVariables: Pass `false` to watch only what ``watch(_:)-(Variable)``
+    ///     names.
+    public init(persistent: Bool = false, watchAccessedVariables: Bool = true) {
+        self.persistent = persistent
+        self.watchAccessedVariables = watchAccessedVariables
+    }
+
+    /// Runs `body` with this tape recording and returns its result.
+    ///
+    /// A tape can record several times; the records add up. Nested `record` calls of
+    /// other tapes see the same ops.
+    public func record<Result>(_ body: () throws -> Result) rethrows -> Result {
+        TapeStack.push(self)
+        defer { TapeStack.pop(self) }
+        return try body()
+    }
+
+    /// Runs `body` without this tape recording (other tapes still record).
+    public func stopRecording<Result>(_ body: () throws -> Result) rethrows -> Result {
+        pauseDepth += 1
+        defer { pauseDepth -= 1 }
+        return try body()
+    }
+
+    /// Whether ops are recorded on this tape right now.
+    var isRecording: Bool { pauseDepth == 0 }
+
+    /// Watches a plain tensor, so ops that read it are recorded and gradients with
+    /// respect to it can be asked for. Only floating-point tensors can be watched.
+    public func watch(_ tensor: Tensor) {
+        guard tensor.dtype.isFloatingPoint else { return }
+        _ = slotOrNew(tensor.id)
+    }
+
+    /// Watches a variable, whether or not it is trainable; needed when the tape was
+    /// made with `watchAccessedVariables: false`.
+    public func watch(_ variable: Variable) {
+        _ = slotOrNew(variable.id)
+    }
+
+    // MARK: Slots
+
+    @inline(__always) func slot(of id: UInt64) -> Int32 { slots[id] ?? -1 }
+
+    func slotOrNew(_ id: UInt64) -> Int32 {
+        if let existing = slots[id] { return existing }
+        return newSlot(for: id)
+    }
+
+    @inline(__always) func newSlot(for id: UInt64) -> Int32 {
+        let slot = slotCount
+        slotCount += 1
+        slots[id] = slot
+        return slot
+    }
+
+    /// A slot for an intermediate value that no tensor names (an implicit expand).
+    @inline(__always) func anonymousSlot() -> Int32 {
+        defer { slotCount += 1 }
+        return slotCount
+    }
+
+    // MARK: Gradients
+
+    /// The gradient of `target` with respect to each source, aligned with `sources`.
+    ///
+    /// A non-scalar target is summed first (its gradient is seeded with ones), unless
+    /// `outputGradient` gives the seed. A source that does not reach the target gets
+    /// `nil`, or zeros with `unconnected: .zero`.
+    public func gradient(
+        of target: Tensor, wrt sources: [Tensor], unconnected: UnconnectedGradients = .none,
+        outputGradient: Tensor? = nil
+    ) throws -> [Tensor?] {
+        try checkRequest()
+        return try gradients(of: target, sources: sources.map { ($0.id, $0) }, unconnected, outputGradient)
+    }
+
+    /// The gradient of `target` with respect to one source.
+    public func gradient(
+        of target: Tensor, wrt source: Tensor, unconnected: UnconnectedGradients = .none,
+        outputGradient: Tensor? = nil
+    ) throws -> Tensor? {
+        try gradient(of: target, wrt: [source], unconnected: unconnected, outputGradient: outputGradient)[0]
+    }
+
+    /// The gradient of `target` with respect to each variable, aligned with `variables`.
+    public func gradient(
+        of target: Tensor, wrt variables: [Variable], unconnected: UnconnectedGradients = .none,
+        outputGradient: Tensor? = nil
+    ) throws -> [Tensor?] {
+        try checkRequest()
+        return try gradients(of: target, sources: variables.map { ($0.id, $0.currentValue) }, unconnected, outputGradient)
+    }
+
+    /// The gradient of `target` with respect to one variable.
+    public func gradient(
+        of target: Tensor, wrt variable: Variable, unconnected: UnconnectedGradients = .none,
+        outputGradient: Tensor? = nil
+    ) throws -> Tensor? {
+        try gradient(of: target, wrt: [variable], unconnected: unconnected, outputGradient: outputGradient)[0]
+    }
+
+    func checkRequest() throws {
+        if consumed { throw TapeError.nonPersistentTapeReused }
+    }
+
+    /// Frees what a one-shot tape recorded once it has answered.
+    func finishRequest() {
+        guard !persistent else { return }
+        consumed = true
+        records = []
+        slots = [:]
+    }
+
+    private func gradients(
+        of target: Tensor, sources: [(id: UInt64, like: Tensor)], _ unconnected: UnconnectedGradients,
+        _ outputGradient: Tensor?
+    ) throws -> [Tensor?] {
+        if let seed = outputGradient, seed.shape != target.shape || seed.dtype != target.dtype {
+            throw TapeError.outputGradientMismatch(
+                target: target.shape, targetType: target.dtype, seed: seed.shape, seedType: seed.dtype)
+        }
+        defer { finishRequest() }
+        let seed = outputGradient ?? Tensor.ones(like: target)
+        let found = backward(from: target.id, seed: seed, to: sources.map(\.id))
+        return zip(found, sources).map { gradient, source in
+            if let gradient { return gradient }
+            return unconnected == .zero && source.like.dtype.isFloatingPoint ? Tensor.zeros(like: source.like) : nil
+        }
+    }
+
+    /// The backward pass: a reverse scan over the records from the target's slot,
+    /// returning the accumulated gradient at each source slot. This tape does not record
+    /// its own pass; outer tapes do.
+    func backward(from targetID: UInt64, seed: Tensor, to sourceIDs: [UInt64]) -> [Tensor?] {
+        guard let targetSlot = slots[targetID], seed.dtype.isFloatingPoint else {
+            return sourceIDs.map { _ in nil }
+        }
+        let sourceSlots = sourceIDs.map { slots[$0] ?? -1 }
+        let lowest = sourceSlots.filter { $0 >= 0 }.min() ?? Int32.max
+        guard lowest <= targetSlot else { return sourceIDs.map { _ in nil } }
+        var keep = [Bool](repeating: false, count: Int(slotCount))
+        for slot in sourceSlots where slot >= 0 { keep[Int(slot)] = true }
+
+        pauseDepth += 1
+        defer { pauseDepth -= 1 }
+        var gradients = GradientAccumulator(count: Int(slotCount))
+        gradients.add(targetSlot, seed)
+        for index in records.indices.reversed() {
+            let record = records[index]
+            if record.output < lowest { break }
+            guard let g = gradients.take(record.output, keeping: keep[Int(record.output)]) else { continue }
+            record.propagate(g, into: &gradients)
+        }
+        return sourceSlots.map { $0 >= 0 ? gradients.values[Int($0)] : nil }
+    }
+}
+
+/// Gradients gathered per slot during a backward pass.
+struct GradientAccumulator {
+    var values: [Tensor?]
+
+    init(count: Int) { values = [Tensor?](repeating: nil, count: count) }
+
+    /// Adds `gradient` into `slot`; slots of unwatched inputs (-1) are skipped.
+    @inline(__always) mutating func add(_ slot: Int32, _ gradient: @autoclosure () -> Tensor) {
+        guard slot >= 0 else { return }
+        let index = Int(slot)
+        if let existing = values[index] {
+            values[index] = existing + gradient()
+        } else {
+            values[index] = gradient()
+        }
+    }
+
+    /// The gradient at `slot`, dropped from the accumulator unless it must be kept.
+    @inline(__always) mutating func take(_ slot: Int32, keeping: Bool) -> Tensor? {
+        let index = Int(slot)
+        guard let value = values[index] else { return nil }
+        if !keeping { values[index] = nil }
+        return value
+    }
+}

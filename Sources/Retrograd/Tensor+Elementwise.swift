@@ -1,0 +1,144 @@
+import CRetrogradKernels
+
+// Elementwise primitives (each with a rule in DerivativeRules.swift) and the operators.
+
+extension Tensor {
+    @inline(__always)
+    static func requireFloatingPoint(_ x: Tensor, _ op: String) {
+        precondition(x.dtype.isFloatingPoint, "\(op): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)")
+    }
+
+    /// The broadcast shape of two operands of `op`, stopping with both shapes when the
+    /// operands cannot be broadcast or have different element types.
+    static func operandShape(_ a: Tensor, _ b: Tensor, _ op: String) -> Shape {
+        precondition(
+            a.dtype == b.dtype,
+            "\(op): operands are \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape); convert one with .cast(to:)")
+        if a.shape == b.shape { return a.shape }
+        guard let shape = Shape.broadcast(a.shape, b.shape) else {
+            preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
+        }
+        return shape
+    }
+
+    private func unary(_ op: Primitive, _ kernel: rg_unary_op, savingInput: Bool, savingOutput: Bool) -> Tensor {
+        Tensor.requireFloatingPoint(self, op.name)
+        let out = Tensor(storage: Kernels.unary(kernel, self), shape: shape)
+        Tensor.record(op, out, self, saving: savingInput ? self : nil, savingOutput ? out : nil)
+        return out
+    }
+
+    private static func binary(
+        _ op: Primitive, _ kernel: rg_binary_op, _ a: Tensor, _ b: Tensor, saving: Bool, savingOutput: Bool = false
+    ) -> Tensor {
+        let shape = operandShape(a, b, op.name)
+        requireFloatingPoint(a, op.name)
+        let out = Tensor(storage: Kernels.binary(kernel, a, b, shape: shape), shape: shape)
+        record(
+            op, out, a, b, broadcasting: true, saving: saving ? a : nil, saving ? b : nil, savingOutput ? out : nil)
+        return out
+    }
+
+    /// e raised to each element.
+    public func exp() -> Tensor { unary(.exp, RG_EXP, savingInput: false, savingOutput: true) }
+    /// The natural logarithm of each element.
+    public func log() -> Tensor { unary(.log, RG_LOG, savingInput: true, savingOutput: false) }
+    /// The sine of each element (radians).
+    public func sin() -> Tensor { unary(.sin, RG_SIN, savingInput: true, savingOutput: false) }
+    /// The cosine of each element (radians).
+    public func cos() -> Tensor { unary(.cos, RG_COS, savingInput: true, savingOutput: false) }
+    /// The square root of each element.
+    public func sqrt() -> Tensor { unary(.sqrt, RG_SQRT, savingInput: false, savingOutput: true) }
+    /// The hyperbolic tangent of each element.
+    public func tanh() -> Tensor { unary(.tanh, RG_TANH, savingInput: false, savingOutput: true) }
+    /// The logistic function 1 / (1 + e^(−x)) of each element, stable for large |x|.
+    public func sigmoid() -> Tensor { unary(.sigmoid, RG_SIGMOID, savingInput: false, savingOutput: true) }
+    /// 1 / x for each element.
+    public func reciprocal() -> Tensor { unary(.reciprocal, RG_RECIPROCAL, savingInput: false, savingOutput: true) }
+
+    /// Each element raised to the matching element of `exponent` (broadcast).
+    public func pow(_ exponent: Tensor) -> Tensor {
+        Tensor.binary(.pow, RG_POW, self, exponent, saving: true, savingOutput: true)
+    }
+
+    /// Each element raised to a constant power.
+    public func pow(_ exponent: Double) -> Tensor { pow(Tensor(scalar: exponent, dtype: dtype)) }
+
+    /// The larger of the two operands at each position (ties count as `self`).
+    public func maximum(_ other: Tensor) -> Tensor {
+        Tensor.binary(.maximum, RG_MAXIMUM, self, other, saving: true)
+    }
+
+    /// The larger of each element and a constant.
+    public func maximum(_ other: Double) -> Tensor { maximum(Tensor(scalar: other, dtype: dtype)) }
+
+    /// Elementwise sum, with broadcasting.
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.add, RG_ADD, lhs, rhs, saving: false) }
+    /// Elementwise product, with broadcasting.
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.mul, RG_MUL, lhs, rhs, saving: true) }
+
+    /// The negation of each element.
+    public static prefix func - (x: Tensor) -> Tensor { x.unary(.neg, RG_NEG, savingInput: false, savingOutput: false) }
+
+    /// Converts to another element type. Casting between float32 and float64 is
+    /// differentiable; casting to or from int32 and bool is not.
+    public func cast(to target: DType) -> Tensor {
+        if target == dtype { return self }
+        let out = Tensor(storage: Kernels.cast(self, to: target), shape: shape)
+        if dtype.isFloatingPoint && target.isFloatingPoint { Tensor.record(.cast(from: dtype), out, self) }
+        return out
+    }
+}
+
+// MARK: - Comparisons and select
+
+extension Tensor {
+    private static func compare(_ op: rg_compare_op, _ name: String, _ a: Tensor, _ b: Tensor) -> Tensor {
+        let shape = operandShape(a, b, name)
+        return Tensor(storage: Kernels.compare(op, a, b, shape: shape), shape: shape)
+    }
+
+    /// Elementwise `a < b` as a `bool` tensor (not differentiable).
+    public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(RG_LT, "<", a, b) }
+    /// Elementwise `a <= b` as a `bool` tensor (not differentiable).
+    public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(RG_LE, "<=", a, b) }
+    /// Elementwise `a > b` as a `bool` tensor (not differentiable).
+    public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(RG_GT, ">", a, b) }
+    /// Elementwise `a >= b` as a `bool` tensor (not differentiable).
+    public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(RG_GE, ">=", a, b) }
+    /// Elementwise `a == b` as a `bool` tensor (not differentiable).
+    public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(RG_EQ, "==", a, b) }
+    /// Elementwise `a != b` as a `bool` tensor (not differentiable).
+    public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(RG_NE, "!=", a, b) }
+
+    /// Elementwise comparisons with a constant of the tensor's type.
+    public static func .< (a: Tensor, b: Double) -> Tensor { a .< Tensor(scalar: b, dtype: a.dtype) }
+    public static func .<= (a: Tensor, b: Double) -> Tensor { a .<= Tensor(scalar: b, dtype: a.dtype) }
+    public static func .> (a: Tensor, b: Double) -> Tensor { a .> Tensor(scalar: b, dtype: a.dtype) }
+    public static func .>= (a: Tensor, b: Double) -> Tensor { a .>= Tensor(scalar: b, dtype: a.dtype) }
+    public static func .== (a: Tensor, b: Double) -> Tensor { a .== Tensor(scalar: b, dtype: a.dtype) }
+    public static func .!= (a: Tensor, b: Double) -> Tensor { a .!= Tensor(scalar: b, dtype: a.dtype) }
+}
+
+/// Picks `a` where `condition` is true and `b` elsewhere; the three are broadcast
+/// together. Gradients flow to the branch that was picked.
+public func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+    precondition(condition.dtype == .bool, "select: the condition must be a bool tensor, got \(condition.dtype)")
+    let branches = Tensor.operandShape(a, b, "select")
+    guard let shape = Shape.broadcast(condition.shape, branches) else {
+        preconditionFailure("select: condition \(condition.shape) and branches \(a.shape), \(b.shape) cannot be broadcast together")
+    }
+    let out = Tensor(storage: Kernels.select(condition, a, b, shape: shape), shape: shape)
+    if a.dtype.isFloatingPoint { Tensor.record(.select, out, a, b, broadcasting: true, saving: condition) }
+    return out
+}
+
+/// Picks `a` where `condition` is true and the constant `b` elsewhere.
+public func select(_ condition: Tensor, _ a: Tensor, _ b: Double) -> Tensor {
+    select(condition, a, Tensor(scalar: b, dtype: a.dtype))
+}
+
+/// Picks the constant `a` where `condition` is true and `b` elsewhere.
+public func select(_ condition: Tensor, _ a: Double, _ b: Tensor) -> Tensor {
+    select(condition, Tensor(scalar: a, dtype: b.dtype), b)
+}

@@ -1,0 +1,48 @@
+import CRetrogradKernels
+
+extension Tensor {
+    /// The matrix product over the last two axes, through BLAS when it is available.
+    ///
+    /// Both operands need at least two dimensions; leading (batch) dimensions broadcast.
+    /// `transposingA` / `transposingB` multiply by the transpose of an operand without
+    /// materialising it.
+    public func matmul(_ other: Tensor, transposingA: Bool = false, transposingB: Bool = false) -> Tensor {
+        let a = self, b = other
+        precondition(
+            a.rank >= 2 && b.rank >= 2,
+            "matmul: needs matrices (rank ≥ 2), got \(a.shape) × \(b.shape); reshape vectors to [1, n] or [n, 1]")
+        precondition(a.dtype == b.dtype, "matmul: operands are \(a.dtype) and \(b.dtype); convert one with .cast(to:)")
+        Tensor.requireFloatingPoint(a, "matmul")
+        let (m, k) = transposingA ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
+        let (k2, n) = transposingB ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
+        precondition(
+            k == k2,
+            "matmul: \(a.shape)\(transposingA ? "ᵀ" : "") × \(b.shape)\(transposingB ? "ᵀ" : "") — inner dimensions \(k) and \(k2) differ")
+        let batchA = Shape(Array(a.shape.dimensions.dropLast(2))), batchB = Shape(Array(b.shape.dimensions.dropLast(2)))
+        guard let batch = Shape.broadcast(batchA, batchB) else {
+            preconditionFailure("matmul: batch dimensions of \(a.shape) and \(b.shape) cannot be broadcast together")
+        }
+        // Broadcast batch dimensions explicitly, so the product's rule never has to.
+        let lhs = batchA == batch ? a : a.expanded(to: Shape(batch.dimensions + a.shape.dimensions.suffix(2)))
+        let rhs = batchB == batch ? b : b.expanded(to: Shape(batch.dimensions + b.shape.dimensions.suffix(2)))
+        let target = Shape(batch.dimensions + [m, n])
+        let out = TensorStorage.allocate(a.dtype, count: target.elementCount)
+        let count = batch.elementCount
+        withExtendedLifetime((lhs.storage, rhs.storage)) {
+            let size = a.dtype.byteSize
+            for index in 0..<count {
+                rg_gemm(
+                    a.dtype.kernelType, transposingA ? 1 : 0, transposingB ? 1 : 0, Int64(m), Int64(n), Int64(k), 1,
+                    lhs.storage.raw + index * m * k * size, Int64(transposingA ? m : k),
+                    rhs.storage.raw + index * k * n * size, Int64(transposingB ? k : n), 0,
+                    out.raw + index * m * n * size, Int64(n))
+            }
+        }
+        let result = Tensor(storage: out, shape: target)
+        Tensor.record(.matmul(transposeA: transposingA, transposeB: transposingB), result, lhs, rhs, saving: lhs, rhs)
+        return result
+    }
+}
+
+/// The BLAS behind `matmul`, for example "OpenBLAS (libopenblas.so.0)", or the fallback.
+public var matrixBackend: String { String(cString: rg_blas_backend()) }

@@ -1,0 +1,94 @@
+import CRetrogradKernels
+
+// Reductions: `sum` and `max` are primitives; the rest are written with them.
+
+extension Tensor {
+    /// The shape left after reducing `axes`.
+    private func reducedShape(_ axes: [Int], keepingDimensions: Bool) -> Shape {
+        if keepingDimensions { return shape.keeping(axes) }
+        return Shape(shape.dimensions.enumerated().filter { !axes.contains($0.offset) }.map(\.element))
+    }
+
+    /// The sum over `axes` (all axes when nil); reduced axes are dropped unless
+    /// `keepingDimensions` keeps them with size 1. Negative axes count from the end.
+    public func sum(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        Tensor.requireFloatingPoint(self, "sum")
+        let axes = shape.normalize(axes: axes, op: "sum")
+        let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
+        if axes.isEmpty { return keepingDimensions ? self.reshaped(to: outShape) : self.identity(op: "sum") }
+        let out = Tensor(storage: Kernels.reduce(RG_REDUCE_SUM, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
+        Tensor.record(.sum(inputShape: shape, axes: axes), out, self)
+        return out
+    }
+
+    /// The maximum over `axes` (all axes when nil). The gradient is shared evenly among
+    /// tied maxima.
+    public func max(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        Tensor.requireFloatingPoint(self, "max")
+        let axes = shape.normalize(axes: axes, op: "max")
+        for axis in axes { precondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty") }
+        let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
+        if axes.isEmpty { return keepingDimensions ? self.reshaped(to: outShape) : self.identity(op: "max") }
+        let kept = shape.keeping(axes)
+        let out = Tensor(storage: Kernels.reduce(RG_REDUCE_MAX, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
+        Tensor.record(.max(inputShape: shape, axes: axes), out, self, saving: self, Tensor(storage: out.storage, shape: kept, id: 0))
+        return out
+    }
+
+    /// A new identity for the same value, recorded as a reshape so gradients pass.
+    private func identity(op: String) -> Tensor { reshaped(to: shape) }
+
+    /// The minimum over `axes` (all axes when nil).
+    public func min(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        -((-self).max(axes: axes, keepingDimensions: keepingDimensions))
+    }
+
+    /// The arithmetic mean over `axes` (all axes when nil).
+    public func mean(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        let resolved = shape.normalize(axes: axes, op: "mean")
+        let count = resolved.reduce(1) { $0 * shape[$1] }
+        return sum(axes: resolved, keepingDimensions: keepingDimensions) / Double(count)
+    }
+
+    /// The population variance (divided by n) over `axes` (all axes when nil).
+    public func variance(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        let centered = self - mean(axes: axes, keepingDimensions: true)
+        return (centered * centered).mean(axes: axes, keepingDimensions: keepingDimensions)
+    }
+
+    /// log(Σ exp(x)) over `axes`, shifted by the maximum so large inputs do not overflow.
+    public func logSumExp(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        let shift = stopGradient(max(axes: axes, keepingDimensions: true))
+        let total = (self - shift).exp().sum(axes: axes, keepingDimensions: true).log() + shift
+        return keepingDimensions ? total : total.reshaped(to: reducedShape(shape.normalize(axes: axes, op: "logSumExp"), keepingDimensions: false))
+    }
+
+    /// exp(x) / Σ exp(x) along `axis` (the last by default).
+    public func softmax(axis: Int = -1) -> Tensor {
+        let shifted = self - stopGradient(max(axes: [axis], keepingDimensions: true))
+        let e = shifted.exp()
+        return e / e.sum(axes: [axis], keepingDimensions: true)
+    }
+
+    /// log(softmax(x)) along `axis`, computed as x − logSumExp(x).
+    public func logSoftmax(axis: Int = -1) -> Tensor {
+        self - logSumExp(axes: [axis], keepingDimensions: true)
+    }
+
+    /// The Euclidean (L2) norm over `axes` (all axes when nil). Its gradient at the zero
+    /// vector is 0 (the subgradient of smallest norm), not NaN.
+    public func norm(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        let squares = (self * self).sum(axes: axes, keepingDimensions: keepingDimensions)
+        let positive = squares .> 0
+        return select(positive, select(positive, squares, 1).sqrt(), 0)
+    }
+
+    /// Sums a gradient-shaped tensor back to `target`, the shape it was broadcast from.
+    func summed(toShape target: Shape) -> Tensor {
+        if shape == target { return self }
+        let offset = rank - target.rank
+        var axes = Array(0..<offset)
+        for axis in 0..<target.rank where target[axis] == 1 && shape[axis + offset] != 1 { axes.append(axis + offset) }
+        return sum(axes: axes, keepingDimensions: false).reshaped(to: target)
+    }
+}

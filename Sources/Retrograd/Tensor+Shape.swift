@@ -1,0 +1,195 @@
+import CRetrogradKernels
+
+// Shape primitives: reshape, expand, permute, slice, pad, concat, gather, scatter-add.
+
+extension Tensor {
+    /// The same elements in a new shape. One dimension may be -1 and is inferred.
+    public func reshaped(to newShape: Shape) -> Tensor {
+        var dims = newShape.dimensions
+        if let inferred = dims.firstIndex(of: -1) {
+            let known = dims.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+            precondition(known > 0 && elementCount % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
+            dims[inferred] = elementCount / known
+        }
+        let target = Shape(dims)
+        precondition(
+            dims.allSatisfy { $0 >= 0 } && target.elementCount == elementCount,
+            "reshape: cannot reshape \(shape) (\(elementCount) elements) to \(newShape)")
+        let out = Tensor(storage: storage, shape: target)
+        Tensor.record(.reshape(inputShape: shape), out, self)
+        return out
+    }
+
+    /// The tensor broadcast to `target` (NumPy rules), materialised.
+    public func expanded(to target: Shape) -> Tensor {
+        guard let broadcast = Shape.broadcast(shape, target), broadcast == target else {
+            preconditionFailure("expand: shape \(shape) cannot be broadcast to \(target)")
+        }
+        if target == shape { return reshaped(to: shape) }
+        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        Kernels.copy(storage, strides: shape.broadcastStrides(to: target), into: out, strides: target.strides, shape: target)
+        let result = Tensor(storage: out, shape: target)
+        Tensor.record(.expand(inputShape: shape), result, self)
+        return result
+    }
+
+    /// The axes reordered: axis `i` of the result is axis `permutation[i]` of `self`.
+    public func permuted(_ permutation: [Int]) -> Tensor {
+        precondition(
+            permutation.count == rank && Set(permutation) == Set(0..<rank),
+            "permute: \(permutation) is not a permutation of the axes of shape \(shape)")
+        let target = Shape(permutation.map { shape[$0] })
+        let own = shape.strides
+        let out = TensorStorage.allocate(dtype, count: elementCount)
+        Kernels.copy(storage, strides: permutation.map { own[$0] }, into: out, strides: target.strides, shape: target)
+        let result = Tensor(storage: out, shape: target)
+        Tensor.record(.permute(permutation), result, self)
+        return result
+    }
+
+    /// The last two axes swapped (the matrix transpose for a 2-d tensor).
+    public func transposed() -> Tensor {
+        precondition(rank >= 2, "transpose: needs at least 2 dimensions, got shape \(shape)")
+        var permutation = Array(0..<rank)
+        permutation.swapAt(rank - 1, rank - 2)
+        return permuted(permutation)
+    }
+
+    /// The block that starts at `lowerBounds` and has `sizes` elements along each axis.
+    public func slice(lowerBounds: [Int], sizes: [Int]) -> Tensor {
+        precondition(
+            lowerBounds.count == rank && sizes.count == rank,
+            "slice: bounds \(lowerBounds) and sizes \(sizes) must have one entry per axis of shape \(shape)")
+        for axis in 0..<rank {
+            precondition(
+                lowerBounds[axis] >= 0 && sizes[axis] >= 0 && lowerBounds[axis] + sizes[axis] <= shape[axis],
+                "slice: start \(lowerBounds) with sizes \(sizes) is out of bounds for shape \(shape)")
+        }
+        let target = Shape(sizes)
+        let own = shape.strides
+        let offset = zip(lowerBounds, own).reduce(0) { $0 + $1.0 * $1.1 }
+        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        Kernels.copy(storage, sourceOffset: offset, strides: own, into: out, strides: target.strides, shape: target)
+        let result = Tensor(storage: out, shape: target)
+        Tensor.record(.slice(lowerBounds: lowerBounds, inputShape: shape), result, self)
+        return result
+    }
+
+    /// The elements `range` along `axis`, all of every other axis.
+    public func slice(_ range: Range<Int>, axis: Int = 0) -> Tensor {
+        let axis = shape.normalize(axis: axis, op: "slice")
+        var lower = [Int](repeating: 0, count: rank), sizes = shape.dimensions
+        lower[axis] = range.lowerBound
+        sizes[axis] = range.count
+        return slice(lowerBounds: lower, sizes: sizes)
+    }
+
+    /// The tensor with `before[i]` zeros ahead of and `after[i]` zeros behind axis `i`.
+    public func padded(before: [Int], after: [Int]) -> Tensor {
+        precondition(
+            before.count == rank && after.count == rank && (before + after).allSatisfy { $0 >= 0 },
+            "pad: paddings \(before) and \(after) must be one non-negative entry per axis of shape \(shape)")
+        let target = Shape((0..<rank).map { shape[$0] + before[$0] + after[$0] })
+        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        Tensor.fill(out, 0)
+        let strides = target.strides
+        let offset = zip(before, strides).reduce(0) { $0 + $1.0 * $1.1 }
+        Kernels.copy(storage, strides: shape.strides, into: out, destinationOffset: offset, strides: strides, shape: shape)
+        let result = Tensor(storage: out, shape: target)
+        Tensor.record(.pad(lowerBounds: before, inputShape: shape), result, self)
+        return result
+    }
+
+    /// Picks entries along `axis` by index: the result's `axis` is replaced by the
+    /// shape of `indices` (an int32 tensor). Indices must lie in the axis.
+    public func gather(indices: Tensor, axis: Int = 0) -> Tensor {
+        precondition(indices.dtype == .int32, "gather: indices must be int32, got \(indices.dtype)")
+        let axis = shape.normalize(axis: axis, op: "gather")
+        let size = shape[axis]
+        let picked = indices.scalars(as: Int32.self)
+        if let bad = picked.first(where: { $0 < 0 || Int($0) >= size }) {
+            preconditionFailure("gather: index \(bad) is out of range for axis \(axis) of size \(size) in shape \(shape)")
+        }
+        let outer = shape.dimensions[..<axis].reduce(1, *), inner = shape.dimensions[(axis + 1)...].reduce(1, *)
+        let target = Shape(Array(shape.dimensions[..<axis]) + indices.shape.dimensions + Array(shape.dimensions[(axis + 1)...]))
+        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        withExtendedLifetime((storage, indices.storage)) {
+            rg_gather(
+                dtype.byteSize, storage.raw, Int64(outer), Int64(size), Int64(inner),
+                indices.storage.raw.assumingMemoryBound(to: Int32.self), Int64(picked.count), out.raw)
+        }
+        let result = Tensor(storage: out, shape: target)
+        if dtype.isFloatingPoint { Tensor.record(.gather(axis: axis, indices: indices, axisSize: size), result, self) }
+        return result
+    }
+
+    /// Picks entries along `axis` by index.
+    public func gather(indices: [Int], axis: Int = 0) -> Tensor {
+        gather(indices: Tensor(indices.map { Int32($0) }), axis: axis)
+    }
+
+    /// The adjoint of `gather`: a tensor whose `axis` has `axisSize` entries, with each
+    /// slice of `self` added at its index.
+    func scatterAdding(indices: Tensor, axis: Int, axisSize: Int) -> Tensor {
+        let outer = shape.dimensions[..<axis].reduce(1, *)
+        let inner = shape.dimensions[(axis + indices.rank)...].reduce(1, *)
+        var dims = Array(shape.dimensions[..<axis])
+        dims.append(axisSize)
+        dims += shape.dimensions[(axis + indices.rank)...]
+        let target = Shape(dims)
+        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        Tensor.fill(out, 0)
+        withExtendedLifetime((storage, indices.storage)) {
+            rg_scatter_add(
+                dtype.kernelType, storage.raw, Int64(outer), Int64(indices.elementCount), Int64(inner),
+                indices.storage.raw.assumingMemoryBound(to: Int32.self), Int64(axisSize), out.raw)
+        }
+        let result = Tensor(storage: out, shape: target)
+        Tensor.record(.scatterAdd(axis: axis, indices: indices), result, self)
+        return result
+    }
+}
+
+/// Joins tensors along an existing axis; all other dimensions must agree.
+public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
+    precondition(!tensors.isEmpty, "concat: needs at least one tensor")
+    let first = tensors[0]
+    let axis = first.shape.normalize(axis: axis, op: "concat")
+    for tensor in tensors {
+        precondition(
+            tensor.rank == first.rank && tensor.dtype == first.dtype
+                && (0..<first.rank).allSatisfy { $0 == axis || tensor.shape[$0] == first.shape[$0] },
+            "concat: shapes \(tensors.map(\.shape).map(\.description).joined(separator: ", ")) "
+                + "(\(first.dtype)) do not agree off axis \(axis)")
+    }
+    let sizes = tensors.map { $0.shape[axis] }
+    var dims = first.shape.dimensions
+    dims[axis] = sizes.reduce(0, +)
+    let target = Shape(dims)
+    let out = TensorStorage.allocate(first.dtype, count: target.elementCount)
+    let strides = target.strides
+    var offset = 0
+    for (tensor, size) in zip(tensors, sizes) {
+        Kernels.copy(tensor.storage, strides: tensor.shape.strides, into: out, destinationOffset: offset * strides[axis], strides: strides, shape: tensor.shape)
+        offset += size
+    }
+    let result = Tensor(storage: out, shape: target)
+    if first.dtype.isFloatingPoint {
+        Tensor.record({ .concat(axis: axis, sizes: sizes, inputs: $0) }, result, inputs: tensors)
+    }
+    return result
+}
+
+/// Stacks same-shaped tensors along a new axis.
+public func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
+    precondition(!tensors.isEmpty, "stack: needs at least one tensor")
+    let shape = tensors[0].shape
+    for tensor in tensors {
+        precondition(tensor.shape == shape, "stack: shapes \(tensors.map(\.shape).map(\.description).joined(separator: ", ")) differ")
+    }
+    let resolved = axis < 0 ? axis + shape.rank + 1 : axis
+    precondition(resolved >= 0 && resolved <= shape.rank, "stack: axis \(axis) is out of range for shape \(shape)")
+    var dims = shape.dimensions
+    dims.insert(1, at: resolved)
+    return concat(tensors.map { $0.reshaped(to: Shape(dims)) }, axis: resolved)
+}

@@ -1,0 +1,152 @@
+import CRetrogradKernels
+
+/// An n-dimensional array of numbers that the gradient tape can differentiate.
+///
+/// A tensor is a value: its shape, element type and elements never change after it is
+/// made, and copies share storage. Math on tensors is eager; while a ``GradientTape``
+/// records and one of an op's inputs is watched, the op is recorded too.
+///
+/// ```swift
+/// let a = Tensor([1, 2, 3, 4] as [Float], shape: [2, 2])
+/// let b = (a * 2).exp().sum()
+/// ```
+public struct Tensor: @unchecked Sendable {
+    @usableFromInline let storage: TensorStorage
+    /// The dimensions of the tensor.
+    public let shape: Shape
+    /// The identity by which gradient tapes know this value.
+    @usableFromInline let id: UInt64
+
+    init(storage: TensorStorage, shape: Shape, id: UInt64 = nextTensorIdentity()) {
+        self.storage = storage
+        self.shape = shape
+        self.id = id
+    }
+
+    /// The element type.
+    public var dtype: DType { storage.dtype }
+    /// The number of dimensions (0 for a scalar).
+    public var rank: Int { shape.rank }
+    /// The number of elements.
+    public var elementCount: Int { storage.count }
+
+    /// The same value under a new identity: what the tape sees as a fresh constant.
+    var withNewIdentity: Tensor { Tensor(storage: storage, shape: shape) }
+}
+
+// MARK: - Making tensors
+
+extension Tensor {
+    /// Creates a tensor from scalars in row-major order. `Float` makes `float32`,
+    /// `Double` makes `float64`, `Int32` makes `int32`, `Bool` makes `bool`.
+    ///
+    /// The number of scalars must equal the product of `shape` (a 1-d shape is assumed
+    /// when `shape` is omitted).
+    public init<Scalar: TensorScalar>(_ scalars: [Scalar], shape: Shape? = nil) {
+        let shape = shape ?? Shape([scalars.count])
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
+        precondition(
+            shape.elementCount == scalars.count,
+            "Tensor: \(scalars.count) scalars cannot fill shape \(shape) (\(shape.elementCount) elements)")
+        let storage = TensorStorage.allocate(Scalar.dtype, count: scalars.count)
+        scalars.withUnsafeBytes { source in
+            if let base = source.baseAddress { storage.raw.copyMemory(from: base, byteCount: source.count) }
+        }
+        self.init(storage: storage, shape: shape)
+    }
+
+    /// Creates a 0-d tensor holding one scalar.
+    public init<Scalar: TensorScalar>(_ scalar: Scalar) {
+        self.init([scalar], shape: [])
+    }
+
+    /// Creates a tensor of `shape` with every element equal to `value`.
+    public init(repeating value: Double, shape: Shape, dtype: DType = .float32) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
+        let storage = TensorStorage.allocate(dtype, count: shape.elementCount)
+        Tensor.fill(storage, value)
+        self.init(storage: storage, shape: shape)
+    }
+
+    /// A 0-d tensor of `dtype` holding `value`.
+    public init(scalar value: Double, dtype: DType) {
+        let storage = TensorStorage.allocate(dtype, count: 1)
+        Tensor.fill(storage, value)
+        self.init(storage: storage, shape: [])
+    }
+
+    static func fill(_ storage: TensorStorage, _ value: Double) {
+        let raw = storage.raw
+        switch storage.dtype {
+        case .float32 where storage.count == 1: raw.storeBytes(of: Float(value), as: Float.self)
+        case .float64 where storage.count == 1: raw.storeBytes(of: value, as: Double.self)
+        default: rg_fill(storage.dtype.kernelType, raw, value, Int64(storage.count))
+        }
+    }
+
+    /// A tensor of zeros.
+    public static func zeros(shape: Shape, dtype: DType = .float32) -> Tensor {
+        Tensor(repeating: 0, shape: shape, dtype: dtype)
+    }
+
+    /// A tensor of ones.
+    public static func ones(shape: Shape, dtype: DType = .float32) -> Tensor {
+        Tensor(repeating: 1, shape: shape, dtype: dtype)
+    }
+
+    /// A tensor of `shape` filled with `value`.
+    public static func full(_ value: Double, shape: Shape, dtype: DType = .float32) -> Tensor {
+        Tensor(repeating: value, shape: shape, dtype: dtype)
+    }
+
+    /// Zeros with the shape and element type of `other`.
+    public static func zeros(like other: Tensor) -> Tensor { zeros(shape: other.shape, dtype: other.dtype) }
+    /// Ones with the shape and element type of `other`.
+    public static func ones(like other: Tensor) -> Tensor { ones(shape: other.shape, dtype: other.dtype) }
+}
+
+// MARK: - Reading values back
+
+extension Tensor {
+    /// The elements in row-major order, converted to `Scalar`.
+    public func scalars<Scalar: TensorScalar>(as type: Scalar.Type = Scalar.self) -> [Scalar] {
+        let source = self.storage
+        if source.dtype == Scalar.dtype {
+            return withExtendedLifetime(source) {
+                Array(UnsafeBufferPointer(start: source.raw.assumingMemoryBound(to: Scalar.self), count: source.count))
+            }
+        }
+        return (0..<source.count).map { Scalar(tensorDouble: element(at: $0)) }
+    }
+
+    /// The single element of a tensor with one element, converted to `Scalar`.
+    public func scalar<Scalar: TensorScalar>(as type: Scalar.Type = Scalar.self) -> Scalar {
+        precondition(elementCount == 1, "scalar(as:): tensor of shape \(shape) has \(elementCount) elements, not 1")
+        return Scalar(tensorDouble: element(at: 0))
+    }
+
+    /// The element at a flat row-major offset, widened to `Double`.
+    func element(at offset: Int) -> Double {
+        withExtendedLifetime(storage) {
+            let raw = storage.raw
+            switch dtype {
+            case .float32: return Double(raw.load(fromByteOffset: offset * 4, as: Float.self))
+            case .float64: return raw.load(fromByteOffset: offset * 8, as: Double.self)
+            case .int32: return Double(raw.load(fromByteOffset: offset * 4, as: Int32.self))
+            case .bool: return raw.load(fromByteOffset: offset, as: UInt8.self) != 0 ? 1 : 0
+            }
+        }
+    }
+
+    /// All elements widened to `Double`.
+    func doubles() -> [Double] { (0..<elementCount).map(element(at:)) }
+}
+
+extension Tensor: CustomStringConvertible {
+    public var description: String {
+        let values = doubles()
+        let shown = values.prefix(32).map { dtype.isFloatingPoint ? "\($0)" : "\(Int($0))" }
+        let tail = values.count > 32 ? ", …" : ""
+        return "Tensor<\(dtype)>\(shape)(\(shown.joined(separator: ", "))\(tail))"
+    }
+}

@@ -1,0 +1,37 @@
+import Synchronization
+
+/// Header of a tensor buffer: its element type and count.
+@usableFromInline struct StorageHeader {
+    @usableFromInline var dtype: DType
+    @usableFromInline var count: Int
+}
+
+/// Immutable, contiguous, row-major element storage shared by tensor values.
+///
+/// One allocation holds header and elements. A buffer is written only right after it
+/// is made, before any `Tensor` shares it, so sharing it between threads is safe.
+@usableFromInline final class TensorStorage: ManagedBuffer<StorageHeader, Double> {
+    /// Allocates uninitialised storage for `count` elements of `dtype`.
+    @usableFromInline static func allocate(_ dtype: DType, count: Int) -> TensorStorage {
+        let words = (count * dtype.byteSize + 7) / 8
+        let buffer = TensorStorage.create(minimumCapacity: Swift.max(words, 1)) { _ in
+            StorageHeader(dtype: dtype, count: count)
+        }
+        return unsafeDowncast(buffer, to: TensorStorage.self)
+    }
+
+    @usableFromInline var dtype: DType { header.dtype }
+    @usableFromInline var count: Int { header.count }
+
+    /// The start of the elements. Valid while `self` is alive.
+    @usableFromInline var raw: UnsafeMutableRawPointer {
+        withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0) }
+    }
+}
+
+/// Source of tensor identities for the tape. 0 is never handed out.
+let tensorIdentityCounter = Atomic<UInt64>(1)
+
+@inline(__always) func nextTensorIdentity() -> UInt64 {
+    tensorIdentityCounter.wrappingAdd(1, ordering: .relaxed).oldValue
+}

@@ -1,0 +1,63 @@
+/// A named, mutable holder of a tensor: a model's weight.
+///
+/// Reading ``value`` inside a ``GradientTape/record(_:)`` closure watches a trainable
+/// variable on that tape (unless the tape was made with `watchAccessedVariables: false`),
+/// so gradients with respect to the variable can be asked for. Assignments are never
+/// recorded.
+public final class Variable {
+    /// A name for checkpoints, diagnostics and gradient transforms.
+    public let name: String
+    /// Whether tapes watch this variable automatically and optimizers update it.
+    public var trainable: Bool
+    /// The identity under which tapes know this variable.
+    let id: UInt64
+    private var stored: Tensor
+
+    /// Creates a variable holding `initialValue`.
+    public init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true) {
+        self.name = name
+        self.trainable = trainable
+        self.id = nextTensorIdentity()
+        self.stored = Tensor(storage: initialValue.storage, shape: initialValue.shape, id: id)
+    }
+
+    /// The current value. Inside a tape's `record`, reading it watches the variable.
+    public var value: Tensor {
+        if trainable, let stack = TapeStack.current {
+            for tape in stack.tapes where tape.isRecording && tape.watchAccessedVariables {
+                _ = tape.slotOrNew(id)
+            }
+        }
+        return stored
+    }
+
+    /// The value without watching (for bookkeeping).
+    var currentValue: Tensor { stored }
+
+    /// The shape of the value.
+    public var shape: Shape { stored.shape }
+    /// The element type of the value.
+    public var dtype: DType { stored.dtype }
+
+    /// Replaces the value. The new value must have the same shape and element type.
+    public func assign(_ newValue: Tensor) {
+        precondition(
+            newValue.shape == stored.shape && newValue.dtype == stored.dtype,
+            "assign: variable '\(name)' holds \(stored.dtype) \(stored.shape), cannot take \(newValue.dtype) \(newValue.shape)")
+        stored = Tensor(storage: newValue.storage, shape: newValue.shape, id: id)
+    }
+
+    /// Adds `delta` (broadcast to the variable's shape) to the value.
+    public func assignAdd(_ delta: Tensor) {
+        assign(withoutRecording { (stored.withNewIdentity + delta).expanded(to: stored.shape) })
+    }
+
+    /// Subtracts `delta` (broadcast to the variable's shape) from the value.
+    public func assignSub(_ delta: Tensor) {
+        assign(withoutRecording { (stored.withNewIdentity - delta).expanded(to: stored.shape) })
+    }
+}
+
+extension Variable: CustomStringConvertible {
+    public var description: String { "Variable '\(name)' \(stored)" }
+}
