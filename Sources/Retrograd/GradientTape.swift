@@ -51,7 +51,7 @@ public final class GradientTape {
     public let watchAccessedVariables: Bool
 
     var records: [Record] = []
-    private var slots: [UInt64: Int32] = [:]
+    private var slots = IdentityMap()
     private(set) var slotCount: Int32 = 0
     private var pauseDepth = 0
     private var consumed = false
@@ -102,17 +102,17 @@ public final class GradientTape {
 
     // MARK: Slots
 
-    @inline(__always) func slot(of id: UInt64) -> Int32 { slots[id] ?? -1 }
+    @inline(__always) func slot(of id: UInt64) -> Int32 { slots[id] }
 
     func slotOrNew(_ id: UInt64) -> Int32 {
-        if let existing = slots[id] { return existing }
-        return newSlot(for: id)
+        let existing = slots[id]
+        return existing >= 0 ? existing : newSlot(for: id)
     }
 
     @inline(__always) func newSlot(for id: UInt64) -> Int32 {
         let slot = slotCount
         slotCount += 1
-        slots[id] = slot
+        slots.set(id, slot)
         return slot
     }
 
@@ -171,7 +171,7 @@ public final class GradientTape {
         guard !persistent else { return }
         consumed = true
         records = []
-        slots = [:]
+        slots = IdentityMap()
     }
 
     private func gradients(
@@ -195,10 +195,11 @@ public final class GradientTape {
     /// returning the accumulated gradient at each source slot. This tape does not record
     /// its own pass; outer tapes do.
     func backward(from targetID: UInt64, seed: Tensor, to sourceIDs: [UInt64]) -> [Tensor?] {
-        guard let targetSlot = slots[targetID], seed.dtype.isFloatingPoint else {
+        let targetSlot = slots[targetID]
+        guard targetSlot >= 0, seed.dtype.isFloatingPoint else {
             return sourceIDs.map { _ in nil }
         }
-        let sourceSlots = sourceIDs.map { slots[$0] ?? -1 }
+        let sourceSlots = sourceIDs.map { slots[$0] }
         let lowest = sourceSlots.filter { $0 >= 0 }.min() ?? Int32.max
         guard lowest <= targetSlot else { return sourceIDs.map { _ in nil } }
         var keep = [Bool](repeating: false, count: Int(slotCount))

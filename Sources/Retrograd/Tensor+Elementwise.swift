@@ -4,19 +4,19 @@ import CRetrogradKernels
 
 extension Tensor {
     @inline(__always)
-    static func requireFloatingPoint(_ x: Tensor, _ op: String) {
-        precondition(x.dtype.isFloatingPoint, "\(op): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)")
+    static func requireFloatingPoint(_ x: Tensor, _ op: @autoclosure () -> String) {
+        precondition(x.dtype.isFloatingPoint, "\(op()): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)")
     }
 
     /// The broadcast shape of two operands of `op`, stopping with both shapes when the
     /// operands cannot be broadcast or have different element types.
-    static func operandShape(_ a: Tensor, _ b: Tensor, _ op: String) -> Shape {
+    static func operandShape(_ a: Tensor, _ b: Tensor, _ op: @autoclosure () -> String) -> Shape {
         precondition(
             a.dtype == b.dtype,
-            "\(op): operands are \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape); convert one with .cast(to:)")
+            "\(op()): operands are \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape); convert one with .cast(to:)")
         if a.shape == b.shape { return a.shape }
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
-            preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
+            preconditionFailure("\(op()): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
         }
         return shape
     }
