@@ -20,8 +20,10 @@ import Synchronization
         return unsafeDowncast(buffer, to: TensorStorage.self)
     }
 
-    @usableFromInline var dtype: DType { header.dtype }
-    @usableFromInline var count: Int { header.count }
+    // Read through the header pointer: the `header` property would pay a dynamic
+    // exclusivity check on every access.
+    @usableFromInline var dtype: DType { withUnsafeMutablePointerToHeader { $0.pointee.dtype } }
+    @usableFromInline var count: Int { withUnsafeMutablePointerToHeader { $0.pointee.count } }
 
     /// The start of the elements. Valid while `self` is alive.
     @usableFromInline var raw: UnsafeMutableRawPointer {
