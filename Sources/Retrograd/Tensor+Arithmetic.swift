@@ -1,10 +1,19 @@
 // Arithmetic written with the primitives: no derivative rules of its own.
 
 extension Tensor {
+    // `-` and `/` check their operands under their own names first, so a shape or type
+    // mismatch says "sub" / "div" (the op the caller wrote), not "add" / "mul".
+
     /// Elementwise difference, with broadcasting.
-    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { lhs + (-rhs) }
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
+        _ = operandShape(lhs, rhs, "sub")
+        return lhs + (-rhs)
+    }
     /// Elementwise quotient, with broadcasting.
-    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { lhs * rhs.reciprocal() }
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
+        _ = operandShape(lhs, rhs, "div")
+        return lhs * rhs.reciprocal()
+    }
 
     // A Swift number next to a tensor takes the tensor's element type.
 
