@@ -54,6 +54,7 @@ public final class GradientTape {
     private var slots = IdentityMap()
     private(set) var slotCount: Int32 = 0
     private var pauseDepth = 0
+    private var recordDepth = 0
     private var consumed = false
 
     /// Creates a tape.
@@ -73,7 +74,11 @@ public final class GradientTape {
     /// other tapes see the same ops.
     public func record<Result>(_ body: () throws -> Result) rethrows -> Result {
         TapeStack.push(self)
-        defer { TapeStack.pop(self) }
+        recordDepth += 1
+        defer {
+            recordDepth -= 1
+            TapeStack.pop(self)
+        }
         return try body()
     }
 
@@ -192,8 +197,11 @@ public final class GradientTape {
     }
 
     /// The backward pass: a reverse scan over the records from the target's slot,
-    /// returning the accumulated gradient at each source slot. This tape does not record
-    /// its own pass; outer tapes do.
+    /// returning the accumulated gradient at each source slot.
+    ///
+    /// Outer tapes that are recording record the pass. This tape records it too only when
+    /// it is persistent and asked from inside its own `record` closure, as TensorFlow's
+    /// persistent tape does; otherwise it pauses itself.
     func backward(from targetID: UInt64, seed: Tensor, to sourceIDs: [UInt64]) -> [Tensor?] {
         let targetSlot = slots[targetID]
         guard targetSlot >= 0, seed.dtype.isFloatingPoint else {
@@ -205,12 +213,15 @@ public final class GradientTape {
         var keep = [Bool](repeating: false, count: Int(slotCount))
         for slot in sourceSlots where slot >= 0 { keep[Int(slot)] = true }
 
-        pauseDepth += 1
-        defer { pauseDepth -= 1 }
+        let recordsItself = persistent && recordDepth > 0 && isRecording
+        if !recordsItself { pauseDepth += 1 }
+        defer { if !recordsItself { pauseDepth -= 1 } }
+        // The scan reads a snapshot: when this tape records its own pass, it appends.
+        let replayed = records
         var gradients = GradientAccumulator(count: Int(slotCount))
         gradients.add(targetSlot, seed)
-        for index in records.indices.reversed() {
-            let record = records[index]
+        for index in replayed.indices.reversed() {
+            let record = replayed[index]
             if record.output < lowest { break }
             guard let g = gradients.take(record.output, keeping: keep[Int(record.output)]) else { continue }
             record.propagate(g, into: &gradients)

@@ -255,10 +255,10 @@ extension SeedTests {
         }
 
         /// A single persistent tape asked inside its own `record` (the seed's code with
-        /// `persistent=True`) does not throw, but it does not record its own backward pass
-        /// (by design: only *outer* tapes record it), so the penalty is a constant to it and
-        /// the total's gradient is the plain loss gradient. Use an outer tape, as above.
-        @Test func aSingleTapeDoesNotDifferentiateItsOwnBackwardPass() throws {
+        /// `persistent=True`) records its own backward pass, as TensorFlow's persistent tape
+        /// does, so the total's gradient includes the penalty's: the same numbers as the
+        /// outer-tape version above (∂L + 0.1·∂P).
+        @Test func aPersistentTapeAskedInsideItsRecordDifferentiatesItsOwnBackwardPass() throws {
             let setup = DenseSetup()
             let tape = GradientTape(persistent: true)
             let total = try tape.record { () throws -> Tensor in
@@ -266,9 +266,10 @@ extension SeedTests {
                 let gradients = try tape.gradient(of: loss, wrt: setup.variables)
                 return loss + 0.1 * gradients.map { $0!.abs().sum() }.reduce(Tensor(Float(0)), +)
             }
+            #expect(allClose(scalarsOf(total), [7.625 + 2.2], tolerance: 1e-6))
             let gradients = try tape.gradient(of: total, wrt: setup.variables)
-            #expect(allClose(scalarsOf(gradients[0]), [-2.5, -3, -5, -6], tolerance: 1e-6))
-            #expect(allClose(scalarsOf(gradients[1]), [-2.5, -3], tolerance: 1e-6))
+            #expect(allClose(scalarsOf(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
+            #expect(allClose(scalarsOf(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
         }
     }
 }
