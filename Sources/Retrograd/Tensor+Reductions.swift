@@ -58,13 +58,15 @@ extension Tensor {
 
     /// log(Σ exp(x)) over `axes`, shifted by the maximum so large inputs do not overflow.
     public func logSumExp(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        let axes = shape.normalize(axes: axes, op: "logSumExp")
         let shift = stopGradient(max(axes: axes, keepingDimensions: true))
         let total = (self - shift).exp().sum(axes: axes, keepingDimensions: true).log() + shift
-        return keepingDimensions ? total : total.reshaped(to: reducedShape(shape.normalize(axes: axes, op: "logSumExp"), keepingDimensions: false))
+        return keepingDimensions ? total : total.reshaped(to: reducedShape(axes, keepingDimensions: false))
     }
 
     /// exp(x) / Σ exp(x) along `axis` (the last by default).
     public func softmax(axis: Int = -1) -> Tensor {
+        let axis = shape.normalize(axis: axis, op: "softmax")
         let shifted = self - stopGradient(max(axes: [axis], keepingDimensions: true))
         let e = shifted.exp()
         return e / e.sum(axes: [axis], keepingDimensions: true)
@@ -72,7 +74,8 @@ extension Tensor {
 
     /// log(softmax(x)) along `axis`, computed as x − logSumExp(x).
     public func logSoftmax(axis: Int = -1) -> Tensor {
-        self - logSumExp(axes: [axis], keepingDimensions: true)
+        let axis = shape.normalize(axis: axis, op: "logSoftmax")
+        return self - logSumExp(axes: [axis], keepingDimensions: true)
     }
 
     /// The Euclidean (L2) norm over `axes` (all axes when nil). Its gradient at the zero
