@@ -1,0 +1,122 @@
+// Finds a CBLAS at run time (dlopen), so building never depends on a system BLAS, and
+// routes rg_gemm to it; the portable fallback runs when none is found.
+#define _GNU_SOURCE  // dlopen/dlsym declarations on glibc
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "retrograd_kernels.h"
+
+// CBLAS enum values, defined here so no cblas.h is needed.
+enum { RG_CBLAS_ROW_MAJOR = 101, RG_CBLAS_NO_TRANS = 111, RG_CBLAS_TRANS = 112 };
+
+/// Products with m·n·k below this skip the BLAS call overhead.
+#define RG_BLAS_MIN_WORK 4096
+
+typedef void (*sgemm_fn)(int order, int ta, int tb, int m, int n, int k, float alpha,
+                         const float *a, int lda, const float *b, int ldb, float beta,
+                         float *c, int ldc);
+typedef void (*dgemm_fn)(int order, int ta, int tb, int m, int n, int k, double alpha,
+                         const double *a, int lda, const double *b, int ldb, double beta,
+                         double *c, int ldc);
+typedef char *(*config_fn)(void);
+
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static sgemm_fn blas_sgemm;
+static dgemm_fn blas_dgemm;
+static char blas_name[256] = "fallback GEMM (no BLAS library found)";
+
+/// Opens `lib` and takes both gemm entry points; returns 1 on success.
+static int try_library(const char *lib)
+{
+    void *h = dlopen(lib, RTLD_NOW | RTLD_LOCAL);
+    if (!h) return 0;
+    // dlsym returns an object pointer; copy its bits into the function pointers (the
+    // POSIX idiom, without an ISO C cast between pointer kinds).
+    sgemm_fn s = NULL;
+    dgemm_fn d = NULL;
+    void *ps = dlsym(h, "cblas_sgemm"), *pd = dlsym(h, "cblas_dgemm");
+    memcpy(&s, &ps, sizeof s);
+    memcpy(&d, &pd, sizeof d);
+    if (!s || !d) {
+        dlclose(h);
+        return 0;
+    }
+    const char *kind = "CBLAS";
+    if (dlsym(h, "openblas_get_config")) kind = "OpenBLAS";
+    else if (strstr(lib, "Accelerate")) kind = "Accelerate";
+    else if (strstr(lib, "mkl")) kind = "MKL";
+    snprintf(blas_name, sizeof blas_name, "%s (%s)", kind, lib);
+    blas_sgemm = s;
+    blas_dgemm = d;
+    return 1;  // the handle stays open for the life of the process
+}
+
+static void load_blas(void)
+{
+    const char *env = getenv("RETROGRAD_BLAS");
+    if (env && strcmp(env, "none") == 0) {
+        snprintf(blas_name, sizeof blas_name, "fallback GEMM (RETROGRAD_BLAS=none)");
+        return;
+    }
+    if (env && *env && try_library(env)) return;
+#ifdef __APPLE__
+    static const char *const names[] = {
+        "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+        "libopenblas.dylib",
+    };
+#else
+    static const char *const names[] = {
+        "libopenblas.so.0", "libopenblas.so", "libopenblasp-r0.so", "libblas.so.3", "libcblas.so.3",
+    };
+#endif
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (try_library(names[i])) return;
+}
+
+const char *rg_blas_backend(void)
+{
+    pthread_once(&blas_once, load_blas);
+    return blas_name;
+}
+
+int rg_blas_available(void)
+{
+    pthread_once(&blas_once, load_blas);
+    return blas_sgemm != NULL;
+}
+
+/// True when the arguments fit CBLAS's int interface and its leading-dimension checks
+/// (a BLAS rejects, and may print about, lda smaller than the stored row).
+static int blas_accepts(int ta, int tb, int64_t m, int64_t n, int64_t k, int64_t lda,
+                        int64_t ldb, int64_t ldc)
+{
+    const int64_t rows_a = ta ? m : k, rows_b = tb ? k : n;  // stored row lengths
+    return m <= INT_MAX && n <= INT_MAX && k <= INT_MAX && lda <= INT_MAX &&
+           ldb <= INT_MAX && ldc <= INT_MAX && lda >= (rows_a > 1 ? rows_a : 1) &&
+           ldb >= (rows_b > 1 ? rows_b : 1) && ldc >= (n > 1 ? n : 1);
+}
+
+void rg_gemm(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
+             double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
+             double beta, void *c, int64_t ldc)
+{
+    if (m <= 0 || n <= 0) return;
+    pthread_once(&blas_once, load_blas);
+    if (!blas_sgemm || k <= 0 || m * n * k < RG_BLAS_MIN_WORK ||
+        !blas_accepts(trans_a, trans_b, m, n, k, lda, ldb, ldc)) {
+        rg_gemm_fallback(dtype, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    const int ta = trans_a ? RG_CBLAS_TRANS : RG_CBLAS_NO_TRANS;
+    const int tb = trans_b ? RG_CBLAS_TRANS : RG_CBLAS_NO_TRANS;
+    if (dtype == RG_FLOAT32)
+        blas_sgemm(RG_CBLAS_ROW_MAJOR, ta, tb, (int)m, (int)n, (int)k, (float)alpha, a,
+                   (int)lda, b, (int)ldb, (float)beta, c, (int)ldc);
+    else if (dtype == RG_FLOAT64)
+        blas_dgemm(RG_CBLAS_ROW_MAJOR, ta, tb, (int)m, (int)n, (int)k, alpha, a, (int)lda,
+                   b, (int)ldb, beta, c, (int)ldc);
+}
