@@ -14,7 +14,6 @@ let package = Package(
     targets: [
         .target(
             name: "CRetrogradKernels",
-            cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"])],
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("m")]
         ),
         .target(

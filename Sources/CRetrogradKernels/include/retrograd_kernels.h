@@ -107,8 +107,8 @@ void rg_gemm_fallback(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64
 
 /// Finds a BLAS on first use (idempotent, thread-safe). Honours RETROGRAD_BLAS:
 /// "none" forces the fallback; a path or library name is tried first.
-/// Returns a static description such as "OpenBLAS (libopenblas.so.0)" or
-/// "fallback (no BLAS found)".
+/// Returns a static description such as "OpenBLAS (libopenblas.so.0)",
+/// "fallback GEMM (no BLAS library found)" or "fallback GEMM (RETROGRAD_BLAS=none)".
 const char *rg_blas_backend(void);
 
 /// 1 when a BLAS library is in use, 0 for the fallback.
