@@ -5,6 +5,9 @@ let package = Package(
     name: "Retrograd",
     products: [
         .library(name: "Retrograd", targets: ["Retrograd"]),
+        .library(name: "RetrogradNN", targets: ["RetrogradNN"]),
+        .library(name: "RetrogradOptimizers", targets: ["RetrogradOptimizers"]),
+        .library(name: "RetrogradData", targets: ["RetrogradData"]),
         .executable(name: "retrograd", targets: ["retrograd"]),
     ],
     dependencies: [
@@ -23,13 +26,19 @@ let package = Package(
                 .product(name: "Numerics", package: "swift-numerics"),
             ]
         ),
+        .target(name: "RetrogradNN", dependencies: ["Retrograd"]),
+        .target(name: "RetrogradOptimizers", dependencies: ["Retrograd"]),
+        .target(name: "RetrogradData", dependencies: ["Retrograd"]),
         .executableTarget(
             name: "retrograd",
             dependencies: [
-                "Retrograd",
+                "Retrograd", "RetrogradNN", "RetrogradOptimizers", "RetrogradData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "RetrogradTests", dependencies: ["Retrograd"]),
+        .testTarget(name: "RetrogradNNTests", dependencies: ["RetrogradNN"]),
+        .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers"]),
+        .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData"]),
     ]
 )

@@ -5,8 +5,10 @@
 /// so gradients with respect to the variable can be asked for. Assignments are never
 /// recorded.
 public final class Variable {
-    /// A name for checkpoints, diagnostics and gradient transforms.
-    public let name: String
+    /// A name for checkpoints, diagnostics and gradient transforms. Containers such as
+    /// `Sequential` prefix their children's variable names with their position
+    /// ("0.weight"), so names in a model are unique and stable.
+    public var name: String
     /// Whether tapes watch this variable automatically and optimizers update it.
     public var trainable: Bool
     /// The identity under which tapes know this variable.

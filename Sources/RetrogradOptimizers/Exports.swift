@@ -1,0 +1,2 @@
+// Re-exported so that `import RetrogradOptimizers` brings tensors, variables and the tape too.
+@_exported import Retrograd
