@@ -1,0 +1,57 @@
+/// An elementwise (or, for softmax, per-row) nonlinearity.
+///
+/// Pass one to `Dense(inputSize:outputSize:activation:)`, call it on a tensor
+/// (`Activation.relu(x)`), or put it in a `Sequential` as an ``ActivationLayer``.
+public enum Activation: Sendable, Equatable {
+    /// x, unchanged.
+    case identity
+    /// max(x, 0), with gradient 0 at 0.
+    case relu
+    /// x for x > 0, `slope`·x otherwise.
+    case leakyRelu(slope: Double = 0.01)
+    /// The hyperbolic tangent.
+    case tanh
+    /// The logistic function 1 / (1 + e^(−x)).
+    case sigmoid
+    /// log(1 + eˣ), a smooth ReLU.
+    case softplus
+    /// exp(x) / Σ exp(x) along the last axis (probabilities per row).
+    case softmax
+
+    /// Applies the activation to `x`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        switch self {
+        case .identity: return x
+        case .relu: return x.relu()
+        case let .leakyRelu(slope): return x.leakyRelu(slope: slope)
+        case .tanh: return x.tanh()
+        case .sigmoid: return x.sigmoid()
+        case .softplus: return x.softplus()
+        case .softmax: return x.softmax(axis: -1)
+        }
+    }
+}
+
+/// An ``Activation`` as a layer of its own, for a `Sequential`.
+///
+/// ```swift
+/// let model = Sequential(Dense(inputSize: 2, outputSize: 8), ActivationLayer(.relu),
+///                        Dense(inputSize: 8, outputSize: 1))
+/// ```
+public final class ActivationLayer: Layer {
+    /// The function applied to the input.
+    public var activation: Activation
+    /// Not used by activations; kept so containers can set it.
+    public var isTraining = true
+
+    /// Creates a layer that applies `activation`.
+    public init(_ activation: Activation) {
+        self.activation = activation
+    }
+
+    /// Applies ``activation`` to `input`.
+    public func callAsFunction(_ input: Tensor) -> Tensor { activation(input) }
+
+    /// Activations own no variables.
+    public var namedVariables: [NamedVariable] { [] }
+}

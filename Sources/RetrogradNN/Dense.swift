@@ -1,0 +1,94 @@
+/// A fully connected layer: `activation(input · weight + bias)`.
+///
+/// The weight has shape `[inputSize, outputSize]` (inputs are rows, as in Keras), so a
+/// batch of shape `[batch, inputSize]` gives `[batch, outputSize]`. Its variables are named
+/// "weight" and "bias"; a container prefixes them with the layer's position.
+public final class Dense: Layer {
+    /// The number of features each input row has.
+    public let inputSize: Int
+    /// The number of features each output row has.
+    public let outputSize: Int
+    /// The `[inputSize, outputSize]` weight matrix.
+    public let weight: Variable
+    /// The `[outputSize]` bias, or nil for a layer made with `useBias: false`.
+    public let bias: Variable?
+    /// The nonlinearity applied to the affine map.
+    public var activation: Activation
+    /// Not used by `Dense`; kept so containers can set it.
+    public var isTraining = true
+
+    /// Creates a dense layer whose initial values are drawn from `generator`.
+    ///
+    /// Share one generator among the layers of a model to make the whole model
+    /// reproducible from one seed.
+    ///
+    /// - Parameters:
+    ///   - inputSize: The number of input features.
+    ///   - outputSize: The number of output features.
+    ///   - activation: Applied after the affine map; `.identity` by default.
+    ///   - useBias: Whether to add a bias.
+    ///   - weightInitializer: Fills the weight; Glorot uniform by default.
+    ///   - biasInitializer: Fills the bias; zeros by default.
+    ///   - dtype: The element type of the variables.
+    ///   - generator: The source of random numbers; the weight is drawn before the bias.
+    public init(
+        inputSize: Int, outputSize: Int, activation: Activation = .identity, useBias: Bool = true,
+        weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+        dtype: DType = .float32, generator: inout SeededGenerator
+    ) {
+        precondition(
+            inputSize > 0 && outputSize > 0,
+            "Dense: inputSize and outputSize must be positive, got \(inputSize) and \(outputSize)")
+        precondition(dtype.isFloatingPoint, "Dense: variables must be float32 or float64, got \(dtype)")
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        self.activation = activation
+        weight = Variable(
+            weightInitializer.makeTensor(shape: [inputSize, outputSize], dtype: dtype, using: &generator), name: "weight")
+        bias = useBias
+            ? Variable(biasInitializer.makeTensor(shape: [outputSize], dtype: dtype, using: &generator), name: "bias")
+            : nil
+    }
+
+    /// Creates a dense layer whose initial values are fixed by `seed`.
+    ///
+    /// Without a seed, the layer takes the next seed of a process-wide sequence (0, 1, 2,
+    /// … in the order layers are made): a program gets the same weights on every run,
+    /// and two layers of the same shape still differ.
+    ///
+    /// - Parameters:
+    ///   - inputSize: The number of input features.
+    ///   - outputSize: The number of output features.
+    ///   - activation: Applied after the affine map; `.identity` by default.
+    ///   - useBias: Whether to add a bias.
+    ///   - weightInitializer: Fills the weight; Glorot uniform by default.
+    ///   - biasInitializer: Fills the bias; zeros by default.
+    ///   - dtype: The element type of the variables.
+    ///   - seed: Fixes the initial values.
+    public convenience init(
+        inputSize: Int, outputSize: Int, activation: Activation = .identity, useBias: Bool = true,
+        weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
+        dtype: DType = .float32, seed: UInt64? = nil
+    ) {
+        var generator = SeededGenerator(seed: seed ?? DefaultSeeds.next())
+        self.init(
+            inputSize: inputSize, outputSize: outputSize, activation: activation, useBias: useBias,
+            weightInitializer: weightInitializer, biasInitializer: biasInitializer, dtype: dtype,
+            generator: &generator)
+    }
+
+    /// Maps `input` of shape `[batch, inputSize]` (or `[…, inputSize]`) to
+    /// `[batch, outputSize]`.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        precondition(
+            input.rank >= 2 && input.shape[input.rank - 1] == inputSize,
+            "Dense: input of shape \(input.shape) does not fit inputSize \(inputSize); expected [batch, \(inputSize)]")
+        let product = input.matmul(weight.value)
+        return activation(bias.map { product + $0.value } ?? product)
+    }
+
+    /// "weight", then "bias" when the layer has one.
+    public var namedVariables: [NamedVariable] {
+        [(name: "weight", variable: weight)] + (bias.map { [(name: "bias", variable: $0)] } ?? [])
+    }
+}
