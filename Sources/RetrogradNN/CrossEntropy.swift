@@ -1,0 +1,102 @@
+// Softmax cross-entropy, for integer class labels and for probability targets, and the
+// accuracy of class predictions.
+
+/// The cross-entropy between softmax(`logits`) and integer class `labels`, averaged over
+/// the examples by default.
+///
+/// Each example's loss is logSumExp(logits) − logits[label], computed through
+/// `logSoftmax`, so very large logits (±1000) give finite values and gradients
+/// (softmax − one-hot).
+///
+/// - Parameters:
+///   - logits: Unnormalised scores of shape `[batch, classes]` (classes on the last axis;
+///     leading axes count as examples).
+///   - labels: One class index in `0..<classes` per example.
+///   - reduction: `.mean` over the examples, `.sum`, or `.none` for one loss per example.
+public func softmaxCrossEntropy(logits: Tensor, labels: [Int], reduction: Reduction = .mean) -> Tensor {
+    let name = "softmaxCrossEntropy"
+    precondition(logits.rank >= 1, "\(name): logits need a class axis, got shape \(logits.shape)")
+    precondition(logits.dtype.isFloatingPoint, "\(name): logits must be float32 or float64, got \(logits.dtype)")
+    let classes = logits.shape[logits.rank - 1]
+    let exampleShape = Shape(Array(logits.shape.dimensions.dropLast()))
+    precondition(classes > 0, "\(name): logits \(logits.shape) have no classes")
+    guard labels.count == exampleShape.elementCount else {
+        preconditionFailure(
+            "\(name): logits \(logits.shape) need \(exampleShape.elementCount) labels (shape \(exampleShape)), "
+                + "got labels [\(labels.count)]")
+    }
+    if let bad = labels.first(where: { !(0..<classes).contains($0) }) {
+        preconditionFailure("\(name): label \(bad) is out of range for \(classes) classes (logits \(logits.shape))")
+    }
+    let flatIndices = labels.enumerated().map { Int32($0.offset * classes + $0.element) }
+    let logProbabilities = logits.logSoftmax(axis: -1).reshaped(to: [-1])
+    let losses = -logProbabilities.gather(indices: Tensor(flatIndices)).reshaped(to: exampleShape)
+    return reduction.apply(to: losses)
+}
+
+/// The cross-entropy between softmax(`logits`) and integer class labels given as an
+/// `int32` tensor whose shape is the logits' shape without the class axis.
+///
+/// - Parameters:
+///   - logits: Unnormalised scores of shape `[batch, classes]`.
+///   - labels: An `int32` tensor of shape `[batch]`.
+///   - reduction: `.mean` over the examples, `.sum`, or `.none` for one loss per example.
+public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduction = .mean) -> Tensor {
+    precondition(
+        labels.dtype == .int32,
+        "softmaxCrossEntropy: labels must be int32 class indices, got \(labels.dtype) \(labels.shape); "
+            + "for one-hot or soft targets use softmaxCrossEntropy(logits:probabilities:)")
+    let exampleShape = Shape(Array(logits.shape.dimensions.dropLast()))
+    guard labels.shape == exampleShape else {
+        preconditionFailure(
+            "softmaxCrossEntropy: logits \(logits.shape) need labels of shape \(exampleShape), got labels \(labels.shape)")
+    }
+    return softmaxCrossEntropy(logits: logits, labels: labels.scalars(as: Int32.self).map(Int.init), reduction: reduction)
+}
+
+/// The cross-entropy between softmax(`logits`) and target distributions (one-hot or
+/// soft): −Σ p·log softmax(logits) over the class axis, averaged over the examples by
+/// default.
+///
+/// - Parameters:
+///   - logits: Unnormalised scores of shape `[batch, classes]`.
+///   - probabilities: Targets of the same shape, each row summing to 1.
+///   - reduction: `.mean` over the examples, `.sum`, or `.none` for one loss per example.
+public func softmaxCrossEntropy(logits: Tensor, probabilities: Tensor, reduction: Reduction = .mean) -> Tensor {
+    requireMatching("softmaxCrossEntropy", "logits", logits, "probabilities", probabilities)
+    precondition(logits.rank >= 1, "softmaxCrossEntropy: logits need a class axis, got shape \(logits.shape)")
+    let losses = -(probabilities * logits.logSoftmax(axis: -1)).sum(axes: [-1])
+    return reduction.apply(to: losses)
+}
+
+/// The fraction of examples whose largest logit is at their label, from 0 to 1.
+///
+/// Ties go to the lowest class index. Not differentiable; use it for reports.
+///
+/// - Parameters:
+///   - logits: Scores of shape `[batch, classes]`.
+///   - labels: One class index per example.
+public func accuracy(logits: Tensor, labels: [Int]) -> Double {
+    precondition(logits.rank >= 1, "accuracy: logits need a class axis, got shape \(logits.shape)")
+    let classes = logits.shape[logits.rank - 1]
+    let examples = classes > 0 ? logits.elementCount / classes : 0
+    guard labels.count == examples, examples > 0 else {
+        preconditionFailure("accuracy: logits \(logits.shape) need \(examples) labels (at least one), got labels [\(labels.count)]")
+    }
+    let scores = logits.scalars(as: Double.self)
+    var correct = 0
+    for (example, label) in labels.enumerated() {
+        let base = example * classes
+        var best = 0
+        for candidate in 1..<classes where scores[base + candidate] > scores[base + best] { best = candidate }
+        if best == label { correct += 1 }
+    }
+    return Double(correct) / Double(examples)
+}
+
+/// The fraction of examples whose largest logit is at their label, with labels given as
+/// an `int32` tensor.
+public func accuracy(logits: Tensor, labels: Tensor) -> Double {
+    precondition(labels.dtype == .int32, "accuracy: labels must be int32 class indices, got \(labels.dtype)")
+    return accuracy(logits: logits, labels: labels.scalars(as: Int32.self).map(Int.init))
+}
