@@ -22,6 +22,8 @@
 ///   ``iterations``; a ``LearningRateSchedule`` is consulted with that count.
 /// - Updates are never recorded on a gradient tape and are computed with tensor ops in
 ///   the variable's element type.
+/// - An optimizer keeps a reference to every variable it has updated, with its state
+///   (as a PyTorch optimizer holds its parameters); use one optimizer per model.
 /// - Programmer errors stop the program with a message: a gradient list whose count
 ///   differs from the variable list, a gradient whose shape or element type differs from
 ///   its variable's (the message names the variable), a variable listed twice.
