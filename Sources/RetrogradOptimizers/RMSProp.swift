@@ -1,0 +1,111 @@
+/// RMSProp (Hinton, 2012) with optional L2 weight decay, momentum and centering,
+/// following PyTorch's `torch.optim.RMSprop` exactly.
+///
+/// For each variable θ with gradient g, with learning rate η, smoothing α, weight
+/// decay λ and momentum μ, all slots starting at 0:
+///
+///     d = g + λ·θ                                   (when λ ≠ 0)
+///     s = α·s + (1 − α)·d²
+///     a = α·a + (1 − α)·d                           (centered)
+///     r = √(s − a²) + ε   (centered)   or   r = √s + ε   (otherwise)
+///     b = μ·b + d / r,    θ = θ − η·b               (when μ > 0)
+///     θ = θ − η · d / r                             (otherwise)
+///
+/// Slots: `squareAverage` (s, PyTorch's `square_avg`), `gradientAverage` (a,
+/// `grad_avg`) when centered, `momentum` (b, `momentum_buffer`) when μ > 0; keys
+/// `<name>/<slot>` and `<name>/step`.
+///
+/// ## Keras
+///
+/// Keras' `RMSprop` defaults to ρ = 0.9 (PyTorch's α = 0.99), η = 1e-3 and ε = 1e-7, and
+/// puts ε inside the root, r = √(s + ε) (centered: √(s − a² + ε)); pass `alpha: 0.9` for
+/// its smoothing. Its momentum keeps η inside the buffer (b = μ·b + η·d / r, θ −= b),
+/// which matches this rule while η is constant. Its `weight_decay` is decoupled
+/// (θ −= η·λ·θ), not the L2 term above.
+public final class RMSProp: Optimizer {
+    /// The learning rate η when there is no ``schedule``.
+    public var learningRate: Double
+    /// A schedule that decides η from ``iterations``; replaces ``learningRate`` when set.
+    public var schedule: (any LearningRateSchedule)?
+    /// The smoothing α of the running average of squared gradients (Keras' ρ).
+    public let alpha: Double
+    /// The term ε added to the root.
+    public let epsilon: Double
+    /// The L2 penalty λ added to the gradient as λ·θ.
+    public let weightDecay: Double
+    /// The momentum factor μ (0 for none).
+    public let momentum: Double
+    /// Whether the squared average is centered by the square of the mean gradient.
+    public let centered: Bool
+    /// The number of ``apply(gradients:to:)`` calls so far.
+    public var iterations: Int { table.iterations }
+
+    private var table: SlotTable
+
+    /// Creates an RMSProp optimizer with PyTorch's defaults.
+    ///
+    /// - Parameters:
+    ///   - learningRate: η; not negative.
+    ///   - alpha: α; not negative.
+    ///   - epsilon: ε; not negative.
+    ///   - weightDecay: λ; not negative.
+    ///   - momentum: μ; not negative.
+    ///   - centered: Pass `true` to divide by an estimate of the gradient's variance.
+    ///   - schedule: A schedule that replaces `learningRate`.
+    public init(
+        learningRate: Double = 1e-2, alpha: Double = 0.99, epsilon: Double = 1e-8, weightDecay: Double = 0,
+        momentum: Double = 0, centered: Bool = false, schedule: (any LearningRateSchedule)? = nil
+    ) {
+        precondition(learningRate >= 0, "RMSProp: learningRate must not be negative, got \(learningRate)")
+        precondition(alpha >= 0, "RMSProp: alpha must not be negative, got \(alpha)")
+        precondition(epsilon >= 0, "RMSProp: epsilon must not be negative, got \(epsilon)")
+        precondition(weightDecay >= 0, "RMSProp: weightDecay must not be negative, got \(weightDecay)")
+        precondition(momentum >= 0, "RMSProp: momentum must not be negative, got \(momentum)")
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.alpha = alpha
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.momentum = momentum
+        self.centered = centered
+        var slots: [(name: String, initialValue: Double)] = [("squareAverage", 0)]
+        if centered { slots.append(("gradientAverage", 0)) }
+        if momentum > 0 { slots.append(("momentum", 0)) }
+        self.table = SlotTable(optimizer: "RMSProp", slots: slots)
+    }
+
+    /// Takes one step; see the type's documentation for the rule.
+    public func apply(gradients: [Tensor?], to variables: [Variable]) {
+        let (lr, alpha, epsilon, lambda, mu, centered) =
+            (currentLearningRate, alpha, epsilon, weightDecay, momentum, centered)
+        table.apply(gradients, to: variables) { theta, gradient, _, slots in
+            let d = lambda != 0 ? gradient + theta * lambda : gradient
+            let square = slots[0] * alpha + (d * d) * (1 - alpha)
+            slots[0] = square
+            var root: Tensor
+            if centered {
+                let average = slots[1] * alpha + d * (1 - alpha)
+                slots[1] = average
+                root = (square - average * average).sqrt()
+            } else {
+                root = square.sqrt()
+            }
+            root = root + epsilon
+            guard mu > 0 else { return theta - (d / root) * lr }
+            let buffer = slots[slots.count - 1] * mu + d / root
+            slots[slots.count - 1] = buffer
+            return theta - buffer * lr
+        }
+    }
+
+    /// The state: `iterations`, and per variable `step`, `squareAverage`, and when used
+    /// `gradientAverage` and `momentum`.
+    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
+        table.stateTensors(for: variables)
+    }
+
+    /// Replaces the state, checking every entry first; see ``Optimizer/loadState(_:for:)``.
+    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
+        try table.loadState(state, for: variables)
+    }
+}
