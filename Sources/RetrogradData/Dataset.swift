@@ -42,7 +42,7 @@ public struct Dataset: Sendable {
 
     /// Creates a dataset from a features matrix and one integer label per row.
     ///
-    /// - Throws: the errors of ``init(features:labels:)-(Tensor,Tensor?)``.
+    /// - Throws: the errors of the initializer that takes a labels tensor.
     public init(features: Tensor, labels: [Int32]) throws(DataError) {
         try self.init(features: features, labels: Tensor(labels, shape: [labels.count]))
     }
