@@ -117,6 +117,15 @@ private func rowIDs(_ batch: Batch) -> [Int] {
         #expect(Set(epochs).count == 5)
     }
 
+    @Test func permutationsArePinned() {
+        // Computed independently by a Python transcription of SplitMix64 seeding,
+        // xoshiro256** and Lemire's bounded draw driving Fisher–Yates from the last slot down.
+        // A change here changes every seeded shuffle users have recorded.
+        #expect(Dataset.permutation(count: 10, seed: 42) == [9, 1, 4, 2, 8, 7, 6, 5, 3, 0])
+        #expect(Dataset.permutation(count: 10, seed: 0) == [7, 8, 3, 1, 5, 4, 2, 0, 9, 6])
+        #expect(Dataset.permutation(count: 5, seed: .max) == [0, 4, 1, 3, 2])
+    }
+
     @Test func permutationIsAPermutationAndUnbiased() {
         for count in [0, 1, 2, 17] {
             #expect(Dataset.permutation(count: count, seed: 9).sorted() == Array(0..<count))
