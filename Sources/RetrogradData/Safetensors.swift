@@ -1,0 +1,173 @@
+// The safetensors file format (https://github.com/huggingface/safetensors):
+//
+//   8 bytes      N, the header length, little-endian unsigned
+//   N bytes      a JSON object: {"__metadata__": {string: string}, name: {"dtype": "F32",
+//                "shape": [2, 3], "data_offsets": [begin, end]}, ...}, padded with spaces
+//   the rest     the tensors' little-endian, row-major bytes; offsets count from here
+//
+// Every data byte belongs to exactly one tensor: the ranges are contiguous and do not
+// overlap. Retrograd writes entries sorted by name (UTF-8 byte order) with their data in
+// the same order, and pads the header so the data start 8-byte aligned.
+
+enum Safetensors {
+    /// The dtype spelling of the format for a Retrograd element type.
+    static func name(of dtype: DType) -> String {
+        switch dtype {
+        case .float32: return "F32"
+        case .float64: return "F64"
+        case .int32: return "I32"
+        case .bool: return "BOOL"
+        }
+    }
+
+    /// The Retrograd element type for a dtype spelling, or `nil` when there is none.
+    static func dtype(named name: String) -> DType? {
+        DType.allCases.first { self.name(of: $0) == name }
+    }
+
+    /// Names in the order they are written: by UTF-8 bytes, independent of locale and
+    /// Unicode normalisation.
+    static func sortedNames<S: Sequence<String>>(_ names: S) -> [String] {
+        names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+
+    /// The file bytes for `tensors` and `metadata`. Names must not be `__metadata__`.
+    static func encode(_ tensors: [String: Tensor], metadata: [String: String]) -> [UInt8] {
+        var members = [String]()
+        if !metadata.isEmpty {
+            let pairs = sortedNames(metadata.keys).map { "\(jsonQuoted($0)):\(jsonQuoted(metadata[$0]!))" }
+            members.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
+        }
+        let names = sortedNames(tensors.keys)
+        var offset = 0
+        for name in names {
+            let tensor = tensors[name]!
+            let size = tensor.elementCount * tensor.dtype.byteSize
+            let shape = tensor.shape.dimensions.map(String.init).joined(separator: ",")
+            members.append(
+                "\(jsonQuoted(name)):{\"dtype\":\"\(self.name(of: tensor.dtype))\",\"shape\":[\(shape)],"
+                    + "\"data_offsets\":[\(offset),\(offset + size)]}")
+            offset += size
+        }
+        var header = Array(("{" + members.joined(separator: ",") + "}").utf8)
+        header += Array(repeating: UInt8(ascii: " "), count: (8 - header.count % 8) % 8)
+        var out = [UInt8]()
+        out.reserveCapacity(8 + header.count + offset)
+        out += (0..<8).map { UInt8(truncatingIfNeeded: UInt64(header.count) >> ($0 * 8)) }
+        out += header
+        for name in names { tensors[name]!.appendLittleEndianBytes(to: &out) }
+        return out
+    }
+
+    /// The largest header Retrograd accepts (the reference implementation's limit).
+    static let maximumHeaderLength = 100_000_000
+
+    /// An entry of the header, checked on its own.
+    private struct Entry {
+        var name: String
+        var dtype: DType
+        var shape: Shape
+        var begin: Int
+        var end: Int
+    }
+
+    /// Reads the tensors and metadata of a safetensors file; `file` names it in errors.
+    static func decode(_ bytes: [UInt8], file: String) throws(CheckpointError) -> (tensors: [String: Tensor], metadata: [String: String]) {
+        guard bytes.count >= 8 else { throw .truncated(file: file, expected: 8, found: bytes.count) }
+        let length = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard length <= UInt64(bytes.count - 8) else {
+            throw .corruptHeader(file: file, reason: "the header length \(length) runs past the end of the \(bytes.count)-byte file")
+        }
+        guard length <= UInt64(maximumHeaderLength) else {
+            throw .corruptHeader(file: file, reason: "the header length \(length) exceeds the \(maximumHeaderLength)-byte limit")
+        }
+        let dataStart = 8 + Int(length)
+        let dataSize = bytes.count - dataStart
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(bytes[8..<dataStart])
+        } catch {
+            throw .corruptHeader(file: file, reason: "invalid JSON: \(error.reason)")
+        }
+        guard case .object(let members) = root else {
+            throw .corruptHeader(file: file, reason: "the header is \(root.kind), not a JSON object")
+        }
+
+        var metadata = [String: String]()
+        var entries = [Entry]()
+        var seen = Set<String>()
+        for (name, value) in members {
+            guard seen.insert(name).inserted else { throw .corruptHeader(file: file, reason: "'\(name)' appears twice") }
+            if name == "__metadata__" {
+                guard case .object(let pairs) = value else {
+                    throw .corruptHeader(file: file, reason: "__metadata__ is \(value.kind), not an object of strings")
+                }
+                for (key, item) in pairs {
+                    guard case .string(let text) = item else {
+                        throw .corruptHeader(file: file, reason: "__metadata__ '\(key)' is \(item.kind), not a string")
+                    }
+                    metadata[key] = text
+                }
+            } else {
+                entries.append(try entry(name, value, file: file, dataSize: dataSize))
+            }
+        }
+
+        // Every data byte belongs to exactly one tensor. Empty tensors take no bytes.
+        var cursor = 0, previous = ""
+        for entry in entries.sorted(by: { ($0.begin, $0.end) < ($1.begin, $1.end) }) where entry.end > entry.begin {
+            if entry.begin < cursor { throw .overlappingOffsets(file: file, entry: entry.name, other: previous) }
+            if entry.begin > cursor {
+                throw .corruptHeader(file: file, reason: "data bytes \(cursor)..<\(entry.begin) belong to no entry")
+            }
+            (cursor, previous) = (entry.end, entry.name)
+        }
+        if cursor < dataSize {
+            throw .corruptHeader(file: file, reason: "the last \(dataSize - cursor) data bytes belong to no entry")
+        }
+
+        var tensors = [String: Tensor]()
+        bytes.withUnsafeBytes { raw in
+            for entry in entries {
+                let data = UnsafeRawBufferPointer(rebasing: raw[(dataStart + entry.begin)..<(dataStart + entry.end)])
+                tensors[entry.name] = Tensor.fromLittleEndian(data, dtype: entry.dtype, shape: entry.shape)
+            }
+        }
+        return (tensors, metadata)
+    }
+
+    /// Checks one header entry: its fields, dtype, shape and offsets.
+    private static func entry(_ name: String, _ value: JSONValue, file: String, dataSize: Int) throws(CheckpointError) -> Entry {
+        func corrupt(_ what: String) -> CheckpointError { .corruptHeader(file: file, reason: "entry '\(name)' \(what)") }
+        guard case .object(let fields) = value else { throw corrupt("is \(value.kind), not an object") }
+        func field(_ key: String) throws(CheckpointError) -> JSONValue {
+            guard let found = fields.first(where: { $0.key == key }) else { throw corrupt("has no \"\(key)\"") }
+            return found.value
+        }
+        guard case .string(let dtypeName) = try field("dtype") else { throw corrupt("has a dtype that is not a string") }
+        guard case .array(let dimensionValues) = try field("shape") else { throw corrupt("has a shape that is not an array") }
+        guard case .array(let offsetValues) = try field("data_offsets"), offsetValues.count == 2,
+            let begin = offsetValues[0].nonNegativeInteger, let end = offsetValues[1].nonNegativeInteger
+        else { throw corrupt("has data_offsets that are not two non-negative integers") }
+        guard let dtype = dtype(named: dtypeName) else {
+            throw .unsupportedDType(file: file, entry: name, dtype: dtypeName)
+        }
+        var dimensions = [Int](), count = 1
+        for item in dimensionValues {
+            guard let size = item.nonNegativeInteger else { throw corrupt("has a shape entry that is \(item.kind), not a size") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: size)
+            guard !overflow, product <= Int.max / 8 else { throw corrupt("has a shape that is too large") }
+            dimensions.append(size)
+            count = product
+        }
+        guard begin <= end, end <= dataSize else {
+            throw .offsetsOutOfRange(file: file, entry: name, begin: begin, end: end, dataSize: dataSize)
+        }
+        let shape = Shape(dimensions)
+        guard end - begin == count * dtype.byteSize else {
+            throw corrupt("has shape \(shape) of \(dtypeName), which needs \(count * dtype.byteSize) bytes, "
+                + "but data_offsets [\(begin), \(end)] hold \(end - begin)")
+        }
+        return Entry(name: name, dtype: dtype, shape: shape, begin: begin, end: end)
+    }
+}
