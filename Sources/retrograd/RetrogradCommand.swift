@@ -17,7 +17,7 @@ struct RetrogradCommand: ParsableCommand {
             abstract: "Eager tape-based automatic differentiation for Swift, from the command line.",
             // A computed configuration: the BLAS probe behind `matrixBackend` runs when asked.
             version: "retrograd \(retrogradVersion)\nmatmul backend: \(matrixBackend)",
-            subcommands: [GradcheckCommand.self])
+            subcommands: [GradcheckCommand.self, TrainCommand.self])
     }
 
     /// Parses and runs the command. Help and `--version` print as usual; a bad
