@@ -53,15 +53,7 @@ public enum CSVFile {
     public static func load(
         url: URL, labelColumn: LabelColumn? = nil, header: Header = .auto, delimiter: Character = ","
     ) throws(DataError) -> Dataset {
-        let bytes: [UInt8]
-        do {
-            bytes = try readFileBytes(url)
-        } catch {
-            switch error {
-            case .notFound(let path): throw .fileNotFound(file: path)
-            case .unreadable(let path, let reason): throw .unreadable(file: path, reason: reason)
-            }
-        }
+        let bytes = try readFileBytes(url, reportingAs: DataError.self)
         return try parse(bytes: bytes, file: url.path, labelColumn: labelColumn, header: header, delimiter: delimiter)
     }
 

@@ -75,15 +75,7 @@ public struct Checkpoint: Sendable {
     ///   ``CheckpointError/overlappingOffsets(file:entry:other:)``,
     ///   ``CheckpointError/unsupportedDType(file:entry:dtype:)``.
     public static func load(from url: URL) throws(CheckpointError) -> Checkpoint {
-        let bytes: [UInt8]
-        do {
-            bytes = try readFileBytes(url)
-        } catch {
-            switch error {
-            case .notFound(let path): throw .fileNotFound(file: path)
-            case .unreadable(let path, let reason): throw .unreadable(file: path, reason: reason)
-            }
-        }
+        let bytes = try readFileBytes(url, reportingAs: CheckpointError.self)
         return try decode(bytes, file: url.path)
     }
 

@@ -33,6 +33,28 @@ enum AtomicWriteStage: Sendable, Equatable {
     case beforeRename
 }
 
+/// A loader's typed error that can say a file was missing or unreadable.
+protocol FileReadReporting: Error {
+    static func fileNotFound(file: String) -> Self
+    static func unreadable(file: String, reason: String) -> Self
+}
+
+extension CheckpointError: FileReadReporting {}
+extension DataError: FileReadReporting {}
+extension NPYError: FileReadReporting {}
+
+/// Reads a whole file into memory, reporting failure as the loader's own error type.
+func readFileBytes<Failure: FileReadReporting>(_ url: URL, reportingAs: Failure.Type) throws(Failure) -> [UInt8] {
+    do {
+        return try readFileBytes(url)
+    } catch {
+        switch error {
+        case .notFound(let path): throw Failure.fileNotFound(file: path)
+        case .unreadable(let path, let reason): throw Failure.unreadable(file: path, reason: reason)
+        }
+    }
+}
+
 /// Reads a whole file into memory.
 func readFileBytes(_ url: URL) throws(FileReadFailure) -> [UInt8] {
     let path = url.path

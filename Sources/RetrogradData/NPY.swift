@@ -20,15 +20,7 @@ public enum NPY {
     ///
     /// - Throws: an ``NPYError`` naming the file.
     public static func read(_ url: URL) throws(NPYError) -> Tensor {
-        let bytes: [UInt8]
-        do {
-            bytes = try readFileBytes(url)
-        } catch {
-            switch error {
-            case .notFound(let path): throw .fileNotFound(file: path)
-            case .unreadable(let path, let reason): throw .unreadable(file: path, reason: reason)
-            }
-        }
+        let bytes = try readFileBytes(url, reportingAs: NPYError.self)
         return try decode(bytes, file: url.path)
     }
 
