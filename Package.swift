@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "RetrogradNN", targets: ["RetrogradNN"]),
         .library(name: "RetrogradOptimizers", targets: ["RetrogradOptimizers"]),
         .library(name: "RetrogradData", targets: ["RetrogradData"]),
+        .library(name: "DomainAdaptation", targets: ["DomainAdaptation"]),
         .executable(name: "retrograd", targets: ["retrograd"]),
     ],
     dependencies: [
@@ -29,10 +30,15 @@ let package = Package(
         .target(name: "RetrogradNN", dependencies: ["Retrograd"]),
         .target(name: "RetrogradOptimizers", dependencies: ["Retrograd"]),
         .target(name: "RetrogradData", dependencies: ["Retrograd"]),
+        .target(
+            name: "DomainAdaptation",
+            dependencies: ["RetrogradNN", "RetrogradOptimizers", "RetrogradData"],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "retrograd",
             dependencies: [
-                "Retrograd", "RetrogradNN", "RetrogradOptimizers", "RetrogradData",
+                "Retrograd", "RetrogradNN", "RetrogradOptimizers", "RetrogradData", "DomainAdaptation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,5 +46,6 @@ let package = Package(
         .testTarget(name: "RetrogradNNTests", dependencies: ["RetrogradNN"]),
         .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers"]),
         .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData"]),
+        .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation"]),
     ]
 )

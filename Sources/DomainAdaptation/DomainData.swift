@@ -1,0 +1,36 @@
+@_exported import RetrogradData
+@_exported import RetrogradNN
+@_exported import RetrogradOptimizers
+
+/// The four splits of a domain-adaptation problem.
+///
+/// The source domain is labelled and trained on; the target domain is trained on without
+/// its labels (the domain classifier sees only which domain a point comes from). Target
+/// labels, when known, are used only to evaluate.
+public struct DomainData: Sendable {
+    /// A short name for reports ("moons", "digits", or a file name).
+    public var name: String
+    /// Labelled source examples to train on.
+    public var sourceTrain: Dataset
+    /// Target examples to train on; labels, if present, are never used for training.
+    public var targetTrain: Dataset
+    /// Held-out labelled source examples.
+    public var sourceTest: Dataset
+    /// Held-out target examples; accuracy is reported only when they have labels.
+    public var targetTest: Dataset
+    /// The number of classes of the label classifier.
+    public var classCount: Int
+
+    /// Creates a problem from its four splits.
+    public init(name: String, sourceTrain: Dataset, targetTrain: Dataset, sourceTest: Dataset, targetTest: Dataset, classCount: Int) {
+        self.name = name
+        self.sourceTrain = sourceTrain
+        self.targetTrain = targetTrain
+        self.sourceTest = sourceTest
+        self.targetTest = targetTest
+        self.classCount = classCount
+    }
+
+    /// The number of input features.
+    public var featureCount: Int { sourceTrain.featureCount }
+}
