@@ -10,7 +10,9 @@ public struct GradientCheckResult: Sendable {
 
 /// The outcome of a gradient check: one result per input and the tolerance used.
 public struct GradientCheckReport: Sendable, CustomStringConvertible {
+    /// One result per input, in the order the inputs were given.
     public var results: [GradientCheckResult]
+    /// The largest relative error that passes.
     public var tolerance: Double
 
     /// The worst relative error over all inputs and orders.
@@ -21,6 +23,7 @@ public struct GradientCheckReport: Sendable, CustomStringConvertible {
     /// Whether every error is within the tolerance (NaN never passes).
     public var passed: Bool { maxError <= tolerance }
 
+    /// One line per input with its errors, then "passed" or "FAILED".
     public var description: String {
         results.map { result in
             let second = result.secondOrderError.map { ", 2nd order \($0)" } ?? ""
