@@ -1,0 +1,133 @@
+import Foundation
+
+/// How a model is trained: adversarially (DANN) or on the source domain alone.
+public enum DANNMode: String, Codable, Sendable, CaseIterable {
+    /// Domain-adversarial training: label loss on the source, plus a domain classifier
+    /// behind a gradient reversal layer of scale λ_p.
+    case dann
+    /// The baseline: the same network, data, batches and optimizer, with λ = 0. The domain
+    /// classifier still trains on the (now unchanging) features, so its accuracy measures
+    /// how far apart the domains are in the features of a model that ignores the target.
+    case sourceOnly = "source-only"
+
+    /// The name used on the command line, in reports and in file names.
+    public var name: String { rawValue }
+}
+
+/// Everything that decides a DANN run, given the data: architecture, schedules,
+/// optimizer and seed. The same configuration and data give the same numbers.
+///
+/// ## λ: which one this is
+/// `maxLambda` is the scale of the gradient reversal layer, the paper's λ in
+/// `∂L_y/∂θ_f − λ ∂L_d/∂θ_f`. The domain classifier's own update is *not* scaled by λ:
+/// the domain loss is unweighted, and only the gradient that crosses the reversal into the
+/// feature extractor is multiplied by −λ_p. (Algorithm 1 of Ganin et al. also scales the
+/// domain head's update by λ; that variant is not what this flag means.)
+///
+/// ## Schedules
+/// With training progress p = step / total steps, from 0 to 1:
+/// - λ_p = maxLambda · (2 / (1 + exp(−γ p)) − 1), γ = `lambdaGamma` (10). A γ of 0 means a
+///   constant λ = maxLambda.
+/// - μ_p = μ₀ / (1 + α p)^β, μ₀ = `learningRate`, α = `annealingAlpha` (10),
+///   β = `annealingBeta` (0.75). An α of 0 means a constant learning rate.
+public struct DANNConfiguration: Codable, Sendable, Equatable {
+    /// Passes over the source training set.
+    public var epochs: Int
+    /// Source examples per step; each step also takes as many target examples.
+    public var batchSize: Int
+    /// Widths of the feature extractor's hidden layers (at least one).
+    public var hidden: [Int]
+    /// The feature extractor's activation: "sigmoid", "relu" or "tanh".
+    public var activation: String
+    /// Widths of the domain classifier's hidden layers (empty: logistic regression on the features).
+    public var domainHidden: [Int]
+    /// The initial learning rate μ₀.
+    public var learningRate: Double
+    /// SGD momentum.
+    public var momentum: Double
+    /// α of the learning-rate annealing.
+    public var annealingAlpha: Double
+    /// β of the learning-rate annealing.
+    public var annealingBeta: Double
+    /// The largest λ: the gradient reversal scale at the end of training.
+    public var maxLambda: Double
+    /// γ of the λ schedule.
+    public var lambdaGamma: Double
+    /// Fixes the data, the initial weights and the batch order.
+    public var seed: UInt64
+
+    /// Creates a configuration; every value is checked by ``validate()``.
+    public init(
+        epochs: Int, batchSize: Int, hidden: [Int], activation: String = "relu", domainHidden: [Int] = [],
+        learningRate: Double, momentum: Double = 0.9, annealingAlpha: Double = 10, annealingBeta: Double = 0.75,
+        maxLambda: Double = 1, lambdaGamma: Double = 10, seed: UInt64 = 0
+    ) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        self.hidden = hidden
+        self.activation = activation
+        self.domainHidden = domainHidden
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.annealingAlpha = annealingAlpha
+        self.annealingBeta = annealingBeta
+        self.maxLambda = maxLambda
+        self.lambdaGamma = lambdaGamma
+        self.seed = seed
+    }
+
+    /// The toy experiment of the paper (§5.1.1), adapted to the schedules: one hidden
+    /// layer of 15 sigmoid units, a logistic domain classifier, μ₀ = 0.05, λ up to 6.
+    public static func moons(seed: UInt64 = 0) -> DANNConfiguration {
+        DANNConfiguration(
+            epochs: 150, batchSize: 1, hidden: [15], activation: "sigmoid", domainHidden: [],
+            learningRate: 0.05, maxLambda: 6, seed: seed)
+    }
+
+    /// The digits experiment: a two-layer ReLU feature extractor and a domain classifier
+    /// with one hidden layer.
+    public static func digits(seed: UInt64 = 0) -> DANNConfiguration {
+        DANNConfiguration(
+            epochs: 40, batchSize: 32, hidden: [128, 64], activation: "relu", domainHidden: [64],
+            learningRate: 0.02, maxLambda: 1, seed: seed)
+    }
+
+    /// The activation named by ``activation``.
+    public var featureActivation: Activation? {
+        switch activation {
+        case "sigmoid": return .sigmoid
+        case "relu": return .relu
+        case "tanh": return .tanh
+        default: return nil
+        }
+    }
+
+    /// λ_p for training progress `p` in [0, 1].
+    public func lambda(atProgress p: Double) -> Double {
+        guard lambdaGamma != 0 else { return maxLambda }
+        return maxLambda * (2 / (1 + exp(-lambdaGamma * p)) - 1)
+    }
+
+    /// μ_p for training progress `p` in [0, 1].
+    public func learningRate(atProgress p: Double) -> Double {
+        learningRate / pow(1 + annealingAlpha * p, annealingBeta)
+    }
+
+    /// Checks every value and says which one is wrong and what it must be.
+    public func validate() throws(DANNError) {
+        func require(_ condition: Bool, _ name: String, _ rule: String, _ value: Any) throws(DANNError) {
+            if !condition { throw .invalidConfiguration(name: name, value: "\(value)", rule: rule) }
+        }
+        try require(epochs > 0, "epochs", "a positive whole number", epochs)
+        try require(batchSize > 0, "batch-size", "a positive whole number", batchSize)
+        try require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "hidden", "one or more positive widths, such as 64 or 128,64", hidden)
+        try require(domainHidden.allSatisfy { $0 > 0 }, "domain-hidden", "positive widths", domainHidden)
+        try require(featureActivation != nil, "activation", "sigmoid, relu or tanh", activation)
+        try require(learningRate > 0 && learningRate.isFinite, "lr", "a positive number", learningRate)
+        try require(momentum >= 0 && momentum < 1, "momentum", "a number in [0, 1)", momentum)
+        try require(annealingAlpha >= 0 && annealingAlpha.isFinite, "annealing-alpha", "a number ≥ 0", annealingAlpha)
+        try require(annealingBeta >= 0 && annealingBeta.isFinite, "annealing-beta", "a number ≥ 0", annealingBeta)
+        try require(maxLambda >= 0 && maxLambda.isFinite, "lambda", "a number ≥ 0", maxLambda)
+        try require(lambdaGamma >= 0 && lambdaGamma.isFinite, "lambda-gamma", "a number ≥ 0", lambdaGamma)
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Why a DANN run could not start, continue or write its results. Each message says what
+/// went wrong and what to do.
+public enum DANNError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+    /// A configuration value is out of range.
+    case invalidConfiguration(name: String, value: String, rule: String)
+    /// The data cannot be trained on (too few rows, no source labels, a class missing…).
+    case unusableData(reason: String)
+    /// `--resume` names a directory without a run in it.
+    case noRunToResume(directory: String)
+    /// The run description in a directory to resume cannot be read.
+    case damagedRun(file: String, reason: String)
+    /// A checkpoint belongs to another run or model than the one being resumed.
+    case checkpointMismatch(file: String, reason: String)
+    /// A checkpoint could not be read or written.
+    case checkpoint(CheckpointError)
+    /// An output file or directory could not be written.
+    case writeFailed(path: String, reason: String)
+
+    /// A sentence that says what went wrong and what to do.
+    public var description: String {
+        switch self {
+        case let .invalidConfiguration(name, value, rule):
+            return "--\(name) must be \(rule), got \(value)."
+        case let .unusableData(reason):
+            return "The data cannot be trained on: \(reason)"
+        case let .noRunToResume(directory):
+            return "\(directory): there is no run to resume here (no run.json). "
+                + "Pass the --out directory of an earlier `retrograd dann` run."
+        case let .damagedRun(file, reason):
+            return "\(file): the run description is damaged (\(reason)). Start a new run with --out."
+        case let .checkpointMismatch(file, reason):
+            return "\(file): this checkpoint does not belong to the run being resumed (\(reason)). "
+                + "Resume the directory the checkpoint was written in, or start a new run."
+        case let .checkpoint(error):
+            return error.description
+        case let .writeFailed(path, reason):
+            return "\(path): cannot write (\(reason)). Check that the directory is writable and the disk is not full."
+        }
+    }
+
+    /// The same sentence as ``description``.
+    public var errorDescription: String? { description }
+}
