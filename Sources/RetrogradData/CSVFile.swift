@@ -61,9 +61,7 @@ public enum CSVFile {
     static func parse(
         bytes: [UInt8], file: String, labelColumn: LabelColumn?, header: Header, delimiter: Character
     ) throws(DataError) -> Dataset {
-        guard let separator = delimiter.asciiValue, delimiter != "\"", delimiter != "\n", delimiter != "\r" else {
-            preconditionFailure("CSVFile.load: delimiter '\(delimiter)' must be one ASCII character other than a quote or line break")
-        }
+        let separator = separatorByte(delimiter, caller: "load")
         guard String(validating: bytes, as: UTF8.self) != nil else { throw .notText(file: file) }
         var reader = CSVReader(bytes: bytes, delimiter: separator, file: file)
         var records = try reader.records()
@@ -74,7 +72,7 @@ public enum CSVFile {
         case .present: hasHeader = true
         case .absent: hasHeader = false
         case .auto:
-            if case .name = labelColumn { hasHeader = true } else { hasHeader = !first.cells.contains { number($0) != nil } }
+            if case .name = labelColumn { hasHeader = true } else { hasHeader = looksLikeHeader(first.cells) }
         }
         let columnCount = first.cells.count
         let names = hasHeader ? first.cells : []
@@ -120,6 +118,20 @@ public enum CSVFile {
         }
         let matrix = Tensor(features, shape: [records.count, featureCount])
         return Dataset(checkedFeatures: matrix, labels: labelIndex == nil ? nil : Tensor(labels, shape: [labels.count]))
+    }
+
+    /// The byte of a delimiter, which must be one ASCII character other than a quote or line break.
+    static func separatorByte(_ delimiter: Character, caller: String) -> UInt8 {
+        guard let byte = delimiter.asciiValue, delimiter != "\"", delimiter != "\n", delimiter != "\r" else {
+            preconditionFailure("CSVFile.\(caller): delimiter '\(delimiter)' must be one ASCII character other than a quote or line break")
+        }
+        return byte
+    }
+
+    /// The rule of ``Header/auto`` when the label column is not named: a first row with no
+    /// number in it is a header.
+    static func looksLikeHeader(_ cells: [String]) -> Bool {
+        !cells.contains { number($0) != nil }
     }
 
     /// A cell as a number, or `nil`.

@@ -32,12 +32,18 @@ struct CSVReader {
     /// Every non-blank row of the text.
     mutating func records() throws(DataError) -> [CSVRecord] {
         var result = [CSVRecord]()
+        while let record = try nextNonBlankRecord() { result.append(record) }
+        return result
+    }
+
+    /// The next non-blank row, or `nil` at the end of the text.
+    mutating func nextNonBlankRecord() throws(DataError) -> CSVRecord? {
         while position < bytes.count {
             let record = try nextRecord()
             let blank = record.cells.count == 1 && record.cells[0].isEmpty && !record.quoted
-            if !blank { result.append(CSVRecord(line: record.line, cells: record.cells)) }
+            if !blank { return CSVRecord(line: record.line, cells: record.cells) }
         }
-        return result
+        return nil
     }
 
     private func isSpace(_ byte: UInt8) -> Bool {
