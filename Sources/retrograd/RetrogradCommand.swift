@@ -8,16 +8,13 @@ import Retrograd
 /// in `configuration`.
 @main
 struct RetrogradCommand: ParsableCommand {
-    /// The version of Retrograd this command was built from.
-    static let retrogradVersion = "0.1.0"
-
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: "retrograd",
             abstract: "Eager tape-based automatic differentiation for Swift, from the command line.",
             // A computed configuration: the BLAS probe behind `matrixBackend` runs when asked.
             version: "retrograd \(retrogradVersion)\nmatmul backend: \(matrixBackend)",
-            subcommands: [GradcheckCommand.self, TrainCommand.self])
+            subcommands: [DANNCommand.self, TrainCommand.self, GradcheckCommand.self])
     }
 
     /// Parses and runs the command. Help and `--version` print as usual; a bad

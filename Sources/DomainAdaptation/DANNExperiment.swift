@@ -1,0 +1,145 @@
+import Foundation
+
+/// Hooks through which a running experiment reports progress and can be asked to stop.
+public struct DANNObserver {
+    /// Called when a model starts or continues training, with the epochs it has already done.
+    public var modeStarted: (DANNMode, _ completedEpochs: Int, _ trainer: DANNTrainer) -> Void
+    /// Called after every training step.
+    public var step: (DANNProgress) -> Void
+    /// Called after every epoch, once its checkpoint and the report are written.
+    public var epochFinished: (DANNMode, EpochMetrics) -> Void
+    /// Asked after every epoch; returning true stops the run there (it can be resumed).
+    public var shouldStop: () -> Bool
+
+    /// Creates an observer; every hook does nothing by default.
+    public init(
+        modeStarted: @escaping (DANNMode, Int, DANNTrainer) -> Void = { _, _, _ in },
+        step: @escaping (DANNProgress) -> Void = { _ in },
+        epochFinished: @escaping (DANNMode, EpochMetrics) -> Void = { _, _ in },
+        shouldStop: @escaping () -> Bool = { false }
+    ) {
+        self.modeStarted = modeStarted
+        self.step = step
+        self.epochFinished = epochFinished
+        self.shouldStop = shouldStop
+    }
+}
+
+/// A DANN run in an output directory: trains each mode in turn, writes a checkpoint and
+/// `report.json` after every epoch, and the plots at the end.
+///
+/// The directory holds `run.json` (what the run is), `report.json`, one checkpoint per
+/// mode (`dann.safetensors`, `source-only.safetensors`) and the SVG plots. A run stopped
+/// at any point continues with ``resume(from:)`` and ends with the numbers an
+/// uninterrupted run would have given.
+public final class DANNExperiment {
+    /// The run directory.
+    public let directory: URL
+    /// What is being run.
+    public let description: DANNRunDescription
+    /// The data, loaded from ``DANNRunDescription/data``.
+    public let data: DomainData
+    /// One trainer per mode, in the description's order.
+    public let trainers: [DANNTrainer]
+    /// The report as last written.
+    public private(set) var report: DANNReport
+
+    private init(directory: URL, description: DANNRunDescription, previousSeconds: [DANNMode: Double]) throws {
+        self.directory = directory
+        self.description = description
+        data = try description.data.load(seed: description.configuration.seed)
+        var trainers = [DANNTrainer]()
+        for mode in description.modes {
+            try trainers.append(DANNTrainer(configuration: description.configuration, data: data, mode: mode))
+        }
+        self.trainers = trainers
+        report = DANNReport(
+            retrograd: retrogradVersion, data: DANNReport.DataSummary(data), run: description,
+            models: trainers.map {
+                DANNReport.ModelReport(
+                    mode: $0.mode, epochsCompleted: 0, history: [], final: nil,
+                    checkpoint: Self.checkpointName($0.mode), seconds: previousSeconds[$0.mode] ?? 0)
+            },
+            plots: [], finished: false)
+    }
+
+    /// The checkpoint file name of a mode.
+    public static func checkpointName(_ mode: DANNMode) -> String { "\(mode.name).safetensors" }
+
+    /// Starts a new run in `directory`, creating it if needed, and writes `run.json`.
+    ///
+    /// - Throws: ``DANNError/writeFailed(path:reason:)`` when the directory already holds a
+    ///   run (resume it instead) or cannot be written; the data's loading errors; and
+    ///   ``DANNError/invalidConfiguration(name:value:rule:)``.
+    public static func start(_ description: DANNRunDescription, in directory: URL) throws -> DANNExperiment {
+        try description.configuration.validate()
+        let runFile = directory.appendingPathComponent(DANNRunDescription.fileName)
+        if FileManager.default.fileExists(atPath: runFile.path) {
+            throw DANNError.writeFailed(
+                path: directory.path, reason: "it already holds a run; continue it with --resume \(directory.path) or choose another --out")
+        }
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DANNError.writeFailed(path: directory.path, reason: error.localizedDescription)
+        }
+        let experiment = try DANNExperiment(directory: directory, description: description, previousSeconds: [:])
+        try description.write(to: directory)
+        try experiment.writeReport()
+        return experiment
+    }
+
+    /// Reopens the run in `directory` where its checkpoints left it.
+    ///
+    /// - Throws: ``DANNError/noRunToResume(directory:)``, ``DANNError/damagedRun(file:reason:)``,
+    ///   ``DANNError/checkpointMismatch(file:reason:)`` and the data's loading errors.
+    public static func resume(from directory: URL) throws -> DANNExperiment {
+        let description = try DANNRunDescription.read(from: directory)
+        let previous = (try? DANNReport.read(from: directory))?.models ?? []
+        let experiment = try DANNExperiment(
+            directory: directory, description: description,
+            previousSeconds: Dictionary(previous.map { ($0.mode, $0.seconds) }, uniquingKeysWith: { a, _ in a }))
+        for trainer in experiment.trainers {
+            let url = directory.appendingPathComponent(checkpointName(trainer.mode))
+            if FileManager.default.fileExists(atPath: url.path) { try trainer.restore(from: url) }
+        }
+        experiment.refreshModels()
+        return experiment
+    }
+
+    /// Trains every mode to its last epoch, unless the observer asks to stop, then writes
+    /// the plots. Returns the report (its ``DANNReport/finished`` says whether all ran).
+    @discardableResult
+    public func run(observer: DANNObserver = DANNObserver()) throws -> DANNReport {
+        for (index, trainer) in trainers.enumerated() {
+            observer.modeStarted(trainer.mode, trainer.completedEpochs, trainer)
+            while !trainer.isFinished {
+                let started = Date()
+                let metrics = trainer.trainEpoch(progress: observer.step)
+                report.models[index].seconds += Date().timeIntervalSince(started)
+                try trainer.saveCheckpoint(to: directory.appendingPathComponent(Self.checkpointName(trainer.mode)))
+                try writeReport()
+                observer.epochFinished(trainer.mode, metrics)
+                if !report.finished && observer.shouldStop() { return report }
+            }
+        }
+        report.plots = try DANNPlots.write(for: self)
+        try writeReport()
+        return report
+    }
+
+    /// Copies the trainers' histories into the report and writes it.
+    private func writeReport() throws(DANNError) {
+        refreshModels()
+        try report.write(to: directory)
+    }
+
+    private func refreshModels() {
+        for (index, trainer) in trainers.enumerated() {
+            report.models[index].epochsCompleted = trainer.completedEpochs
+            report.models[index].history = trainer.history
+            report.models[index].final = trainer.history.last?.evaluation
+        }
+        report.finished = trainers.allSatisfy(\.isFinished)
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Which data a run trains on, written into the run so `--resume` can load it again.
+public struct DANNDataSpec: Codable, Sendable, Equatable {
+    /// The kind of data.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// ``DomainData/moons(count:testCount:noise:angle:seed:)``.
+        case moons
+        /// ``DomainData/digits(seed:testFraction:)``.
+        case digits
+        /// ``DomainData/files(source:target:labelColumn:testFraction:seed:)``.
+        case files
+    }
+
+    /// The kind of data.
+    public var kind: Kind
+    /// The moons' rotation in degrees (moons only).
+    public var angle: Double?
+    /// The source file's path (files only).
+    public var source: String?
+    /// The target file's path (files only).
+    public var target: String?
+    /// The label column, as given on the command line: a name or a 0-based index (files only).
+    public var labelColumn: String?
+
+    /// The moons rotated by `angle` degrees.
+    public static func moons(angle: Double = 35) -> DANNDataSpec { DANNDataSpec(kind: .moons, angle: angle) }
+    /// The digits and their shifted copy.
+    public static let digits = DANNDataSpec(kind: .digits)
+    /// A source and a target file.
+    public static func files(source: String, target: String, labelColumn: String? = nil) -> DANNDataSpec {
+        DANNDataSpec(kind: .files, source: source, target: target, labelColumn: labelColumn)
+    }
+
+    /// Loads the data; `seed` fixes draws and splits.
+    public func load(seed: UInt64) throws -> DomainData {
+        switch kind {
+        case .moons:
+            return DomainData.moons(angle: angle ?? 35, seed: seed)
+        case .digits:
+            return try DomainData.digits(seed: seed)
+        case .files:
+            guard let source, let target else {
+                throw DANNError.unusableData(reason: "a file run needs both a source and a target file. Pass --source and --target.")
+            }
+            let column = labelColumn.map { Int($0).map(CSVFile.LabelColumn.index) ?? .name($0) }
+            return try DomainData.files(
+                source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target), labelColumn: column, seed: seed)
+        }
+    }
+}
+
+/// What a run is: the data, the configuration and the modes, as `run.json` in the output
+/// directory records it before the first step.
+public struct DANNRunDescription: Codable, Sendable, Equatable {
+    /// The data.
+    public var data: DANNDataSpec
+    /// The training configuration, shared by every mode.
+    public var configuration: DANNConfiguration
+    /// The modes to train, in order.
+    public var modes: [DANNMode]
+
+    /// Creates a description.
+    public init(data: DANNDataSpec, configuration: DANNConfiguration, modes: [DANNMode]) {
+        self.data = data
+        self.configuration = configuration
+        self.modes = modes
+    }
+
+    /// The file name of the description inside a run directory.
+    public static let fileName = "run.json"
+
+    /// Reads the description of the run in `directory`.
+    ///
+    /// - Throws: ``DANNError/noRunToResume(directory:)`` when there is none,
+    ///   ``DANNError/damagedRun(file:reason:)`` when it cannot be read.
+    public static func read(from directory: URL) throws(DANNError) -> DANNRunDescription {
+        let url = directory.appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else { throw .noRunToResume(directory: directory.path) }
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: url)
+        } catch {
+            throw .damagedRun(file: url.path, reason: "cannot read it: \(error.localizedDescription)")
+        }
+        let description: DANNRunDescription
+        do {
+            description = try jsonDecoder().decode(DANNRunDescription.self, from: bytes)
+        } catch {
+            throw .damagedRun(file: url.path, reason: "not a run description: \(error)")
+        }
+        guard !description.modes.isEmpty else { throw .damagedRun(file: url.path, reason: "it lists no modes") }
+        do {
+            try description.configuration.validate()
+        } catch {
+            throw .damagedRun(file: url.path, reason: error.description)
+        }
+        return description
+    }
+
+    /// Writes the description into `directory`, atomically.
+    public func write(to directory: URL) throws(DANNError) {
+        try writeAtomically(Data(jsonText(self, pretty: true).utf8), to: directory.appendingPathComponent(Self.fileName))
+    }
+}
+
+/// Writes `data` to `url` through a temporary file and a rename, so readers see the old
+/// file or the new one, never half of one.
+func writeAtomically(_ data: Data, to url: URL) throws(DANNError) {
+    do {
+        try data.write(to: url, options: .atomic)
+    } catch {
+        throw .writeFailed(path: url.path, reason: error.localizedDescription)
+    }
+}

@@ -1,0 +1,185 @@
+import ArgumentParser
+import DomainAdaptation
+import Foundation
+
+/// `retrograd dann`: domain-adversarial training end to end, compared with a source-only
+/// model trained the same way.
+struct DANNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dann",
+        abstract: "Train a domain-adversarial network (DANN) and a source-only baseline, and compare them.",
+        discussion: """
+            Trains a feature extractor, a label classifier and a domain classifier behind a gradient \
+            reversal layer (Ganin & Lempitsky), and the same network with the reversal scale λ = 0 \
+            (source-only), on the same data, batches and initial weights. Writes report.json, SVG \
+            plots and one checkpoint per model to --out, after every epoch; --resume DIR continues \
+            an interrupted run and ends with the numbers of an uninterrupted one.
+
+            --lambda is the largest scale of the gradient reversal layer: the feature extractor \
+            gets −λ_p times the domain loss's gradient, with λ_p = λ·(2/(1+exp(−γp)) − 1) and p the \
+            training progress. The domain classifier's own update is not scaled by λ. The learning \
+            rate follows μ_p = μ₀/(1+αp)^β (SGD with momentum).
+
+            Data: --data moons (two moons; target rotated by --angle degrees), --data digits (the \
+            8×8 UCI digits; target: the other half of the images on random colour/texture \
+            backgrounds), or your own --source and --target files (CSV or .npy; the label is the \
+            'label' column or the last one; target labels are optional and used only to evaluate).
+            """)
+
+    enum DataChoice: String, ExpressibleByArgument, CaseIterable {
+        case moons, digits
+    }
+
+    enum ModeChoice: String, ExpressibleByArgument, CaseIterable {
+        case dann, sourceOnly = "source-only", both
+
+        var modes: [DANNMode] {
+            switch self {
+            case .dann: [.dann]
+            case .sourceOnly: [.sourceOnly]
+            case .both: [.sourceOnly, .dann]
+            }
+        }
+    }
+
+    @Option(help: "Built-in data set: moons or digits. (default: moons)") var data: DataChoice?
+    @Option(help: "Labelled source-domain file (.csv or .npy), instead of --data.") var source: String?
+    @Option(help: "Target-domain file (.csv or .npy), labels optional.") var target: String?
+    @Option(help: "Label column of the files: a header name or a 0-based index. (default: 'label', else the last column)")
+    var labelColumn: String?
+    @Option(help: "Rotation of the moons' target domain, in degrees. (default: 35)") var angle: Double?
+    @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
+    @Option(help: "Passes over the source training set. (default: moons 150, digits 40)") var epochs: Int?
+    @Option(help: "Source examples per step; as many target examples join each step. (default: moons 1, digits 32)")
+    var batchSize: Int?
+    @Option(help: "Largest gradient reversal scale λ. (default: moons 6, digits 1)") var lambda: Double?
+    @Option(help: "γ of the λ schedule; 0 keeps λ constant. (default: 10)") var lambdaGamma: Double?
+    @Option(help: "Initial learning rate μ₀. (default: moons 0.05, digits 0.02)") var lr: Double?
+    @Option(help: "α of the learning-rate annealing; 0 keeps it constant. (default: 10)") var annealingAlpha: Double?
+    @Option(help: "β of the learning-rate annealing. (default: 0.75)") var annealingBeta: Double?
+    @Option(help: "SGD momentum. (default: 0.9)") var momentum: Double?
+    @Option(help: "Hidden widths of the feature extractor, comma-separated, such as 128,64. (default: moons 15, digits 128,64)")
+    var hidden: String?
+    @Option(help: "Seed for data, initial weights and batch order. (default: 0)") var seed: UInt64?
+    @Option(help: "Directory for the report, plots and checkpoints. (default: runs/dann-<date>-<time>)") var out: String?
+    @Option(help: "Continue the run in this directory from its last checkpoints; takes no other option.") var resume: String?
+
+    /// The options that decide a run; none may be given with --resume.
+    private var runOptions: [(String, Bool)] {
+        [("--data", data != nil), ("--source", source != nil), ("--target", target != nil), ("--label-column", labelColumn != nil),
+         ("--angle", angle != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
+         ("--lambda", lambda != nil), ("--lambda-gamma", lambdaGamma != nil), ("--lr", lr != nil),
+         ("--annealing-alpha", annealingAlpha != nil), ("--annealing-beta", annealingBeta != nil), ("--momentum", momentum != nil),
+         ("--hidden", hidden != nil), ("--seed", seed != nil), ("--out", out != nil)]
+    }
+
+    func validate() throws {
+        if resume != nil {
+            let given = runOptions.filter(\.1).map(\.0)
+            guard given.isEmpty else {
+                throw ValidationError("--resume continues a run with its own settings; leave out \(given.joined(separator: ", ")).")
+            }
+            return
+        }
+        guard (source == nil) == (target == nil) else {
+            throw ValidationError("--source and --target go together: give both files, or neither and --data.")
+        }
+        if source != nil, data != nil { throw ValidationError("Give either --data or --source/--target, not both.") }
+        if source == nil, labelColumn != nil { throw ValidationError("--label-column applies to --source/--target files only.") }
+        if angle != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--angle applies to --data moons only.") }
+        if let angle, !angle.isFinite { throw ValidationError("--angle must be a finite number of degrees, got \(angle).") }
+        _ = try hiddenWidths()
+        try runConfiguration().validate()
+    }
+
+    /// The --hidden widths, or nil when not given.
+    private func hiddenWidths() throws -> [Int]? {
+        guard let hidden else { return nil }
+        let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--hidden must be positive whole numbers separated by commas, such as 64 or 128,64; got '\(hidden)'.")
+        }
+        return parts.map { $0! }
+    }
+
+    /// The data to train on, from --data or the files.
+    private var dataSpec: DANNDataSpec {
+        if let source, let target { return .files(source: source, target: target, labelColumn: labelColumn) }
+        return (data ?? .moons) == .moons ? .moons(angle: angle ?? 35) : .digits
+    }
+
+    /// The dataset's defaults with the given options applied.
+    private func runConfiguration() throws -> DANNConfiguration {
+        let seed = seed ?? 0
+        var configuration = dataSpec.kind == .moons ? DANNConfiguration.moons(seed: seed) : .digits(seed: seed)
+        if let epochs { configuration.epochs = epochs }
+        if let batchSize { configuration.batchSize = batchSize }
+        if let lambda { configuration.maxLambda = lambda }
+        if let lambdaGamma { configuration.lambdaGamma = lambdaGamma }
+        if let lr { configuration.learningRate = lr }
+        if let annealingAlpha { configuration.annealingAlpha = annealingAlpha }
+        if let annealingBeta { configuration.annealingBeta = annealingBeta }
+        if let momentum { configuration.momentum = momentum }
+        if let widths = try hiddenWidths() { configuration.hidden = widths }
+        return configuration
+    }
+
+    func run() throws {
+        let experiment: DANNExperiment
+        if let resume {
+            experiment = try DANNExperiment.resume(from: URL(fileURLWithPath: resume))
+            print("Resuming \(resume): " + experiment.trainers.map { "\($0.mode.name) at epoch \($0.completedEpochs)/\($0.configuration.epochs)" }.joined(separator: ", "))
+        } else {
+            let description = DANNRunDescription(data: dataSpec, configuration: try runConfiguration(), modes: (mode ?? .both).modes)
+            experiment = try DANNExperiment.start(description, in: URL(fileURLWithPath: out ?? Self.defaultOutput()))
+        }
+        let data = experiment.data
+        print("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
+        let interrupt = InterruptFlag.install()
+        var bar: ProgressBar?
+        var firstStep = 0
+        let report = try experiment.run(observer: DANNObserver(
+            modeStarted: { mode, done, trainer in
+                firstStep = done * trainer.stepsPerEpoch
+                bar = ProgressBar(title: mode.name, total: trainer.totalSteps - firstStep)
+                if trainer.isFinished { print("\(mode.name): finished earlier (\(done) epochs)") }
+            },
+            step: { progress in
+                bar?.update(step: progress.step - firstStep, metrics: [
+                    "epoch": Double(progress.epoch), "loss": progress.labelLoss,
+                    "domain loss": progress.domainLoss, "domain acc": progress.domainAccuracy, "λ": progress.lambda,
+                ])
+            },
+            shouldStop: { interrupt.isSet }))
+        print()
+        print(Self.summary(report))
+        let directory = experiment.directory.path
+        if report.finished {
+            print("Wrote report.json, \(report.plots.joined(separator: ", ")) and \(report.models.map(\.checkpoint).joined(separator: ", ")) to \(directory)")
+        } else {
+            print("Stopped early. Continue with: retrograd dann --resume \(directory)")
+            throw ExitCode(130)
+        }
+    }
+
+    /// The summary table of a report.
+    static func summary(_ report: DANNReport) -> String {
+        let percent = { (value: Double?) in value.map { String(format: "%6.1f%%", $0 * 100) } ?? "      –" }
+        var lines = ["model          epochs   source acc   target acc   domain acc",
+                     "-------------  ------   ----------   ----------   ----------"]
+        for model in report.models {
+            let name = model.mode.name.padding(toLength: 13, withPad: " ", startingAt: 0)
+            lines.append("\(name)  \(String(format: "%6d", model.epochsCompleted))      \(percent(model.final?.sourceAccuracy))      \(percent(model.final?.targetAccuracy))      \(percent(model.final?.domainAccuracy))")
+        }
+        lines.append("(test sets; domain acc is the domain classifier's balanced accuracy, 50% = chance)")
+        return lines.joined(separator: "\n")
+    }
+
+    /// runs/dann-YYYYMMDD-HHMMSS in the current directory.
+    static func defaultOutput() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return "runs/dann-\(formatter.string(from: Date()))"
+    }
+}
