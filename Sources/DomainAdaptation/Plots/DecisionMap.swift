@@ -97,7 +97,7 @@ public struct DecisionMap: Sendable {
                 if shade != 0 {
                     let left = frame.px(xRange.lowerBound + Double(column) * dx)
                     let right = frame.px(xRange.lowerBound + Double(end) * dx)
-                    svg.element("rect", [("x", fmt(left)), ("y", fmt(top)), ("width", fmt(right - left)), ("height", fmt(bottom - top)),
+                    svg.element("rect", [("x", svgNumber(left)), ("y", svgNumber(top)), ("width", svgNumber(right - left)), ("height", svgNumber(bottom - top)),
                                          ("fill", Self.color(ofShade: shade).hex)])
                 }
                 column = end
@@ -111,7 +111,7 @@ public struct DecisionMap: Sendable {
             for (index, point) in line.points.enumerated() {
                 let x = frame.px(xRange.lowerBound + (point.x + 0.5) * dx)
                 let y = frame.py(yRange.lowerBound + (point.y + 0.5) * dy)
-                d += (index == 0 ? "M" : "L") + fmt(x) + " " + fmt(y)
+                d += (index == 0 ? "M" : "L") + svgNumber(x) + " " + svgNumber(y)
             }
             if line.closed { d += "Z" }
         }

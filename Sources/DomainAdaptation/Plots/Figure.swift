@@ -68,9 +68,9 @@ public struct Figure: Sendable {
         let height = top + Double(rowCount) * panelHeight + legendHeight
 
         var svg = SVGWriter(width: width, height: height)
-        svg.element("rect", [("class", "background"), ("width", fmt(width)), ("height", fmt(height)), ("fill", "#FFFFFF")])
+        svg.element("rect", [("class", "background"), ("width", svgNumber(width)), ("height", svgNumber(height)), ("fill", "#FFFFFF")])
         if !title.isEmpty {
-            svg.element("text", [("class", "figure-title"), ("x", fmt(width / 2)), ("y", fmt(Self.titleHeight - 10)),
+            svg.element("text", [("class", "figure-title"), ("x", svgNumber(width / 2)), ("y", svgNumber(Self.titleHeight - 10)),
                                  ("text-anchor", "middle"), ("font-size", "16"), ("font-weight", "bold"), ("fill", PlotStyle.textColor)],
                         text: title)
         }

@@ -70,7 +70,7 @@ enum Legend {
                 let x = rowLeft + offset
                 svg.open("g", [("class", "legend-entry")])
                 drawSymbol(entry.symbol, x: x, centerY: centerY, into: &svg)
-                svg.element("text", [("x", fmt(x + symbolWidth + 6)), ("y", fmt(centerY + PlotStyle.fontSize * 0.35))], text: entry.name)
+                svg.element("text", [("x", svgNumber(x + symbolWidth + 6)), ("y", svgNumber(centerY + PlotStyle.fontSize * 0.35))], text: entry.name)
                 svg.close()
             }
         }
@@ -78,10 +78,10 @@ enum Legend {
     }
 
     private static func drawSymbol(_ symbol: LegendSymbol, x: Double, centerY: Double, into svg: inout SVGWriter) {
-        let d = "M\(fmt(x)) \(fmt(centerY))h\(fmt(symbolWidth))"
+        let d = "M\(svgNumber(x)) \(svgNumber(centerY))h\(svgNumber(symbolWidth))"
         switch symbol {
         case let .line(color, dashed):
-            var attributes: [SVGWriter.Attribute] = [("d", d), ("stroke", color.hex), ("stroke-width", fmt(PlotStyle.lineWidth))]
+            var attributes: [SVGWriter.Attribute] = [("d", d), ("stroke", color.hex), ("stroke-width", svgNumber(PlotStyle.lineWidth))]
             if dashed { attributes.append(("stroke-dasharray", PlotStyle.dashPattern)) }
             svg.element("path", attributes)
         case .contour:
@@ -111,16 +111,16 @@ enum Marker {
         let r = PlotStyle.markerRadius
         switch shape {
         case .circle:
-            svg.element("circle", [("cx", fmt(x)), ("cy", fmt(y)), ("r", fmt(r))])
+            svg.element("circle", [("cx", svgNumber(x)), ("cy", svgNumber(y)), ("r", svgNumber(r))])
         case .square:
-            svg.element("rect", [("x", fmt(x - r * 0.9)), ("y", fmt(y - r * 0.9)), ("width", fmt(r * 1.8)), ("height", fmt(r * 1.8))])
+            svg.element("rect", [("x", svgNumber(x - r * 0.9)), ("y", svgNumber(y - r * 0.9)), ("width", svgNumber(r * 1.8)), ("height", svgNumber(r * 1.8))])
         case .triangle:
             // An equilateral triangle with its centroid on the point.
             let side = r * 2.4, height = side * 0.866
-            svg.element("path", [("d", "M\(fmt(x)) \(fmt(y - height * 2 / 3))l\(fmt(side / 2)) \(fmt(height))h\(fmt(-side))z")])
+            svg.element("path", [("d", "M\(svgNumber(x)) \(svgNumber(y - height * 2 / 3))l\(svgNumber(side / 2)) \(svgNumber(height))h\(svgNumber(-side))z")])
         case .cross:
             let a = r * 0.85
-            svg.element("path", [("d", "M\(fmt(x - a)) \(fmt(y - a))l\(fmt(2 * a)) \(fmt(2 * a))m0 \(fmt(-2 * a))l\(fmt(-2 * a)) \(fmt(2 * a))")])
+            svg.element("path", [("d", "M\(svgNumber(x - a)) \(svgNumber(y - a))l\(svgNumber(2 * a)) \(svgNumber(2 * a))m0 \(svgNumber(-2 * a))l\(svgNumber(-2 * a)) \(svgNumber(2 * a))")])
         }
     }
 }

@@ -83,7 +83,7 @@ extension LineChart: PanelContent {
     func drawData(in frame: PlotFrame, into svg: inout SVGWriter) {
         var drewSomething = false
         svg.open("g", [("class", "lines"), ("clip-path", frame.paddedClipReference), ("fill", "none"),
-                       ("stroke-width", fmt(PlotStyle.lineWidth)), ("stroke-linejoin", "round"), ("stroke-linecap", "round")])
+                       ("stroke-width", svgNumber(PlotStyle.lineWidth)), ("stroke-linejoin", "round"), ("stroke-linecap", "round")])
         for (index, s) in series.enumerated() {
             let color = (s.color ?? .automatic(index)).hex
             let (path, dots) = Self.polyline(s, frame: frame)
@@ -94,7 +94,7 @@ extension LineChart: PanelContent {
                 drewSomething = true
             }
             for (x, y) in dots {
-                svg.element("circle", [("class", "point"), ("cx", fmt(x)), ("cy", fmt(y)), ("r", fmt(PlotStyle.lineWidth * 1.5)),
+                svg.element("circle", [("class", "point"), ("cx", svgNumber(x)), ("cy", svgNumber(y)), ("r", svgNumber(PlotStyle.lineWidth * 1.5)),
                                        ("fill", color), ("stroke", "none")])
                 drewSomething = true
             }
@@ -113,8 +113,8 @@ extension LineChart: PanelContent {
             if run.count == 1 {
                 dots.append(run[0])
             } else if run.count > 1 {
-                path += "M\(fmt(run[0].0)) \(fmt(run[0].1))"
-                for point in run.dropFirst() { path += "L\(fmt(point.0)) \(fmt(point.1))" }
+                path += "M\(svgNumber(run[0].0)) \(svgNumber(run[0].1))"
+                for point in run.dropFirst() { path += "L\(svgNumber(point.0)) \(svgNumber(point.1))" }
             }
             run.removeAll(keepingCapacity: true)
         }

@@ -68,8 +68,8 @@ enum PanelChrome {
     static func defineClip(_ frame: PlotFrame, into svg: inout SVGWriter) {
         for (suffix, pad) in [("-clip", 0.0), ("-clip-padded", PlotStyle.lineWidth)] {
             svg.open("clipPath", [("id", frame.id + suffix)])
-            svg.element("rect", [("x", fmt(frame.left - pad)), ("y", fmt(frame.top - pad)),
-                                 ("width", fmt(frame.width + 2 * pad)), ("height", fmt(frame.height + 2 * pad))])
+            svg.element("rect", [("x", svgNumber(frame.left - pad)), ("y", svgNumber(frame.top - pad)),
+                                 ("width", svgNumber(frame.width + 2 * pad)), ("height", svgNumber(frame.height + 2 * pad))])
             svg.close()
         }
     }
@@ -79,11 +79,11 @@ enum PanelChrome {
         var d = ""
         for tick in frame.xAxis.ticks {
             let x = frame.px(tick)
-            d += "M\(fmt(x)) \(fmt(frame.top))V\(fmt(frame.bottom))"
+            d += "M\(svgNumber(x)) \(svgNumber(frame.top))V\(svgNumber(frame.bottom))"
         }
         for tick in frame.yAxis.ticks {
             let y = frame.py(tick)
-            d += "M\(fmt(frame.left)) \(fmt(y))H\(fmt(frame.right))"
+            d += "M\(svgNumber(frame.left)) \(svgNumber(y))H\(svgNumber(frame.right))"
         }
         guard !d.isEmpty else { return }
         svg.element("path", [("class", "grid"), ("d", d), ("fill", "none"), ("stroke", PlotStyle.gridColor), ("stroke-width", "1")])
@@ -91,14 +91,14 @@ enum PanelChrome {
 
     /// The axes' frame, tick marks, tick labels, axis labels and title, drawn over the data.
     static func drawAxes(_ frame: PlotFrame, text: PanelText, cellX: Double, cellY: Double, cellWidth: Double, into svg: inout SVGWriter) {
-        svg.element("rect", [("class", "axes"), ("x", fmt(frame.left)), ("y", fmt(frame.top)), ("width", fmt(frame.width)),
-                             ("height", fmt(frame.height)), ("fill", "none"), ("stroke", PlotStyle.axisColor), ("stroke-width", "1")])
+        svg.element("rect", [("class", "axes"), ("x", svgNumber(frame.left)), ("y", svgNumber(frame.top)), ("width", svgNumber(frame.width)),
+                             ("height", svgNumber(frame.height)), ("fill", "none"), ("stroke", PlotStyle.axisColor), ("stroke-width", "1")])
         var marks = ""
         for tick in frame.xAxis.ticks {
-            marks += "M\(fmt(frame.px(tick))) \(fmt(frame.bottom))v\(fmt(tickLength))"
+            marks += "M\(svgNumber(frame.px(tick))) \(svgNumber(frame.bottom))v\(svgNumber(tickLength))"
         }
         for tick in frame.yAxis.ticks {
-            marks += "M\(fmt(frame.left)) \(fmt(frame.py(tick)))h\(fmt(-tickLength))"
+            marks += "M\(svgNumber(frame.left)) \(svgNumber(frame.py(tick)))h\(svgNumber(-tickLength))"
         }
         if !marks.isEmpty {
             svg.element("path", [("class", "ticks"), ("d", marks), ("stroke", PlotStyle.axisColor), ("stroke-width", "1")])
@@ -106,35 +106,35 @@ enum PanelChrome {
         svg.open("g", [("class", "tick-labels"), ("fill", PlotStyle.textColor)])
         let labelY = frame.bottom + tickLength + PlotStyle.fontSize + 2
         for (tick, label) in zip(frame.xAxis.ticks, frame.xAxis.labels) {
-            svg.element("text", [("x", fmt(frame.px(tick))), ("y", fmt(labelY)), ("text-anchor", "middle")], text: label)
+            svg.element("text", [("x", svgNumber(frame.px(tick))), ("y", svgNumber(labelY)), ("text-anchor", "middle")], text: label)
         }
         for (tick, label) in zip(frame.yAxis.ticks, frame.yAxis.labels) {
-            svg.element("text", [("x", fmt(frame.left - tickLength - 3)), ("y", fmt(frame.py(tick) + PlotStyle.fontSize * 0.35)),
+            svg.element("text", [("x", svgNumber(frame.left - tickLength - 3)), ("y", svgNumber(frame.py(tick) + PlotStyle.fontSize * 0.35)),
                                  ("text-anchor", "end")], text: label)
         }
         svg.close()
         if !text.xLabel.isEmpty {
-            svg.element("text", [("class", "x-label"), ("x", fmt(frame.left + frame.width / 2)),
-                                 ("y", fmt(labelY + axisLabelHeight)), ("text-anchor", "middle"), ("fill", PlotStyle.textColor)],
+            svg.element("text", [("class", "x-label"), ("x", svgNumber(frame.left + frame.width / 2)),
+                                 ("y", svgNumber(labelY + axisLabelHeight)), ("text-anchor", "middle"), ("fill", PlotStyle.textColor)],
                         text: text.xLabel)
         }
         if !text.yLabel.isEmpty {
             let x = cellX + padding + PlotStyle.fontSize
             let y = frame.top + frame.height / 2
-            svg.element("text", [("class", "y-label"), ("x", fmt(x)), ("y", fmt(y)), ("text-anchor", "middle"),
-                                 ("transform", "rotate(-90 \(fmt(x)) \(fmt(y)))"), ("fill", PlotStyle.textColor)],
+            svg.element("text", [("class", "y-label"), ("x", svgNumber(x)), ("y", svgNumber(y)), ("text-anchor", "middle"),
+                                 ("transform", "rotate(-90 \(svgNumber(x)) \(svgNumber(y)))"), ("fill", PlotStyle.textColor)],
                         text: text.yLabel)
         }
         if !text.title.isEmpty {
-            svg.element("text", [("class", "title"), ("x", fmt(frame.left + frame.width / 2)), ("y", fmt(cellY + titleHeight - 10)),
-                                 ("text-anchor", "middle"), ("font-size", fmt(PlotStyle.titleFontSize)), ("font-weight", "bold"),
+            svg.element("text", [("class", "title"), ("x", svgNumber(frame.left + frame.width / 2)), ("y", svgNumber(cellY + titleHeight - 10)),
+                                 ("text-anchor", "middle"), ("font-size", svgNumber(PlotStyle.titleFontSize)), ("font-weight", "bold"),
                                  ("fill", PlotStyle.textColor)], text: text.title)
         }
     }
 
     /// A grey note in the middle of the plot area, e.g. "no data".
     static func drawNote(_ note: String, in frame: PlotFrame, into svg: inout SVGWriter) {
-        svg.element("text", [("class", "note"), ("x", fmt(frame.left + frame.width / 2)), ("y", fmt(frame.top + frame.height / 2)),
+        svg.element("text", [("class", "note"), ("x", svgNumber(frame.left + frame.width / 2)), ("y", svgNumber(frame.top + frame.height / 2)),
                              ("text-anchor", "middle"), ("fill", "#888888")], text: note)
     }
 }

@@ -126,4 +126,4 @@ struct SVGWriter {
 
 /// Formats numbers as SVG attribute values; a shorthand used by the drawing code.
 @inline(__always)
-func fmt(_ value: Double) -> String { SVGFormat.number(value) }
+func svgNumber(_ value: Double) -> String { SVGFormat.number(value) }
