@@ -49,13 +49,14 @@ import Testing
         #expect(trainer.optimizer.iterations == 4)
     }
 
-    @Test(arguments: [
-        (\DANNConfiguration.epochs, 0, "epochs"), (\DANNConfiguration.batchSize, -1, "batch-size"),
-    ] as [(WritableKeyPath<DANNConfiguration, Int>, Int, String)])
-    func invalidCountsAreNamed(path: WritableKeyPath<DANNConfiguration, Int>, value: Int, name: String) {
-        var bad = configuration
-        bad[keyPath: path] = value
-        #expect(throws: DANNError.invalidConfiguration(name: name, value: "\(value)", rule: "a positive whole number")) { try bad.validate() }
+    @Test func invalidCountsAreNamed() {
+        var noEpochs = configuration, negativeBatch = configuration
+        noEpochs.epochs = 0
+        negativeBatch.batchSize = -1
+        #expect(throws: DANNError.invalidConfiguration(name: "epochs", value: "0", rule: "a positive whole number")) { try noEpochs.validate() }
+        #expect(throws: DANNError.invalidConfiguration(name: "batch-size", value: "-1", rule: "a positive whole number")) {
+            try negativeBatch.validate()
+        }
     }
 
     @Test func invalidValuesAreRefusedWithTheirFlagName() {
