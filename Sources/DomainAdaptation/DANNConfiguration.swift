@@ -77,19 +77,22 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The toy experiment of the paper (§5.1.1), adapted to the schedules: one hidden
-    /// layer of 15 sigmoid units, a logistic domain classifier, μ₀ = 0.05, λ up to 6.
+    /// layer of 15 sigmoid units, a logistic domain classifier, one source and one target
+    /// example per step (the paper's per-example SGD), μ₀ = 0.05, λ up to 6, 150 epochs.
     public static func moons(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
             epochs: 150, batchSize: 1, hidden: [15], activation: "sigmoid", domainHidden: [],
             learningRate: 0.05, maxLambda: 6, seed: seed)
     }
 
-    /// The digits experiment: a two-layer ReLU feature extractor and a domain classifier
-    /// with one hidden layer.
+    /// The digits experiment: a two-layer tanh feature extractor (128, 64), a domain
+    /// classifier with one hidden layer of 32, batches of 64 + 64, μ₀ = 0.05, λ up to 1,
+    /// 150 epochs. (Chosen on seeds 0–2 among a few settings; ReLU features and
+    /// larger batches did worse for DANN.)
     public static func digits(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
-            epochs: 40, batchSize: 32, hidden: [128, 64], activation: "relu", domainHidden: [64],
-            learningRate: 0.02, maxLambda: 1, seed: seed)
+            epochs: 150, batchSize: 64, hidden: [128, 64], activation: "tanh", domainHidden: [32],
+            learningRate: 0.05, maxLambda: 1, seed: seed)
     }
 
     /// The activation named by ``activation``.

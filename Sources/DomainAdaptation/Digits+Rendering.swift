@@ -22,8 +22,7 @@ extension Digits {
     }
 
     /// The target-domain rendering, in the spirit of MNIST-M (Ganin et al., 2016): each
-    /// digit blended with its own random colour background, the digit inverted wherever
-    /// the background is bright.
+    /// digit blended with its own random dark colour background and texture.
     ///
     /// For each image, channel `c` of the background is a random base colour plus a smooth
     /// random texture, clamped to `[0, 1]`:
@@ -31,11 +30,13 @@ extension Digits {
     ///     background_c(r, k) = clamp(colour_c + texture_c(r, k), 0, 1)
     ///     output_c(r, k)     = |background_c(r, k) − digit(r, k)|
     ///
-    /// which is MNIST-M's blend: on a dark channel the ink is brighter than the background,
-    /// on a bright channel darker.
-    /// - `colour_c` is uniform on `[0, 0.35) ∪ [0.65, 1)`: each channel is dark or bright
-    ///   with equal chance but never mid-grey, so before the texture the digit keeps a
-    ///   contrast of at least 0.3 in every channel (at 0.5 the blend would erase it).
+    /// which is MNIST-M's blend: the background lifts the dark pixels and, where ink is
+    /// fainter than the background, the blend flips it.
+    /// - `colour_c` is uniform on `[0, 0.5)`: the background is darker than full ink, so the
+    ///   digit stays brighter than its background and keeps a contrast of more than 0.5
+    ///   before the texture. (Backgrounds brighter than 0.5 invert the digit channel by
+    ///   channel, a shift that an 8×8 MLP could not undo without target labels: DANN lost
+    ///   accuracy on it.)
     /// - `texture_c` is a 3×3 grid of values uniform on `[−0.2, 0.2)` placed on the
     ///   corners, edge midpoints and centre of the image (grid node `(i, j)` at pixel
     ///   `(3.5 i, 3.5 j)`) and interpolated bilinearly in between.
@@ -44,7 +45,7 @@ extension Digits {
     /// the order of the rows of `images`: the three base colours (red, green, blue), then the
     /// nine grid values of red row by row, then green's, then blue's; each number is
     /// `Double(next() >> 11) / 2⁵³`, uniform on `[0, 1)`, and a colour draw `u` becomes
-    /// `0.7 u` when `u < 0.5` and `0.3 + 0.7 u` otherwise. The same images and seed always
+    /// `0.5 u`. The same images and seed always
     /// give the same rendering.
     ///
     /// - Parameters:
@@ -95,8 +96,8 @@ extension Digits {
 struct DigitBackground: Equatable {
     /// Half the width of the range of the texture values.
     static let textureAmplitude = 0.2
-    /// The width of the band around mid-grey that base colours avoid.
-    static let colourGap = 0.3
+    /// The largest base colour (exclusive): backgrounds stay darker than mid-grey.
+    static let colourLimit = 0.5
 
     /// The base colour, one value per channel (red, green, blue).
     var colour: [Double]
@@ -106,10 +107,7 @@ struct DigitBackground: Equatable {
     /// Draws a background: 3 colour numbers, then the 27 texture numbers.
     static func random(using generator: inout SeededGenerator) -> DigitBackground {
         func unit() -> Double { Double(generator.next() >> 11) * 0x1.0p-53 }
-        let colour = (0..<Digits.channelCount).map { _ in
-            let u = unit()
-            return u < 0.5 ? (1 - colourGap) * u : colourGap + (1 - colourGap) * u
-        }
+        let colour = (0..<Digits.channelCount).map { _ in colourLimit * unit() }
         let texture = (0..<(Digits.channelCount * 9)).map { _ in (2 * unit() - 1) * textureAmplitude }
         return DigitBackground(colour: colour, texture: texture)
     }

@@ -49,12 +49,12 @@ struct DANNCommand: ParsableCommand {
     var labelColumn: String?
     @Option(help: "Rotation of the moons' target domain, in degrees. (default: 35)") var angle: Double?
     @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
-    @Option(help: "Passes over the source training set. (default: moons 150, digits 40)") var epochs: Int?
-    @Option(help: "Source examples per step; as many target examples join each step. (default: moons 1, digits 32)")
+    @Option(help: "Passes over the source training set. (default: 150)") var epochs: Int?
+    @Option(help: "Source examples per step; as many target examples join each step. (default: moons 1, digits 64)")
     var batchSize: Int?
     @Option(help: "Largest gradient reversal scale λ. (default: moons 6, digits 1)") var lambda: Double?
     @Option(help: "γ of the λ schedule; 0 keeps λ constant. (default: 10)") var lambdaGamma: Double?
-    @Option(help: "Initial learning rate μ₀. (default: moons 0.05, digits 0.02)") var lr: Double?
+    @Option(help: "Initial learning rate μ₀. (default: 0.05)") var lr: Double?
     @Option(help: "α of the learning-rate annealing; 0 keeps it constant. (default: 10)") var annealingAlpha: Double?
     @Option(help: "β of the learning-rate annealing. (default: 0.75)") var annealingBeta: Double?
     @Option(help: "SGD momentum. (default: 0.9)") var momentum: Double?
@@ -128,13 +128,13 @@ struct DANNCommand: ParsableCommand {
         let experiment: DANNExperiment
         if let resume {
             experiment = try DANNExperiment.resume(from: URL(fileURLWithPath: resume))
-            print("Resuming \(resume): " + experiment.trainers.map { "\($0.mode.name) at epoch \($0.completedEpochs)/\($0.configuration.epochs)" }.joined(separator: ", "))
+            printLine("Resuming \(resume): " + experiment.trainers.map { "\($0.mode.name) at epoch \($0.completedEpochs)/\($0.configuration.epochs)" }.joined(separator: ", "))
         } else {
             let description = DANNRunDescription(data: dataSpec, configuration: try runConfiguration(), modes: (mode ?? .both).modes)
             experiment = try DANNExperiment.start(description, in: URL(fileURLWithPath: out ?? Self.defaultOutput()))
         }
         let data = experiment.data
-        print("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
+        printLine("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
         let interrupt = InterruptFlag.install()
         var bar: ProgressBar?
         var firstStep = 0
@@ -151,13 +151,13 @@ struct DANNCommand: ParsableCommand {
                 ])
             },
             shouldStop: { interrupt.isSet }))
-        print()
-        print(Self.summary(report))
+        printLine()
+        printLine(Self.summary(report))
         let directory = experiment.directory.path
         if report.finished {
-            print("Wrote report.json, \(report.plots.joined(separator: ", ")) and \(report.models.map(\.checkpoint).joined(separator: ", ")) to \(directory)")
+            printLine("Wrote report.json, \(report.plots.joined(separator: ", ")) and \(report.models.map(\.checkpoint).joined(separator: ", ")) to \(directory)")
         } else {
-            print("Stopped early. Continue with: retrograd dann --resume \(directory)")
+            printLine("Stopped early. Continue with: retrograd dann --resume \(directory)")
             throw ExitCode(130)
         }
     }

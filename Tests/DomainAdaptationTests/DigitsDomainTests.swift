@@ -54,13 +54,13 @@ import Testing
         let targetTest = data.targetTest.features.scalars(as: Float.self)
         let targetTrain = data.targetTrain.features.scalars(as: Float.self)
         let expected: [([Float], Int, [Double])] = [
-            (targetTest, 0, [0.8544252507205622, 0.7918560602318537, 0.337475615987743,
-                             0.9329440371560013, 0.8462360653970175, 0.3358406927428174]),
-            (targetTest, 100, [0.7867081338153582, 0.12259362847973329, 0.19250429325309293,
-                               0.18374177799731328, 0.45320832716624493, 0.25416314372343807]),
-            (targetTrain, 0, [0.9113468153919586, 0.5754094919323148, 0.811616848778119,
-                              0.9503298569767514, 0.632396789288252, 0.825071943301331]),
-            (targetTrain, 718 * 192 + 189, [0.11801773297304272, 0.8218751650199119, 0.01553784690634134]),
+            (targetTest, 0, [0.3601685494380592, 0.2958383991430295, 0.25908948859730546,
+                             0.4386873358734983, 0.35021840430819323, 0.25745456535237987]),
+            (targetTest, 100, [0.290690472726534, 0.04420750108929575, 0.30175240802941,
+                               0.312275883091511, 0.5315944545566825, 0.24009355755906492]),
+            (targetTrain, 0, [0.42655610264930355, 0.14007871574431616, 0.37325184986326615,
+                              0.4655391442340965, 0.1970660131002534, 0.3867069443864781]),
+            (targetTrain, 718 * 192 + 189, [0.069529575645747, 0.40675461118128725, 0.00612369098364891]),
         ]
         for (features, start, values) in expected {
             for (offset, value) in values.enumerated() {
@@ -81,9 +81,10 @@ import Testing
         #expect(first.targetTest.features.scalars(as: Float.self) != other.targetTest.features.scalars(as: Float.self))
     }
 
-    @Test func aSourceOnlyNearestCentroidClassifierFailsOnTheTarget() throws {
+    @Test func aSourceOnlyNearestCentroidClassifierLosesAccuracyOnTheTarget() throws {
         // The independent Python run of the same classifier gives 0.906 on the source test
-        // split and 0.261 on the target test split for seed 7.
+        // split and 0.800 on the target test split for seed 7 (180 images each, so one image
+        // is 0.0056). A source-trained MLP falls further, from about 0.96 to about 0.75.
         let data = try DomainData.digits(seed: 7)
         let features = data.sourceTrain.features.scalars(as: Float.self)
         let labels = try #require(data.sourceTrain.labelScalars)
@@ -110,7 +111,7 @@ import Testing
             }
             return Double(correct) / Double(dataset.count)
         }
-        #expect(try accuracy(data.sourceTest) > 0.85)
-        #expect(try accuracy(data.targetTest) < 0.4)
+        #expect(try abs(accuracy(data.sourceTest) - 0.906) < 0.005)
+        #expect(try abs(accuracy(data.targetTest) - 0.800) < 0.005)
     }
 }
