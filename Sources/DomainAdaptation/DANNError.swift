@@ -7,6 +7,8 @@ public enum DANNError: Error, Sendable, Equatable, CustomStringConvertible, Loca
     case invalidConfiguration(name: String, value: String, rule: String)
     /// The data cannot be trained on (too few rows, no source labels, a class missing…).
     case unusableData(reason: String)
+    /// The output directory already holds a run.
+    case runExists(directory: String)
     /// `--resume` names a directory without a run in it.
     case noRunToResume(directory: String)
     /// The run description in a directory to resume cannot be read.
@@ -25,6 +27,8 @@ public enum DANNError: Error, Sendable, Equatable, CustomStringConvertible, Loca
             return "--\(name) must be \(rule), got \(value)."
         case let .unusableData(reason):
             return "The data cannot be trained on: \(reason)"
+        case let .runExists(directory):
+            return "\(directory) already holds a run. Continue it with --resume \(directory), or choose another --out."
         case let .noRunToResume(directory):
             return "\(directory): there is no run to resume here (no run.json). "
                 + "Pass the --out directory of an earlier `retrograd dann` run."

@@ -68,22 +68,22 @@ public final class DANNExperiment {
 
     /// Starts a new run in `directory`, creating it if needed, and writes `run.json`.
     ///
-    /// - Throws: ``DANNError/writeFailed(path:reason:)`` when the directory already holds a
-    ///   run (resume it instead) or cannot be written; the data's loading errors; and
-    ///   ``DANNError/invalidConfiguration(name:value:rule:)``.
+    /// The data are loaded and checked before anything is written, so a bad file leaves no
+    /// directory behind.
+    ///
+    /// - Throws: ``DANNError/runExists(directory:)`` when the directory already holds a run
+    ///   (resume it instead); ``DANNError/writeFailed(path:reason:)``; the data's loading
+    ///   errors; and ``DANNError/invalidConfiguration(name:value:rule:)``.
     public static func start(_ description: DANNRunDescription, in directory: URL) throws -> DANNExperiment {
         try description.configuration.validate()
         let runFile = directory.appendingPathComponent(DANNRunDescription.fileName)
-        if FileManager.default.fileExists(atPath: runFile.path) {
-            throw DANNError.writeFailed(
-                path: directory.path, reason: "it already holds a run; continue it with --resume \(directory.path) or choose another --out")
-        }
+        if FileManager.default.fileExists(atPath: runFile.path) { throw DANNError.runExists(directory: directory.path) }
+        let experiment = try DANNExperiment(directory: directory, description: description, previousSeconds: [:])
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
             throw DANNError.writeFailed(path: directory.path, reason: error.localizedDescription)
         }
-        let experiment = try DANNExperiment(directory: directory, description: description, previousSeconds: [:])
         try description.write(to: directory)
         try experiment.writeReport()
         return experiment

@@ -89,7 +89,11 @@ struct DANNCommand: ParsableCommand {
         if angle != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--angle applies to --data moons only.") }
         if let angle, !angle.isFinite { throw ValidationError("--angle must be a finite number of degrees, got \(angle).") }
         _ = try hiddenWidths()
-        try runConfiguration().validate()
+        do {
+            try runConfiguration().validate()
+        } catch let error as DANNError {
+            throw ValidationError(error.description)
+        }
     }
 
     /// The --hidden widths, or nil when not given.

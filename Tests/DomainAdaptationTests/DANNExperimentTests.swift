@@ -75,12 +75,20 @@ import Testing
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         _ = try DANNExperiment.start(Self.description, in: scratch.url)
-        #expect {
+        #expect(throws: DANNError.runExists(directory: scratch.url.path)) {
             _ = try DANNExperiment.start(Self.description, in: scratch.url)
-        } throws: { error in
-            guard case DANNError.writeFailed(_, let reason) = error else { return false }
-            return reason.contains("--resume")
         }
+        #expect(DANNError.runExists(directory: "out").description.contains("--resume out"))
+    }
+
+    @Test func badDataLeavesNoDirectoryBehind() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let out = scratch.file("run")
+        var description = Self.description
+        description.data = .files(source: scratch.file("missing.csv").path, target: scratch.file("missing.csv").path)
+        #expect(throws: DomainDataError.self) { _ = try DANNExperiment.start(description, in: out) }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
     @Test func resumingNothingOrSomethingDamagedSaysSo() throws {
