@@ -146,7 +146,7 @@ struct DANNCommand: ParsableCommand {
             modeStarted: { mode, done, trainer in
                 firstStep = done * trainer.stepsPerEpoch
                 bar = ProgressBar(title: mode.name, total: trainer.totalSteps - firstStep)
-                if trainer.isFinished { print("\(mode.name): finished earlier (\(done) epochs)") }
+                if trainer.isFinished { printLine("\(mode.name): finished earlier (\(done) epochs)") }
             },
             step: { progress in
                 bar?.update(step: progress.step - firstStep, metrics: [
