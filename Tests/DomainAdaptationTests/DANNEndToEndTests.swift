@@ -20,7 +20,8 @@ import Testing
                 while !trainer.isFinished { trainer.trainEpoch() }
                 let evaluation = try #require(trainer.history.last?.evaluation)
                 #expect(evaluation.sourceAccuracy > 0.85, "\(mode) seed \(seed)")
-                target[mode] = try #require(evaluation.targetAccuracy)
+                let targetAccuracy = try #require(evaluation.targetAccuracy)
+                target[mode] = targetAccuracy
                 domain[mode] = evaluation.domainAccuracy
             }
             gains.append(target[.dann]! - target[.sourceOnly]!)
