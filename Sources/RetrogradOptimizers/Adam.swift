@@ -73,12 +73,10 @@ public final class Adam: Optimizer {
 
     /// Takes one step; see the type's documentation for the rule.
     public func apply(gradients: [Tensor?], to variables: [Variable]) {
-        let rule = AdamRule(
-            learningRate: currentLearningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
+        let rule = AdamRule(learningRate: currentLearningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
         let lambda = weightDecay
         table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            let d = lambda != 0 ? gradient + theta * lambda : gradient
-            return rule.step(theta, d, step: step, slots: &slots)
+            adamUpdate(theta: theta, gradient: gradient, slots: &slots, rule.constants(step: step, coupledDecay: lambda))
         }
     }
 
@@ -100,7 +98,6 @@ struct AdamRule {
     var beta1: Double
     var beta2: Double
     var epsilon: Double
-    var amsgrad: Bool
 
     static func slots(amsgrad: Bool) -> [(name: String, initialValue: Double)] {
         [("firstMoment", 0), ("secondMoment", 0)] + (amsgrad ? [("maxSecondMoment", 0)] : [])
@@ -117,21 +114,12 @@ struct AdamRule {
         precondition(weightDecay >= 0, "\(name): weightDecay must not be negative, got \(weightDecay)")
     }
 
-    /// Updates m, v (and u) from `d` and returns the new θ, as PyTorch computes it.
-    func step(_ theta: Tensor, _ d: Tensor, step t: Int, slots: inout [Tensor]) -> Tensor {
-        let m = slots[0] * beta1 + d * (1 - beta1)
-        let v = slots[1] * beta2 + (d * d) * (1 - beta2)
-        slots[0] = m
-        slots[1] = v
-        var s = v
-        if amsgrad {
-            s = slots[2].maximum(v)
-            slots[2] = s
-        }
-        let biasCorrection1 = 1 - power(beta1, Double(t))
-        let biasCorrection2 = 1 - power(beta2, Double(t))
-        let stepSize = learningRate / biasCorrection1
-        let denominator = s.sqrt() / biasCorrection2.squareRoot() + epsilon
-        return theta - (m / denominator) * stepSize
+    /// The constants of step `t` (1-based): PyTorch's bias corrections, and the decay.
+    func constants(step t: Int, coupledDecay: Double = 0, decoupledFactor: Double = 1) -> AdamStep {
+        AdamStep(
+            beta1: beta1, beta2: beta2, epsilon: epsilon,
+            stepSize: learningRate / (1 - power(beta1, Double(t))),
+            biasCorrection2Root: (1 - power(beta2, Double(t))).squareRoot(),
+            coupledDecay: coupledDecay, decoupledFactor: decoupledFactor)
     }
 }

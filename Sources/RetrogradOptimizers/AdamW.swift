@@ -67,10 +67,10 @@ public final class AdamW: Optimizer {
     /// Takes one step; see the type's documentation for the rule.
     public func apply(gradients: [Tensor?], to variables: [Variable]) {
         let lr = currentLearningRate
-        let rule = AdamRule(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad)
+        let rule = AdamRule(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon)
         let decay = 1 - lr * weightDecay
         table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            rule.step(decay != 1 ? theta * decay : theta, gradient, step: step, slots: &slots)
+            adamUpdate(theta: theta, gradient: gradient, slots: &slots, rule.constants(step: step, decoupledFactor: decay))
         }
     }
 

@@ -71,13 +71,9 @@ public final class SGD: Optimizer {
     public func apply(gradients: [Tensor?], to variables: [Variable]) {
         let (lr, mu, tau, nesterov, lambda) = (currentLearningRate, momentum, dampening, nesterov, weightDecay)
         table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            var d = lambda != 0 ? gradient + theta * lambda : gradient
-            if mu != 0 {
-                let buffer = step == 1 ? d : slots[0] * mu + d * (1 - tau)
-                slots[0] = buffer
-                d = nesterov ? d + buffer * mu : buffer
-            }
-            return theta - d * lr
+            sgdUpdate(
+                theta: theta, gradient: gradient, step: step, slots: &slots, learningRate: lr, momentum: mu,
+                dampening: tau, nesterov: nesterov, weightDecay: lambda)
         }
     }
 

@@ -222,3 +222,23 @@ private func snapshot(_ state: [String: Tensor]) -> [String: [Double]] {
         #expect(values(loaded["u/firstMoment"]) == [0, 0] && values(loaded["u/secondMoment"]) == [0, 0])
     }
 }
+
+/// The fused updates write the optimizer's own slots in place, never a tensor someone else holds.
+@Suite struct OptimizerAliasingTests {
+    @Test(arguments: ["adam", "sgd"])
+    func savedStateAndOldValuesKeepTheirNumbers(name: String) {
+        let w = Variable(Tensor([1, 2] as [Float]), name: "w")
+        let optimizer: any Optimizer = name == "adam" ? Adam(learningRate: 0.1) : SGD(learningRate: 0.1, momentum: 0.9)
+        let gradient = Tensor([0.5, -0.5] as [Float])
+        optimizer.apply(gradients: [gradient], to: [w])
+        let saved = optimizer.stateTensors(for: [w])
+        let savedCopy = saved.mapValues { $0.scalars(as: Double.self) }
+        let oldValue = w.value
+        let oldNumbers = oldValue.scalars(as: Float.self)
+        optimizer.apply(gradients: [gradient], to: [w])
+        #expect(saved.mapValues { $0.scalars(as: Double.self) } == savedCopy)
+        #expect(oldValue.scalars(as: Float.self) == oldNumbers)
+        #expect(gradient.scalars(as: Float.self) == [0.5, -0.5])
+        #expect(w.value.scalars(as: Float.self) != oldNumbers)
+    }
+}
