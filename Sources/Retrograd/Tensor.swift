@@ -11,11 +11,11 @@ import CRetrogradKernels
 /// let b = (a * 2).exp().sum()
 /// ```
 public struct Tensor: @unchecked Sendable {
-    @usableFromInline internal(set) var storage: TensorStorage
+    @usableFromInline var storage: TensorStorage
     /// The dimensions of the tensor.
     public let shape: Shape
     /// The identity by which gradient tapes know this value.
-    @usableFromInline internal(set) var id: UInt64
+    @usableFromInline var id: UInt64
 
     init(storage: TensorStorage, shape: Shape, id: UInt64 = nextTensorIdentity()) {
         self.storage = storage

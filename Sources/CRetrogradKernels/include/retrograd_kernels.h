@@ -114,6 +114,11 @@ const char *rg_blas_backend(void);
 /// 1 when a BLAS library is in use, 0 for the fallback.
 int rg_blas_available(void);
 
+/// Tunes the C allocator for large tensors (glibc: large freed blocks are kept and reused
+/// instead of being unmapped and faulted in again). RETROGRAD_MALLOC=system leaves the
+/// allocator alone. Returns 1 when the settings were applied.
+int rg_configure_memory(void);
+
 #ifdef __cplusplus
 }
 #endif
