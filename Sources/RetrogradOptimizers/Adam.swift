@@ -1,3 +1,5 @@
+import CRetrogradKernels
+
 /// Adam (Kingma & Ba, 2015) with optional L2 weight decay and AMSGrad, following
 /// PyTorch's `torch.optim.Adam` exactly.
 ///
@@ -115,11 +117,11 @@ struct AdamRule {
     }
 
     /// The constants of step `t` (1-based): PyTorch's bias corrections, and the decay.
-    func constants(step t: Int, coupledDecay: Double = 0, decoupledFactor: Double = 1) -> AdamStep {
-        AdamStep(
+    func constants(step t: Int, coupledDecay: Double = 0, decoupledFactor: Double = 1) -> rg_adam_step {
+        rg_adam_step(
             beta1: beta1, beta2: beta2, epsilon: epsilon,
-            stepSize: learningRate / (1 - power(beta1, Double(t))),
-            biasCorrection2Root: (1 - power(beta2, Double(t))).squareRoot(),
-            coupledDecay: coupledDecay, decoupledFactor: decoupledFactor)
+            step_size: learningRate / (1 - power(beta1, Double(t))),
+            bias_correction2_root: (1 - power(beta2, Double(t))).squareRoot(),
+            coupled_decay: coupledDecay, decoupled_factor: decoupledFactor)
     }
 }

@@ -1,3 +1,5 @@
+import CRetrogradKernels
+
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight
 /// decay, following PyTorch's `torch.optim.SGD` exactly.
 ///
@@ -72,8 +74,10 @@ public final class SGD: Optimizer {
         let (lr, mu, tau, nesterov, lambda) = (currentLearningRate, momentum, dampening, nesterov, weightDecay)
         table.apply(gradients, to: variables) { theta, gradient, step, slots in
             sgdUpdate(
-                theta: theta, gradient: gradient, step: step, slots: &slots, learningRate: lr, momentum: mu,
-                dampening: tau, nesterov: nesterov, weightDecay: lambda)
+                theta: theta, gradient: gradient, slots: &slots,
+                rg_sgd_step(
+                    learning_rate: lr, momentum: mu, dampening: tau, weight_decay: lambda, nesterov: nesterov ? 1 : 0,
+                    first_step: step == 1 ? 1 : 0))
         }
     }
 

@@ -114,6 +114,36 @@ const char *rg_blas_backend(void);
 /// 1 when a BLAS library is in use, 0 for the fallback.
 int rg_blas_available(void);
 
+// ---- Optimizer updates --------------------------------------------------------------
+
+/// The constants of one SGD step (PyTorch's rule; see RetrogradOptimizers' SGD).
+typedef struct {
+    double learning_rate, momentum, dampening, weight_decay;
+    int nesterov;
+    /// 1 on a variable's first update: the momentum buffer starts as the gradient.
+    int first_step;
+} rg_sgd_step;
+
+/// out = θ after one SGD step from gradient g; `buffer` (the momentum, updated in place)
+/// is NULL without momentum.
+void rg_sgd_update(rg_dtype dtype, const rg_sgd_step *step, int64_t n, const void *theta,
+                   const void *gradient, void *buffer, void *out);
+
+/// The constants of one Adam step (PyTorch's rule; see RetrogradOptimizers' Adam).
+typedef struct {
+    double beta1, beta2, epsilon;
+    /// lr / (1 − β₁ᵗ) and √(1 − β₂ᵗ).
+    double step_size, bias_correction2_root;
+    /// λ added to the gradient as λ·θ (Adam), or 0; the factor θ is scaled by first
+    /// (AdamW: 1 − lr·λ), or 1.
+    double coupled_decay, decoupled_factor;
+} rg_adam_step;
+
+/// out = θ after one Adam step; the moments m, v (and the AMSGrad maximum u, or NULL)
+/// are updated in place.
+void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, const void *theta,
+                    const void *gradient, void *m, void *v, void *u, void *out);
+
 /// Tunes the C allocator for large tensors (glibc: large freed blocks are kept and reused
 /// instead of being unmapped and faulted in again). RETROGRAD_MALLOC=system leaves the
 /// allocator alone. Returns 1 when the settings were applied.
