@@ -58,7 +58,8 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
 ///
 /// Encoded as
 /// `{"framework", "variant", "version", "backend", "threads", "machine": {"cpus", "model"}, "results": […]}`,
-/// the schema the PyTorch and JAX runs write too.
+/// the schema the PyTorch and JAX runs write too, plus the extras they also write
+/// (`"settings"`, `"load_average"`, `"date"`), which readers may ignore.
 public struct BenchmarkReport: Codable, Equatable, Sendable {
     /// The machine the run happened on.
     public struct Machine: Codable, Equatable, Sendable {
@@ -71,6 +72,46 @@ public struct BenchmarkReport: Codable, Equatable, Sendable {
         public init(cpus: Int, model: String) {
             self.cpus = cpus
             self.model = model
+        }
+    }
+
+    /// How the run was timed (an extra key the PyTorch/JAX files have too).
+    public struct Settings: Codable, Equatable, Sendable {
+        /// The workloads that ran, "W1"…
+        public var workloads: [String]
+        /// Timed repeats per quantity.
+        public var repeats: Int
+        /// The minimum length of a repeat (0: one call per repeat for W6 and W7 anyway).
+        public var minimumRepeatSeconds: Double
+        /// Whether this was a `--quick` run (a smoke test, not a measurement).
+        public var quick: Bool
+
+        /// Describes a run's timing.
+        public init(workloads: [String], repeats: Int, minimumRepeatSeconds: Double, quick: Bool) {
+            self.workloads = workloads
+            self.repeats = repeats
+            self.minimumRepeatSeconds = minimumRepeatSeconds
+            self.quick = quick
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case workloads, repeats, quick
+            case minimumRepeatSeconds = "min_repeat_seconds"
+        }
+    }
+
+    /// The system's load averages (1, 5, 15 minutes) when the run started and ended:
+    /// other processes on the machine distort every number, threaded BLAS most of all.
+    public struct LoadAverage: Codable, Equatable, Sendable {
+        /// At the start of the run.
+        public var start: [Double]
+        /// At the end of the run.
+        public var end: [Double]
+
+        /// Load averages at the start and end.
+        public init(start: [Double], end: [Double]) {
+            self.start = start
+            self.end = end
         }
     }
 
@@ -88,11 +129,23 @@ public struct BenchmarkReport: Codable, Equatable, Sendable {
     public var machine: Machine
     /// The measured quantities, in the order they ran.
     public var results: [BenchmarkResult]
+    /// Extra: how the run was timed (omitted when nil).
+    public var settings: Settings?
+    /// Extra: the load averages around the run (omitted when nil).
+    public var loadAverage: LoadAverage?
+    /// Extra: when the run ended, ISO 8601 (omitted when nil).
+    public var date: String?
 
-    /// Creates a report.
+    enum CodingKeys: String, CodingKey {
+        case framework, variant, version, backend, threads, machine, results, settings, date
+        case loadAverage = "load_average"
+    }
+
+    /// Creates a report; the extras (`settings`, `loadAverage`, `date`) are optional.
     public init(
         framework: String = "retrograd", variant: String = "eager", version: String, backend: String, threads: Int,
-        machine: Machine, results: [BenchmarkResult]
+        machine: Machine, results: [BenchmarkResult], settings: Settings? = nil, loadAverage: LoadAverage? = nil,
+        date: String? = nil
     ) {
         self.framework = framework
         self.variant = variant
@@ -101,6 +154,9 @@ public struct BenchmarkReport: Codable, Equatable, Sendable {
         self.threads = threads
         self.machine = machine
         self.results = results
+        self.settings = settings
+        self.loadAverage = loadAverage
+        self.date = date
     }
 
     /// The report as pretty-printed JSON with sorted keys (so two runs diff cleanly),

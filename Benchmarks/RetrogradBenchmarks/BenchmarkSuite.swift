@@ -79,6 +79,7 @@ public struct BenchmarkSuite: Sendable {
     /// Runs every workload and returns the report, calling `didMeasure` as each result
     /// comes in (for progress output).
     public func run(didMeasure: (BenchmarkResult) -> Void = { _ in }) throws -> BenchmarkReport {
+        let startLoad = SystemInfo.loadAverages
         var results: [BenchmarkResult] = []
         for workload in workloads {
             for result in try measure(workload) {
@@ -86,9 +87,15 @@ public struct BenchmarkSuite: Sendable {
                 didMeasure(result)
             }
         }
+        let settings = BenchmarkReport.Settings(
+            workloads: workloads.map(\.rawValue), repeats: plan.repeats, minimumRepeatSeconds: plan.minimumRepeatSeconds,
+            quick: plan == TimingPlan.quick.with(repeats: plan.repeats))
+        var load: BenchmarkReport.LoadAverage?
+        if let startLoad, let endLoad = SystemInfo.loadAverages { load = .init(start: startLoad, end: endLoad) }
         return BenchmarkReport(
             version: retrogradVersion, backend: matrixBackend, threads: SystemInfo.blasThreads,
-            machine: SystemInfo.machine, results: results)
+            machine: SystemInfo.machine, results: results, settings: settings, loadAverage: load,
+            date: ISO8601DateFormatter().string(from: Date()))
     }
 
     /// The results of one workload.

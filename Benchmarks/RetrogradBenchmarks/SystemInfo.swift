@@ -57,6 +57,13 @@ public enum SystemInfo {
         return cpuCount
     }
 
+    /// The 1-, 5- and 15-minute load averages, or nil where `getloadavg` fails.
+    public static var loadAverages: [Double]? {
+        var values = [Double](repeating: 0, count: 3)
+        guard getloadavg(&values, 3) == 3 else { return nil }
+        return values.map { ($0 * 100).rounded() / 100 }
+    }
+
     /// The peak resident memory of the whole process so far, in MB (2²⁰ bytes), from
     /// `getrusage(RUSAGE_SELF)`'s `ru_maxrss` (kilobytes on Linux, bytes on macOS).
     public static var peakResidentMegabytes: Double {

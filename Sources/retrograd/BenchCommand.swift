@@ -55,7 +55,11 @@ struct BenchCommand: ParsableCommand {
         printLine("retrograd \(retrogradVersion), release build: \(isReleaseBuild ? "yes" : "NO (use swift run -c release)")")
         printLine("backend:  \(matrixBackend), \(SystemInfo.blasThreads) BLAS thread(s)")
         printLine("machine:  \(SystemInfo.cpuModel), \(SystemInfo.cpuCount) CPU(s)")
-        printLine("timing:   \(plan.repeats) repeats\(quick ? " (quick)" : ""), median shown")
+        printLine("timing:   \(plan.repeats) repeats\(quick ? " (quick: a smoke test, not a measurement)" : ""), median shown")
+        if let load = SystemInfo.loadAverages {
+            let busy = load[0] >= 0.5 ? " (other processes are running: numbers will be noisy)" : ""
+            printLine("load:     \(load.map { String(format: "%.2f", $0) }.joined(separator: " "))\(busy)")
+        }
         printLine()
         let table = ResultTable()
         printLine(table.header)

@@ -33,6 +33,36 @@ struct ReportTests {
         #expect(try report.jsonData() == data)  // sorted keys: the same bytes every time
     }
 
+    @Test("the extras use the PyTorch/JAX files' keys, and are left out when nil")
+    func extras() throws {
+        var report = BenchmarkReport(
+            version: "0.1.0", backend: "fallback", threads: 1, machine: .init(cpus: 1, model: "x"), results: [])
+        let bare = try #require(try JSONSerialization.jsonObject(with: report.jsonData()) as? [String: Any])
+        #expect(bare.count == 7)
+        report.settings = .init(workloads: ["W1"], repeats: 3, minimumRepeatSeconds: 0.05, quick: true)
+        report.loadAverage = .init(start: [1, 2, 3], end: [4, 5, 6])
+        report.date = "2026-01-01T00:00:00Z"
+        let data = try report.jsonData()
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let settings = try #require(object["settings"] as? [String: Any])
+        #expect(Set(settings.keys) == ["workloads", "repeats", "min_repeat_seconds", "quick"])
+        #expect(settings["quick"] as? Bool == true)
+        let load = try #require(object["load_average"] as? [String: Any])
+        #expect(load["start"] as? [Double] == [1, 2, 3] && object["date"] as? String == "2026-01-01T00:00:00Z")
+        #expect(try BenchmarkReport(jsonData: data) == report)
+    }
+
+    @Test("a file with keys this side does not know (a peer's notes) still reads")
+    func peerFile() throws {
+        let text = """
+            {"framework": "pytorch", "variant": "eager", "version": "2.5", "backend": "cpu", "threads": 2,
+             "machine": {"cpus": 2, "model": "m"}, "notes": ["n"], "interop_threads": 2,
+             "results": [{"id": "W2", "unit": "steps/s", "better": "higher", "value": 5, "samples": [5], "note": "x"}]}
+            """
+        let report = try BenchmarkReport(jsonData: Data(text.utf8))
+        #expect(report.framework == "pytorch" && report.results.first?.value == 5 && report.settings == nil)
+    }
+
     @Test("units and their directions", arguments: [
         (BenchmarkUnit.microsecondsPerOp, "us/op", "lower"), (.stepsPerSecond, "steps/s", "higher"),
         (.megabytes, "MB", "lower"), (.gigaflopsPerSecond, "GFLOP/s", "higher"), (.milliseconds, "ms", "lower"),
@@ -84,5 +114,6 @@ struct ReportTests {
         #expect(SystemInfo.cpuCount >= 1 && !SystemInfo.cpuModel.isEmpty)
         #expect(SystemInfo.blasThreads >= 1)
         #expect(SystemInfo.peakResidentMegabytes > 0)
+        #expect(SystemInfo.loadAverages.map { $0.count == 3 && $0.allSatisfy { $0 >= 0 } } ?? true)
     }
 }
