@@ -73,7 +73,7 @@ public struct BenchmarkSuite: Sendable {
     }
 
     /// Whether "W3.memory" is measured: only when W3 is the only workload, since the peak
-    /// resident memory (`ru_maxrss`) belongs to the whole process.
+    /// resident memory (``SystemInfo/peakResidentMegabytes``) belongs to the whole process.
     public var reportsMemory: Bool { workloads == [.w3] }
 
     /// Runs every workload and returns the report, calling `didMeasure` as each result

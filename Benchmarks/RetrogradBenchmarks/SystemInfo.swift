@@ -64,9 +64,24 @@ public enum SystemInfo {
         return values.map { ($0 * 100).rounded() / 100 }
     }
 
-    /// The peak resident memory of the whole process so far, in MB (2²⁰ bytes), from
-    /// `getrusage(RUSAGE_SELF)`'s `ru_maxrss` (kilobytes on Linux, bytes on macOS).
+    /// The peak resident memory of this process so far, in MB (2²⁰ bytes).
+    ///
+    /// On Linux this is `VmHWM` from `/proc/self/status`, the high-water mark of the
+    /// process's current address space. `getrusage`'s `ru_maxrss` would be the same number
+    /// for a process started from a shell, but Linux carries it across `execve`, so under
+    /// `swift run` (which builds, then execs the program) it reports SwiftPM's own peak,
+    /// about 120 MB. Elsewhere, and when `/proc` is unreadable, it is `ru_maxrss`
+    /// (kilobytes on Linux, bytes on macOS).
     public static var peakResidentMegabytes: Double {
+        #if os(Linux)
+        if let kilobytes = statusKilobytes("VmHWM") { return kilobytes / 1024 }
+        #endif
+        return maximumResidentSetMegabytes
+    }
+
+    /// `getrusage(RUSAGE_SELF)`'s `ru_maxrss` in MB: the peak resident memory, which on
+    /// Linux includes the peak of a program that exec'd this one.
+    public static var maximumResidentSetMegabytes: Double {
         var usage = rusage()
         #if canImport(Glibc)
         let who = RUSAGE_SELF.rawValue
@@ -79,5 +94,15 @@ public enum SystemInfo {
         #else
         return Double(usage.ru_maxrss) / 1024
         #endif
+    }
+
+    /// A "Name:   123 kB" line of `/proc/self/status`, in kilobytes.
+    static func statusKilobytes(_ name: String) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(name + ":") {
+            let fields = line.dropFirst(name.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if let value = fields.first.flatMap({ Double($0) }), fields.dropFirst().first == "kB" { return value }
+        }
+        return nil
     }
 }

@@ -57,7 +57,7 @@ struct BenchCommand: ParsableCommand {
         printLine("machine:  \(SystemInfo.cpuModel), \(SystemInfo.cpuCount) CPU(s)")
         printLine("timing:   \(plan.repeats) repeats\(quick ? " (quick: a smoke test, not a measurement)" : ""), median shown")
         if let load = SystemInfo.loadAverages {
-            let busy = load[0] >= 0.5 ? " (other processes are running: numbers will be noisy)" : ""
+            let busy = load[0] >= 0.5 ? " (the machine is or was just busy: numbers may be noisy)" : ""
             printLine("load:     \(load.map { String(format: "%.2f", $0) }.joined(separator: " "))\(busy)")
         }
         printLine()

@@ -113,7 +113,9 @@ struct ReportTests {
     func system() {
         #expect(SystemInfo.cpuCount >= 1 && !SystemInfo.cpuModel.isEmpty)
         #expect(SystemInfo.blasThreads >= 1)
+        // The process's own peak never exceeds ru_maxrss, which may include an exec'ing parent's.
         #expect(SystemInfo.peakResidentMegabytes > 0)
+        #expect(SystemInfo.peakResidentMegabytes <= SystemInfo.maximumResidentSetMegabytes + 1)
         #expect(SystemInfo.loadAverages.map { $0.count == 3 && $0.allSatisfy { $0 >= 0 } } ?? true)
     }
 }
