@@ -35,10 +35,16 @@ let package = Package(
             dependencies: ["RetrogradNN", "RetrogradOptimizers", "RetrogradData"],
             resources: [.copy("Resources")]
         ),
+        .target(
+            name: "RetrogradBenchmarks",
+            dependencies: ["CRetrogradKernels", "RetrogradNN", "RetrogradOptimizers"],
+            path: "Benchmarks/RetrogradBenchmarks"
+        ),
         .executableTarget(
             name: "retrograd",
             dependencies: [
                 "Retrograd", "RetrogradNN", "RetrogradOptimizers", "RetrogradData", "DomainAdaptation",
+                "RetrogradBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,5 +53,6 @@ let package = Package(
         .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers"]),
         .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData"]),
         .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation"]),
+        .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN"]),
     ]
 )

@@ -23,10 +23,12 @@ typedef void (*dgemm_fn)(int order, int ta, int tb, int m, int n, int k, double 
                          const double *a, int lda, const double *b, int ldb, double beta,
                          double *c, int ldc);
 typedef char *(*config_fn)(void);
+typedef int (*threads_fn)(void);
 
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static sgemm_fn blas_sgemm;
 static dgemm_fn blas_dgemm;
+static threads_fn blas_threads;  // the library's own thread query, when it has one
 static char blas_name[256] = "fallback GEMM (no BLAS library found)";
 
 /// Opens `lib` and takes both gemm entry points; returns 1 on success.
@@ -52,6 +54,9 @@ static int try_library(const char *lib)
     snprintf(blas_name, sizeof blas_name, "%s (%s)", kind, lib);
     blas_sgemm = s;
     blas_dgemm = d;
+    void *pt = dlsym(h, "openblas_get_num_threads");
+    if (!pt) pt = dlsym(h, "MKL_Get_Max_Threads");
+    memcpy(&blas_threads, &pt, sizeof blas_threads);
     return 1;  // the handle stays open for the life of the process
 }
 
@@ -87,6 +92,13 @@ int rg_blas_available(void)
 {
     pthread_once(&blas_once, load_blas);
     return blas_sgemm != NULL;
+}
+
+int rg_blas_threads(void)
+{
+    pthread_once(&blas_once, load_blas);
+    if (!blas_sgemm) return 1;  // the fallback GEMM runs on the calling thread
+    return blas_threads ? blas_threads() : 0;
 }
 
 /// True when the arguments fit CBLAS's int interface and its leading-dimension checks

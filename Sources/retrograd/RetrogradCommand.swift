@@ -14,7 +14,7 @@ struct RetrogradCommand: ParsableCommand {
             abstract: "Eager tape-based automatic differentiation for Swift, from the command line.",
             // A computed configuration: the BLAS probe behind `matrixBackend` runs when asked.
             version: "retrograd \(retrogradVersion)\nmatmul backend: \(matrixBackend)",
-            subcommands: [DANNCommand.self, TrainCommand.self, GradcheckCommand.self])
+            subcommands: [DANNCommand.self, TrainCommand.self, GradcheckCommand.self, BenchCommand.self])
     }
 
     /// Parses and runs the command. Help and `--version` print as usual; a bad

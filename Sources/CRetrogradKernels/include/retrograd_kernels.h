@@ -114,6 +114,11 @@ const char *rg_blas_backend(void);
 /// 1 when a BLAS library is in use, 0 for the fallback.
 int rg_blas_available(void);
 
+/// The number of threads the matrix products use: 1 for the (single-threaded) fallback;
+/// for OpenBLAS or MKL, what the library reports (it honours OPENBLAS_NUM_THREADS,
+/// OMP_NUM_THREADS, MKL_NUM_THREADS); 0 when a BLAS is in use that cannot say.
+int rg_blas_threads(void);
+
 // ---- Optimizer updates --------------------------------------------------------------
 
 /// The constants of one SGD step (PyTorch's rule; see RetrogradOptimizers' SGD).

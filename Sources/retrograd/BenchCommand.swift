@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import Retrograd
+import RetrogradBenchmarks
+
+/// `retrograd bench`: the performance workloads W1–W7, with a table and optional JSON.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the benchmark workloads W1–W7 and print (or write as JSON) the medians.",
+        discussion: """
+            Build in release mode first: swift run -c release retrograd bench. Each workload \
+            warms up, then runs repeats of at least 0.2 s (one call each for W6 and W7) and \
+            reports the median with every sample. W1: µs per op of a 4000-op scalar chain \
+            (forward on a tape, forward + backward, and without a tape); W2–W5: training \
+            steps per second; W6: GFLOP/s of a 1024³ matmul, also through the BLAS directly \
+            and the fallback GEMM; W7: ms for sum(exp(x)·x + 1) over 16M floats, forward \
+            and forward + backward. W3's peak memory is the whole process's, so it is \
+            reported only by a run of W3 alone (--workload W3). The JSON has the schema the \
+            PyTorch and JAX runs write. "threads" is what the BLAS uses: OpenBLAS's own count \
+            (OPENBLAS_NUM_THREADS, else every core), 1 for the fallback GEMM.
+            """)
+
+    @Option(
+        name: .customLong("workload"),
+        help: ArgumentHelp("Comma-separated workloads to run, for example W1,W3.", valueName: "list"))
+    var workloadList: String = "W1,W2,W3,W4,W5,W6,W7"
+
+    @Flag(help: "A run of a few seconds: 3 short repeats, little warm-up (noisier medians).")
+    var quick = false
+
+    @Option(help: "Timed repeats per quantity (default 10, or 3 with --quick).")
+    var repeats: Int?
+
+    @Option(help: ArgumentHelp("Also write the results as JSON to this file.", valueName: "file"))
+    var json: String?
+
+    func validate() throws {
+        do {
+            _ = try Workload.parseList(workloadList)
+        } catch let error as BenchmarkError {
+            throw ValidationError(error.description)
+        }
+        if let repeats, repeats < 1 {
+            throw ValidationError("--repeats must be at least 1, got \(repeats)")
+        }
+    }
+
+    func run() throws {
+        let workloads = try Workload.parseList(workloadList)
+        var plan = quick ? TimingPlan.quick : .standard
+        if let repeats { plan = plan.with(repeats: repeats) }
+        let suite = BenchmarkSuite(workloads: workloads, plan: plan)
+
+        printLine("retrograd \(retrogradVersion), release build: \(isReleaseBuild ? "yes" : "NO (use swift run -c release)")")
+        printLine("backend:  \(matrixBackend), \(SystemInfo.blasThreads) BLAS thread(s)")
+        printLine("machine:  \(SystemInfo.cpuModel), \(SystemInfo.cpuCount) CPU(s)")
+        printLine("timing:   \(plan.repeats) repeats\(quick ? " (quick: a smoke test, not a measurement)" : ""), median shown")
+        if let load = SystemInfo.loadAverages {
+            let busy = load[0] >= 0.5 ? " (the machine is or was just busy: numbers may be noisy)" : ""
+            printLine("load:     \(load.map { String(format: "%.2f", $0) }.joined(separator: " "))\(busy)")
+        }
+        printLine()
+        let table = ResultTable()
+        printLine(table.header)
+        let report = try suite.run { printLine(table.row($0)) }
+        if workloads.contains(.w3) && !suite.reportsMemory {
+            printLine("W3.memory: run with --workload W3 for memory (peak RSS is per process)")
+        }
+        if let json {
+            let url = URL(fileURLWithPath: json)
+            try report.write(to: url)
+            printLine("wrote \(url.path)")
+        }
+    }
+
+    /// Whether this binary was compiled with optimisation (timings of a debug build mislead).
+    private var isReleaseBuild: Bool {
+        #if DEBUG
+        return false
+        #else
+        return true
+        #endif
+    }
+}
+
+/// The columns of `retrograd bench`'s table: the quantity, its median, the unit, which
+/// way is better, the number of samples and their range.
+private struct ResultTable {
+    let widths = [14, 10, 8, 6, 7]
+
+    var header: String {
+        line(["quantity", "median", "unit", "better", "samples", "range"]) + "\n"
+            + line(widths.map { String(repeating: "-", count: $0) } + ["-----"])
+    }
+
+    func row(_ result: BenchmarkResult) -> String {
+        let range = "\(format(result.samples.min()!))–\(format(result.samples.max()!))"
+        return line([
+            result.id, format(result.value), result.unit.rawValue, result.better.rawValue, "\(result.samples.count)", range,
+        ])
+    }
+
+    private func format(_ value: Double) -> String {
+        value >= 1000 ? String(format: "%.0f", value) : String(format: "%.4g", value)
+    }
+
+    /// The cells padded to the column widths; the last cell is not padded.
+    private func line(_ cells: [String]) -> String {
+        cells.enumerated().map { index, cell in
+            guard index < widths.count, cell.count < widths[index] else { return cell }
+            return cell + String(repeating: " ", count: widths[index] - cell.count)
+        }.joined(separator: "  ")
+    }
+}
