@@ -1,27 +1,9 @@
 import CRetrogradKernels
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// The number of cores to split large elementwise work across.
-enum ProcessInfoCores {
-    static let count: Int = {
-        #if canImport(Glibc)
-        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #else
-        return Int(sysconf(_SC_NPROCESSORS_ONLN))
-        #endif
-    }()
-}
-
-/// A value handed to other threads by code that guarantees they use it safely.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
 
 /// Thin Swift wrappers over the C kernels: allocate the output, pass shapes and strides.
 /// Nothing here records on a tape.
@@ -32,34 +14,12 @@ enum Kernels {
         target.rank == 0 ? [0] : shape.broadcastStrides(to: target).map(Int64.init)
     }
 
-    /// Elementwise work on at least this many elements is split across the cores.
-    static let parallelElements = 1 << 17
-    /// The number of chunks large elementwise work is split into.
-    static let parallelChunks = Swift.max(1, Swift.min(ProcessInfoCores.count, 8))
-
-    /// Runs `body(start, count)` over `0..<n` in contiguous chunks, on several threads when
-    /// `n` is large enough to pay for them.
-    static func forChunks(of n: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
-        let chunks = n >= parallelElements ? parallelChunks : 1
-        guard chunks > 1 else { return body(0, n) }
-        // Chunk boundaries on 64-element multiples keep vector loops aligned alike.
-        let size = ((n + chunks - 1) / chunks + 63) / 64 * 64
-        withoutActuallyEscaping(body) { body in
-            // The chunks touch disjoint parts of the output and only read the inputs.
-            let shared = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                let start = index * size
-                if start < n { shared.value(start, Swift.min(size, n - start)) }
-            }
-        }
-    }
-
     static func unary(_ op: rg_unary_op, _ x: Tensor) -> TensorStorage {
         let out = TensorStorage.allocate(x.dtype, count: x.elementCount)
         let width = x.dtype.byteSize
         withExtendedLifetime(x.storage) {
             let (input, output) = (x.storage.raw, out.raw)
-            forChunks(of: x.elementCount) { start, count in
+            Parallel.forEachChunk(of: x.elementCount) { start, count in
                 rg_unary(x.dtype.kernelType, op, input + start * width, output + start * width, Int64(count))
             }
         }
@@ -75,11 +35,11 @@ enum Kernels {
         let count = shape.elementCount, width = a.dtype.byteSize
         // Each operand either fills the output's shape or is one repeated element: the work
         // is one flat run and can be split across the cores.
-        if count >= parallelElements, [a, b].allSatisfy({ $0.elementCount == count || $0.elementCount == 1 }) {
+        if count >= Parallel.minimumCount, [a, b].allSatisfy({ $0.elementCount == count || $0.elementCount == 1 }) {
             let stride = [a, b].map { Int64($0.elementCount == 1 ? 0 : 1) }
             withExtendedLifetime((a.storage, b.storage)) {
                 let (pa, pb, po) = (a.storage.raw, b.storage.raw, out.raw)
-                forChunks(of: count) { start, chunk in
+                Parallel.forEachChunk(of: count) { start, chunk in
                     var sa = stride[0], sb = stride[1], n = Int64(chunk)
                     rg_binary(
                         a.dtype.kernelType, op, pa + Int(sa) * start * width, &sa, pb + Int(sb) * start * width, &sb,

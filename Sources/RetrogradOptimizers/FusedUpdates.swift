@@ -19,7 +19,6 @@ func sgdUpdate(theta: Tensor, gradient: Tensor, slots: inout [Tensor], _ step: r
 }
 
 private func sgdKernel<T: TensorScalar>(_: T.Type, _ theta: Tensor, _ gradient: Tensor, _ slots: inout [Tensor], _ step: rg_sgd_step) -> Tensor {
-    var step = step
     let shape = theta.shape
     // Taken out of the array, so that the buffer's storage is uniquely referenced here.
     var buffer: Tensor? = slots.first
@@ -28,12 +27,20 @@ private func sgdKernel<T: TensorScalar>(_: T.Type, _ theta: Tensor, _ gradient: 
         gradient.withUnsafeScalars(as: T.self) { gradient in
             Tensor(shape: shape, of: T.self) { out in
                 let dtype = T.dtype == .float32 ? RG_FLOAT32 : RG_FLOAT64, n = Int64(theta.count)
-                if buffer == nil {
-                    rg_sgd_update(dtype, &step, n, theta.baseAddress, gradient.baseAddress, nil, out.baseAddress)
-                } else {
-                    buffer!.withUnsafeMutableScalars(as: T.self) { b in
-                        rg_sgd_update(dtype, &step, n, theta.baseAddress, gradient.baseAddress, b.baseAddress, out.baseAddress)
+                func run(_ b: UnsafeMutableBufferPointer<T>?) {
+                    // Every chunk's call reads the constants; none writes them.
+                    withUnsafePointer(to: step) { constants in
+                        Parallel.forEachChunk(of: Int(n)) { start, count in
+                            rg_sgd_update(
+                                dtype, constants, Int64(count), theta.baseAddress! + start, gradient.baseAddress! + start,
+                                b.map { $0.baseAddress! + start }, out.baseAddress! + start)
+                        }
                     }
+                }
+                if buffer == nil {
+                    run(nil)
+                } else {
+                    buffer!.withUnsafeMutableScalars(as: T.self) { run($0) }
                 }
             }
         }
@@ -52,7 +59,6 @@ func adamUpdate(theta: Tensor, gradient: Tensor, slots: inout [Tensor], _ step: 
 }
 
 private func adamKernel<T: TensorScalar>(_: T.Type, _ theta: Tensor, _ gradient: Tensor, _ slots: inout [Tensor], _ step: rg_adam_step) -> Tensor {
-    var step = step
     let shape = theta.shape
     // The moments are taken out of the array, so that their storage is uniquely referenced
     // here and updated in place.
@@ -63,18 +69,23 @@ private func adamKernel<T: TensorScalar>(_: T.Type, _ theta: Tensor, _ gradient:
         gradient.withUnsafeScalars(as: T.self) { gradient in
             Tensor(shape: shape, of: T.self) { out in
                 let dtype = T.dtype == .float32 ? RG_FLOAT32 : RG_FLOAT64, n = Int64(theta.count)
+                func run(_ m: UnsafeMutableBufferPointer<T>, _ v: UnsafeMutableBufferPointer<T>, _ u: UnsafeMutableBufferPointer<T>?) {
+                    // Every chunk's call reads the constants; none writes them.
+                    withUnsafePointer(to: step) { constants in
+                        Parallel.forEachChunk(of: Int(n)) { start, count in
+                            rg_adam_update(
+                                dtype, constants, Int64(count), theta.baseAddress! + start, gradient.baseAddress! + start,
+                                m.baseAddress! + start, v.baseAddress! + start, u.map { $0.baseAddress! + start },
+                                out.baseAddress! + start)
+                        }
+                    }
+                }
                 first.withUnsafeMutableScalars(as: T.self) { m in
                     second.withUnsafeMutableScalars(as: T.self) { v in
                         if maximum == nil {
-                            rg_adam_update(
-                                dtype, &step, n, theta.baseAddress, gradient.baseAddress, m.baseAddress, v.baseAddress, nil,
-                                out.baseAddress)
+                            run(m, v, nil)
                         } else {
-                            maximum!.withUnsafeMutableScalars(as: T.self) { u in
-                                rg_adam_update(
-                                    dtype, &step, n, theta.baseAddress, gradient.baseAddress, m.baseAddress, v.baseAddress,
-                                    u.baseAddress, out.baseAddress)
-                            }
+                            maximum!.withUnsafeMutableScalars(as: T.self) { run(m, v, $0) }
                         }
                     }
                 }
