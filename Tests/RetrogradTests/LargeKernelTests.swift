@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Retrograd
 
@@ -52,5 +53,24 @@ import Testing
         let a = Self.sweep(from: 0.5, to: 9)
         #expect(Tensor(a).sqrt().scalars(as: Float.self) == a.map { $0.squareRoot() })
         #expect((-Tensor(a)).scalars(as: Float.self) == a.map { -$0 })
+    }
+}
+
+/// The work splitter covers every index exactly once, in chunks on 64-element boundaries.
+@Suite struct ParallelTests {
+    @Test(arguments: [0, 1, 63, 1000, Parallel.minimumCount - 1, Parallel.minimumCount, 300_001])
+    func chunksCoverEveryIndexOnce(count: Int) {
+        let hits = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: Swift.max(count, 1))
+        hits.initialize(repeating: 0)
+        defer { hits.deallocate() }
+        let chunks = Mutex<[(Int, Int)]>([])
+        Parallel.forEachChunk(of: count) { start, length in
+            for index in start..<(start + length) { hits[index] += 1 }
+            chunks.withLock { $0.append((start, length)) }
+        }
+        #expect(hits.prefix(count).allSatisfy { $0 == 1 })
+        let seen = chunks.withLock { $0 }
+        #expect(seen.allSatisfy { $0.0 % 64 == 0 })
+        #expect(seen.count == (count >= Parallel.minimumCount ? Parallel.chunkCount : 1))
     }
 }
