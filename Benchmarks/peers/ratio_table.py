@@ -37,7 +37,8 @@ ROWS = [
     ("W4", "W4 critic + gradient penalty, Adam, batch 64"),
     ("W5", "W5 DANN step, SGD momentum, 64+64 rows"),
     ("W6", "W6 matmul 1024^3 float32"),
-    ("W6.openblas", "W6 reference: OpenBLAS sgemm called directly"),
+    ("W6.blas-direct", "W6 reference: the BLAS sgemm called directly"),
+    ("W6.fallback", "W6 with Retrograd's fallback GEMM (no BLAS)"),
     ("W7.forward", "W7 sum(exp(x)*x+1), 16M floats, forward"),
     ("W7.backward", "W7 sum(exp(x)*x+1), 16M floats, forward + backward"),
 ]
@@ -50,6 +51,7 @@ TARGETS = {
     "W4": [("pytorch/eager", 1.5, ">= 1.5x PyTorch eager"), ("jax/jit", 1.0, ">= JAX jit")],
     "W5": [("pytorch/eager", 1.5, ">= 1.5x PyTorch eager"), ("jax/jit", 1.0, ">= JAX jit")],
     "W6": [("blas", 0.95, ">= 95% of OpenBLAS direct")],
+    "W6.fallback": [("blas", 0.60, ">= 60% of OpenBLAS direct")],
     "W7.backward": [("pytorch/eager", 3.0, ">= 3x PyTorch eager")],
     "W3.memory": [("pytorch/eager", 4.0, "<= 1/4 of PyTorch's")],
 }
@@ -131,13 +133,7 @@ def times(value):
 
 def blas_reference(retrograd_results):
     """Retrograd's own W6 reference (OpenBLAS called directly), if the file has one."""
-    for identifier in ("W6.openblas", "W6.blas", "W6.reference", "W6.direct"):
-        if identifier in retrograd_results:
-            return retrograd_results[identifier]
-    for identifier, entry in retrograd_results.items():
-        if identifier.startswith("W6.") and entry.get("unit") == "GFLOP/s":
-            return entry
-    return None
+    return retrograd_results.get("W6.blas-direct")
 
 
 def target_cells(identifier, ratios):
@@ -207,10 +203,10 @@ def table(groups):
             continue
         unit = (mine or next(e for e in entries.values() if e)).get("unit", "")
         ratios = {key: ratio(mine, entry) for key, entry in entries.items()}
-        if identifier == "W6":
+        if identifier in ("W6", "W6.fallback"):
             ratios["blas"] = ratio(mine, blas_reference(r_results))
         target, verdict = target_cells(identifier, ratios)
-        if identifier == "W6" and ratios.get("blas") is not None:
+        if identifier in ("W6", "W6.fallback") and ratios.get("blas") is not None:
             target += " (now %.0f%%)" % (100 * ratios["blas"])
         row = [descriptions.get(identifier, identifier), unit, number(mine.get("value") if mine else None)]
         row += [number(entries[key].get("value")) if entries[key] else "–" for key, _ in present]
