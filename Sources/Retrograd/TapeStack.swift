@@ -6,7 +6,8 @@ import CRetrogradKernels
 /// the set of tapes that see an op; tapes on other threads (other tasks) never do.
 /// When no tape records, the thread slot is nil and an op pays one load to find out.
 final class TapeStack {
-    var tapes: [GradientTape] = []
+    /// Only this thread touches it; no runtime exclusivity checks (see `GradientTape.records`).
+    @exclusivity(unchecked) var tapes: [GradientTape] = []
 
     /// The current thread's stack, or nil when nothing records here.
     @inline(__always) static var current: TapeStack? {
