@@ -100,10 +100,19 @@ void rg_gemm(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n, int
              double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
              double beta, void *c, int64_t ldc);
 
-/// The same product, always through the portable fallback (for tests and benchmarks).
+/// The same product, always through the built-in fallback GEMM (for tests and
+/// benchmarks): packed and cache-blocked, with AVX2+FMA kernels picked at run time on
+/// x86-64 CPUs that have them.
 void rg_gemm_fallback(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n,
                       int64_t k, double alpha, const void *a, int64_t lda, const void *b,
                       int64_t ldb, double beta, void *c, int64_t ldc);
+
+/// rg_gemm_fallback with its portable C kernels whatever the CPU (for tests: on x86-64
+/// rg_gemm_fallback runs its AVX2 kernels when the CPU has them).
+void rg_gemm_fallback_portable(rg_dtype dtype, int trans_a, int trans_b, int64_t m,
+                               int64_t n, int64_t k, double alpha, const void *a,
+                               int64_t lda, const void *b, int64_t ldb, double beta, void *c,
+                               int64_t ldc);
 
 /// Finds a BLAS on first use (idempotent, thread-safe). Honours RETROGRAD_BLAS:
 /// "none" forces the fallback; a path or library name is tried first.
