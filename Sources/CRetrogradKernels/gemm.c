@@ -1,5 +1,5 @@
 // The fallback GEMM: cache-blocked and packed (gemm_impl.h), with a register-tiled
-// micro-kernel per instruction set.
+// micro-kernel per instruction set, split across a small thread pool for large products.
 //
 // Two builds: portable C11 (the baseline instruction set; the compiler vectorises the
 // micro-kernel, SSE2 on x86-64 and NEON on arm64) and, on x86-64, AVX2+FMA micro-kernels
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "retrograd_kernels.h"
+#include "thread_pool.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define RG_GEMM_X86 1
@@ -25,6 +26,10 @@
 
 /// Products with m·n·k at most this run as direct loops, without packing.
 #define RG_GEMM_SMALL 4096
+
+/// Each thread gets at least this much of a product (m·n·k); products up to twice this,
+/// 64³ and below, run on the calling thread.
+#define RG_GEMM_WORK_PER_THREAD (1 << 17)
 
 typedef void (*rg_small_fn)(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha,
                             const void *a, int64_t lda, const void *b, int64_t ldb,
@@ -369,7 +374,7 @@ RG_AVX2 static inline void pack_b_columns_f64_avx2(const double *src, int64_t ld
 #undef RG_TARGET
 #endif  // RG_GEMM_X86
 
-// ---- Dispatch -------------------------------------------------------------------------
+// ---- Dispatch and threads -------------------------------------------------------------
 
 /// The build for `dtype` with portable kernels.
 static const rg_engine *portable_engine(rg_dtype dtype)
@@ -395,8 +400,8 @@ static const rg_engine *best_engine(rg_dtype dtype)
 static int64_t round_up(int64_t x, int64_t to) { return (x + to - 1) / to * to; }
 static int64_t min64(int64_t x, int64_t y) { return x < y ? x : y; }
 
-/// Scratch bytes for an m×n×k product: packed A then packed B, each rounded to whole
-/// cache lines.
+/// Scratch bytes one thread needs for an m×n×k block product: packed A then packed B,
+/// each rounded to whole cache lines.
 static size_t scratch_a_bytes(const rg_engine *e, int64_t m, int64_t k)
 {
     const int64_t values = min64(round_up(m, e->mr), e->mc) * min64(k, e->kc);
@@ -409,6 +414,74 @@ static size_t scratch_b_bytes(const rg_engine *e, int64_t n, int64_t k)
            e->elem;
 }
 
+/// A product split into a grid of blocks of C, computed as independent tasks.
+typedef struct {
+    const rg_engine *e;
+    int ta, tb;
+    int64_t m, n, k, lda, ldb, ldc;
+    double alpha, beta;
+    const char *a, *b;
+    char *c;
+    int grid_m, grid_n;  // blocks down and across
+    void *scratch[RG_POOL_MAX_THREADS];
+} rg_split;
+
+/// Start of block `index` of `parts` over `extent`, on multiples of `unit`.
+static int64_t split_start(int64_t extent, int64_t unit, int parts, int index)
+{
+    const int64_t units = (extent + unit - 1) / unit;
+    const int64_t start = units * index / parts * unit;
+    return start < extent ? start : extent;
+}
+
+/// The largest block of `parts` over `extent`.
+static int64_t split_max(int64_t extent, int64_t unit, int parts)
+{
+    const int64_t units = (extent + unit - 1) / unit;
+    return min64((units + parts - 1) / parts * unit, extent);
+}
+
+static void run_block(void *ctx, int task, int slot)
+{
+    const rg_split *s = ctx;
+    const rg_engine *e = s->e;
+    const int bi = task / s->grid_n, bj = task % s->grid_n;
+    const int64_t i0 = split_start(s->m, e->mr, s->grid_m, bi);
+    const int64_t i1 = split_start(s->m, e->mr, s->grid_m, bi + 1);
+    const int64_t j0 = split_start(s->n, e->nr, s->grid_n, bj);
+    const int64_t j1 = split_start(s->n, e->nr, s->grid_n, bj + 1);
+    if (i1 <= i0 || j1 <= j0) return;
+    const size_t es = e->elem;
+    const char *a = s->a + (size_t)(s->ta ? i0 : i0 * s->lda) * es;
+    const char *b = s->b + (size_t)(s->tb ? j0 * s->ldb : j0) * es;
+    char *c = s->c + (size_t)(i0 * s->ldc + j0) * es;
+    char *scratch = s->scratch[slot];
+    e->blocked(s->ta, s->tb, i1 - i0, j1 - j0, s->k, s->alpha, a, s->lda, b, s->ldb, s->beta,
+               c, s->ldc, scratch, scratch + scratch_a_bytes(e, i1 - i0, s->k));
+}
+
+/// Splits an m×n output into a grid of `parts` blocks (grid_m down, grid_n across) that
+/// keeps the blocks close to square: each block packs its rows of A and its columns of B,
+/// so the perimeter m/grid_m + n/grid_n is what gets copied. Returns 0 when `parts` does
+/// not fit (a dimension has fewer micro-tiles than the grid needs).
+static int choose_grid(int64_t m, int64_t n, const rg_engine *e, int parts, int *gm, int *gn)
+{
+    const int64_t units_m = (m + e->mr - 1) / e->mr, units_n = (n + e->nr - 1) / e->nr;
+    double best = -1;
+    for (int rows = 1; rows <= parts; rows++) {
+        if (parts % rows) continue;
+        const int cols = parts / rows;
+        if (rows > units_m || cols > units_n) continue;
+        const double cost = (double)m / rows + (double)n / cols;
+        if (best < 0 || cost < best) {
+            best = cost;
+            *gm = rows;
+            *gn = cols;
+        }
+    }
+    return best >= 0;
+}
+
 static void gemm(const rg_engine *e, int ta, int tb, int64_t m, int64_t n, int64_t k,
                  double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
                  double beta, void *c, int64_t ldc)
@@ -419,12 +492,34 @@ static void gemm(const rg_engine *e, int ta, int tb, int64_t m, int64_t n, int64
         e->small(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
-    const size_t a_bytes = scratch_a_bytes(e, m, k), b_bytes = scratch_b_bytes(e, n, k);
-    char *scratch = aligned_alloc(64, (a_bytes + b_bytes + 63) / 64 * 64);
-    if (scratch)
-        e->blocked(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, scratch, scratch + a_bytes);
+    rg_split s = {e, ta, tb, m, n, k, lda, ldb, ldc, alpha, beta, a, b, c, 1, 1, {0}};
+    if (!rg_pool_acquire()) {
+        // Another thread is using the pool: run here, with scratch space of our own.
+        const size_t bytes = scratch_a_bytes(e, m, k) + scratch_b_bytes(e, n, k);
+        s.scratch[0] = aligned_alloc(64, (bytes + 63) / 64 * 64);
+        if (s.scratch[0]) run_block(&s, 0, 0);
+        else e->small(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        free(s.scratch[0]);
+        return;
+    }
+    // One block of C per thread, a thread per RG_GEMM_WORK_PER_THREAD of work at most.
+    // The blocks are claimed dynamically, so a worker that starts late (the machine is
+    // busy) leaves its block to the caller rather than holding the call up.
+    int threads = rg_pool_threads();
+    if (work <= 2.0 * RG_GEMM_WORK_PER_THREAD) threads = 1;
+    else if (work < (double)RG_GEMM_WORK_PER_THREAD * threads)
+        threads = (int)(work / RG_GEMM_WORK_PER_THREAD);
+    while (threads > 1 && !choose_grid(m, n, e, threads, &s.grid_m, &s.grid_n)) threads--;
+    const int64_t bm = split_max(m, e->mr, s.grid_m), bn = split_max(n, e->nr, s.grid_n);
+    const size_t bytes = scratch_a_bytes(e, bm, k) + scratch_b_bytes(e, bn, k);
+    int ok = 1;
+    for (int t = 0; t < threads; t++) {
+        s.scratch[t] = rg_pool_buffer(t, bytes);
+        if (!s.scratch[t]) ok = 0;
+    }
+    if (ok) rg_pool_run(threads, threads, run_block, &s);
     else e->small(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);  // out of memory
-    free(scratch);
+    rg_pool_release();
 }
 
 void rg_gemm_fallback(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n,
@@ -445,3 +540,5 @@ void rg_gemm_fallback_portable(rg_dtype dtype, int trans_a, int trans_b, int64_t
         gemm(portable_engine(dtype), trans_a != 0, trans_b != 0, m, n, k, alpha, a, lda, b,
              ldb, beta, c, ldc);
 }
+
+int rg_gemm_fallback_threads(void) { return rg_pool_threads(); }
