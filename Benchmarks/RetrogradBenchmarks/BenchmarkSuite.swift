@@ -138,6 +138,10 @@ public struct BenchmarkSuite: Sendable {
         let rate = { (seconds: [Double]) in seconds.map { product.flops / $0 / 1e9 } }
         let tensor = measureSeconds(long) { consume(product.viaTensor()) }
         let direct = measureSeconds(long) { product.viaBLAS() }
+        // A BLAS's threads keep spinning and yielding for a while after a call (OpenBLAS:
+        // about 0.1 s, longer than W6.fallback's warm-up and repeats together) and would
+        // take the cores from the fallback's threads: let them go to sleep first.
+        Thread.sleep(forTimeInterval: MatrixProduct.blasIdlePause)
         let fallback = measureSeconds(long) { product.viaFallback() }
         return [
             BenchmarkResult(id: "W6", unit: .gigaflopsPerSecond, samples: rate(tensor)),

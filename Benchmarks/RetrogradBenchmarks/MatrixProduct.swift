@@ -30,6 +30,10 @@ public final class MatrixProduct {
         product = [Float](repeating: 0, count: size * size)
     }
 
+    /// Seconds to wait between the BLAS's products and the fallback's, so the BLAS's idle
+    /// threads (OpenBLAS spins for about 0.1 s) have stopped competing for the cores.
+    public static let blasIdlePause = 0.25
+
     /// The floating-point operations of one product: 2n³.
     public var flops: Double { 2 * Double(size) * Double(size) * Double(size) }
 

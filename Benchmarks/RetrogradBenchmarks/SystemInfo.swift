@@ -40,7 +40,8 @@ public enum SystemInfo {
 
     /// The threads the matrix products run on.
     ///
-    /// - The fallback GEMM is single-threaded: 1.
+    /// - The fallback GEMM: its thread count (`RETROGRAD_THREADS`, else the CPUs the
+    ///   process may use).
     /// - OpenBLAS and MKL are asked (`openblas_get_num_threads`, `MKL_Get_Max_Threads`);
     ///   they honour `OPENBLAS_NUM_THREADS` / `OMP_NUM_THREADS` / `MKL_NUM_THREADS` and
     ///   otherwise use every core.

@@ -97,7 +97,7 @@ int rg_blas_available(void)
 int rg_blas_threads(void)
 {
     pthread_once(&blas_once, load_blas);
-    if (!blas_sgemm) return 1;  // the fallback GEMM runs on the calling thread
+    if (!blas_sgemm) return rg_gemm_fallback_threads();
     return blas_threads ? blas_threads() : 0;
 }
 

@@ -1,10 +1,19 @@
-// Per-type body of gemm.c: included once per element type with T, SUF, MR, NR, MC, KC
-// and NC defined. Not a public header.
+// Per-(element type, instruction set) body of gemm.c: included once per build with T,
+// SUF, MR, NR, MC, KC, NC, RG_TARGET (function attributes, possibly empty) and KERNEL
+// (the MR×NR micro-kernel) defined; defines engine_SUF. Not a public header.
+//
+// Optional: PACK_A_ROWS(src, lda, kc, dst) packs one whole MR-row micro-panel of a
+// non-transposed A, and PACK_B_COLUMNS(src, ldb, kc, dst) one whole NR-column micro-panel
+// of a transposed B (both transpositions of a block), in place of the scalar loops.
 //
 // The classic blocked scheme (Goto/BLIS): for each NC-wide column panel of op(B) and
 // each KC-deep slice, pack that slice of B into NR-wide micro-panels; for each MC-tall
-// block of op(A), pack it into MR-tall micro-panels; then a register-tiled micro-kernel
-// computes each MR×NR tile of C from one A and one B micro-panel, all contiguous.
+// block of op(A), pack it into MR-tall micro-panels; then the micro-kernel computes each
+// MR×NR tile of C from one A and one B micro-panel, all contiguous. A B micro-panel
+// (KC·NR values) stays in L1 while the MC/MR A micro-panels stream past it from L2.
+//
+// KERNEL(kc, a, b, c, ldc, alpha, beta) computes a whole tile:
+// C[0:MR, 0:NR] = alpha · (A-panel · B-panel) + beta · C, never reading C when beta == 0.
 
 #define RG_CAT_(a, b) a##_##b
 #define RG_CAT(a, b) RG_CAT_(a, b)
@@ -12,141 +21,156 @@
 
 /// Packs op(A)[i0 : i0+mc, p0 : p0+kc] into MR-row micro-panels, each stored p-major
 /// (MR values per p); rows past mc are zero.
-static void FN(pack_a)(int trans, const T *a, int64_t lda, int64_t i0, int64_t p0,
-                       int64_t mc, int64_t kc, T *restrict dst)
+RG_TARGET static void FN(pack_a)(int trans, const T *a, int64_t lda, int64_t i0, int64_t p0,
+                                 int64_t mc, int64_t kc, T *restrict dst)
 {
     for (int64_t ir = 0; ir < mc; ir += MR) {
         const int64_t mr = mc - ir < MR ? mc - ir : MR;
-        T *d = dst + ir * kc;
-        if (!trans) {  // A(i, p) = a[i·lda + p]: read each row sequentially
-            for (int64_t i = 0; i < mr; i++) {
-                const T *src = a + (i0 + ir + i) * lda + p0;
-                for (int64_t p = 0; p < kc; p++) d[p * MR + i] = src[p];
+        T *restrict d = dst + ir * kc;
+        if (!trans) {  // A(i, p) = a[i·lda + p]: MR rows side by side
+            const T *src = a + (i0 + ir) * lda + p0;
+            if (mr == MR) {
+#ifdef PACK_A_ROWS
+                PACK_A_ROWS(src, lda, kc, d);
+#else
+                for (int64_t p = 0; p < kc; p++)
+                    for (int i = 0; i < MR; i++) d[p * MR + i] = src[i * lda + p];
+#endif
+            } else {
+                for (int64_t p = 0; p < kc; p++) {
+                    for (int64_t i = 0; i < mr; i++) d[p * MR + i] = src[i * lda + p];
+                    for (int64_t i = mr; i < MR; i++) d[p * MR + i] = 0;
+                }
             }
         } else {  // A(i, p) = a[p·lda + i]: MR contiguous values per p
-            for (int64_t p = 0; p < kc; p++) {
-                const T *src = a + (p0 + p) * lda + i0 + ir;
-                for (int64_t i = 0; i < mr; i++) d[p * MR + i] = src[i];
+            const T *src = a + p0 * lda + i0 + ir;
+            if (mr == MR) {
+                for (int64_t p = 0; p < kc; p++)
+                    for (int i = 0; i < MR; i++) d[p * MR + i] = src[p * lda + i];
+            } else {
+                for (int64_t p = 0; p < kc; p++) {
+                    for (int64_t i = 0; i < mr; i++) d[p * MR + i] = src[p * lda + i];
+                    for (int64_t i = mr; i < MR; i++) d[p * MR + i] = 0;
+                }
             }
         }
-        for (int64_t i = mr; i < MR; i++)
-            for (int64_t p = 0; p < kc; p++) d[p * MR + i] = 0;
     }
 }
 
 /// Packs op(B)[p0 : p0+kc, j0 : j0+nc] into NR-column micro-panels, each stored p-major
 /// (NR values per p); columns past nc are zero.
-static void FN(pack_b)(int trans, const T *b, int64_t ldb, int64_t p0, int64_t j0,
-                       int64_t kc, int64_t nc, T *restrict dst)
+RG_TARGET static void FN(pack_b)(int trans, const T *b, int64_t ldb, int64_t p0, int64_t j0,
+                                 int64_t kc, int64_t nc, T *restrict dst)
 {
-    for (int64_t jr = 0; jr < nc; jr += NR) {
-        const int64_t nr = nc - jr < NR ? nc - jr : NR;
-        T *d = dst + jr * kc;
-        if (!trans) {  // B(p, j) = b[p·ldb + j]
+    const int64_t full = nc / NR * NR;  // columns in whole micro-panels
+    if (!trans) {
+        // B(p, j) = b[p·ldb + j]: read each row of the block once, front to back, and
+        // deal it out to the micro-panels (reading panel by panel instead jumps ldb
+        // between the rows: about twice as slow).
+        for (int64_t p = 0; p < kc; p++) {
+            const T *row = b + (p0 + p) * ldb + j0;
+            for (int64_t jr = 0; jr < full; jr += NR)
+                for (int j = 0; j < NR; j++) dst[jr * kc + p * NR + j] = row[jr + j];
+        }
+        if (full < nc) {
+            const int64_t nr = nc - full;
+            T *restrict d = dst + full * kc;
+            const T *src = b + p0 * ldb + j0 + full;
             for (int64_t p = 0; p < kc; p++) {
-                const T *src = b + (p0 + p) * ldb + j0 + jr;
-                for (int64_t j = 0; j < nr; j++) d[p * NR + j] = src[j];
+                for (int64_t j = 0; j < nr; j++) d[p * NR + j] = src[p * ldb + j];
                 for (int64_t j = nr; j < NR; j++) d[p * NR + j] = 0;
             }
-        } else {  // B(p, j) = b[j·ldb + p]: read each column of op(B) sequentially
-            for (int64_t j = 0; j < nr; j++) {
-                const T *src = b + (j0 + jr + j) * ldb + p0;
-                for (int64_t p = 0; p < kc; p++) d[p * NR + j] = src[p];
-            }
-            for (int64_t j = nr; j < NR; j++)
-                for (int64_t p = 0; p < kc; p++) d[p * NR + j] = 0;
-        }
-    }
-}
-
-/// C[0:mr, 0:nr] = alpha · (A-panel · B-panel) + beta · C, for one MR×NR tile. The
-/// accumulator array has constant bounds, so the compiler keeps it in vector
-/// registers. beta == 0 never reads C.
-static void FN(micro_kernel)(int64_t kc, const T *restrict a, const T *restrict b,
-                             T *restrict c, int64_t ldc, int64_t mr, int64_t nr,
-                             T alpha, T beta)
-{
-    T acc[MR][NR];
-    for (int i = 0; i < MR; i++)
-        for (int j = 0; j < NR; j++) acc[i][j] = 0;
-    for (int64_t p = 0; p < kc; p++) {
-        const T *ap = a + p * MR, *bp = b + p * NR;
-        RG_UNROLL
-        for (int i = 0; i < MR; i++) {
-            const T ai = ap[i];
-            RG_UNROLL
-            for (int j = 0; j < NR; j++) acc[i][j] += ai * bp[j];
-        }
-    }
-    if (mr == MR && nr == NR) {
-        if (beta == 0) {
-            for (int i = 0; i < MR; i++)
-                for (int j = 0; j < NR; j++) c[i * ldc + j] = alpha * acc[i][j];
-        } else if (beta == 1) {
-            for (int i = 0; i < MR; i++)
-                for (int j = 0; j < NR; j++) c[i * ldc + j] += alpha * acc[i][j];
-        } else {
-            for (int i = 0; i < MR; i++)
-                for (int j = 0; j < NR; j++)
-                    c[i * ldc + j] = beta * c[i * ldc + j] + alpha * acc[i][j];
         }
         return;
     }
-    // Edge tile: spill the accumulators (constant indices keep them in registers above).
-    T tile[MR][NR];
-    for (int i = 0; i < MR; i++)
-        for (int j = 0; j < NR; j++) tile[i][j] = acc[i][j];
+    // B(p, j) = b[j·ldb + p]: NR columns of op(B) side by side.
+    for (int64_t jr = 0; jr < nc; jr += NR) {
+        T *restrict d = dst + jr * kc;
+        const T *src = b + (j0 + jr) * ldb + p0;
+        if (jr < full) {
+#ifdef PACK_B_COLUMNS
+            PACK_B_COLUMNS(src, ldb, kc, d);
+#else
+            for (int64_t p = 0; p < kc; p++)
+                for (int j = 0; j < NR; j++) d[p * NR + j] = src[j * ldb + p];
+#endif
+        } else {
+            const int64_t nr = nc - jr;
+            for (int64_t p = 0; p < kc; p++) {
+                for (int64_t j = 0; j < nr; j++) d[p * NR + j] = src[j * ldb + p];
+                for (int64_t j = nr; j < NR; j++) d[p * NR + j] = 0;
+            }
+        }
+    }
+}
+
+/// One tile of C, which may be cut short at the bottom or right edge (mr ≤ MR, nr ≤ NR):
+/// an edge tile is computed whole into a scratch tile and the valid part merged into C.
+RG_TARGET static inline void FN(tile)(int64_t kc, const T *a, const T *b, T *c, int64_t ldc,
+                                      int64_t mr, int64_t nr, T alpha, T beta)
+{
+    if (mr == MR && nr == NR) {
+        KERNEL(kc, a, b, c, ldc, alpha, beta);
+        return;
+    }
+    _Alignas(64) T tile[MR * NR];
+    KERNEL(kc, a, b, tile, NR, 1, 0);
     for (int64_t i = 0; i < mr; i++)
         for (int64_t j = 0; j < nr; j++) {
             T *cij = c + i * ldc + j;
-            *cij = beta == 0 ? alpha * tile[i][j] : beta * *cij + alpha * tile[i][j];
+            *cij = beta == 0 ? alpha * tile[i * NR + j] : beta * *cij + alpha * tile[i * NR + j];
         }
 }
 
-/// Direct triple loop for tiny products, where packing costs more than it saves.
-static void FN(gemm_small)(int ta, int tb, int64_t m, int64_t n, int64_t k, T alpha,
-                           const T *a, int64_t lda, const T *b, int64_t ldb, T beta,
-                           T *c, int64_t ldc)
+/// Direct loops for tiny products, where packing costs more than it saves; also
+/// C = beta·C when k == 0 or alpha == 0 (A and B are then not read, as in BLAS).
+RG_TARGET static void FN(small)(int ta, int tb, int64_t m, int64_t n, int64_t k,
+                                double alpha_, const void *a_, int64_t lda, const void *b_,
+                                int64_t ldb, double beta_, void *c_, int64_t ldc)
 {
+    const T alpha = (T)alpha_, beta = (T)beta_;
+    const T *a = a_, *b = b_;
+    T *c = c_;
+    if (alpha == 0) k = 0;
     for (int64_t i = 0; i < m; i++) {
-        T *ci = c + i * ldc;
+        T *restrict ci = c + i * ldc;
         if (beta == 0)
             for (int64_t j = 0; j < n; j++) ci[j] = 0;
         else if (beta != 1)
             for (int64_t j = 0; j < n; j++) ci[j] *= beta;
-        for (int64_t p = 0; p < k; p++) {
-            const T aip = alpha * (ta ? a[p * lda + i] : a[i * lda + p]);
-            if (!tb) {
-                const T *bp = b + p * ldb;
+        if (!tb) {
+            for (int64_t p = 0; p < k; p++) {
+                const T aip = alpha * (ta ? a[p * lda + i] : a[i * lda + p]);
+                const T *restrict bp = b + p * ldb;
                 for (int64_t j = 0; j < n; j++) ci[j] += aip * bp[j];
-            } else {
-                for (int64_t j = 0; j < n; j++) ci[j] += aip * b[j * ldb + p];
+            }
+        } else {  // dot products along contiguous rows of B
+            for (int64_t j = 0; j < n; j++) {
+                const T *restrict bj = b + j * ldb;
+                T sum = 0;
+                if (!ta) {
+                    const T *restrict ai = a + i * lda;
+                    for (int64_t p = 0; p < k; p++) sum += ai[p] * bj[p];
+                } else {
+                    for (int64_t p = 0; p < k; p++) sum += a[p * lda + i] * bj[p];
+                }
+                ci[j] += alpha * sum;
             }
         }
     }
 }
 
-static void FN(gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, T alpha,
-                     const T *a, int64_t lda, const T *b, int64_t ldb, T beta,
-                     T *c, int64_t ldc)
+/// The blocked product on the calling thread, with scratch space `ap` for
+/// FN(a_buffer_size)(m, k) values and `bp` for FN(b_buffer_size)(n, k) values (both
+/// 64-byte aligned). Needs m, n, k > 0 and alpha != 0.
+RG_TARGET static void FN(blocked)(int ta, int tb, int64_t m, int64_t n, int64_t k,
+                                  double alpha_, const void *a_, int64_t lda, const void *b_,
+                                  int64_t ldb, double beta_, void *c_, int64_t ldc,
+                                  void *ap_, void *bp_)
 {
-    if (m <= 0 || n <= 0) return;
-    if (k <= 0 || m * n * k <= RG_GEMM_SMALL) {
-        FN(gemm_small)(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        return;
-    }
-    // Buffers sized to the problem, rounded up to whole micro-panels.
-    const int64_t mcap = m < MC ? (m + MR - 1) / MR * MR : MC;
-    const int64_t ncap = n < NC ? (n + NR - 1) / NR * NR : NC;
-    const int64_t kcap = k < KC ? k : KC;
-    T *ap = rg_aligned_alloc((size_t)(mcap * kcap) * sizeof(T));
-    T *bp = rg_aligned_alloc((size_t)(ncap * kcap) * sizeof(T));
-    if (!ap || !bp) {  // out of memory: still give the right answer
-        free(ap);
-        free(bp);
-        FN(gemm_small)(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        return;
-    }
+    const T alpha = (T)alpha_, beta = (T)beta_;
+    const T *a = a_, *b = b_;
+    T *c = c_, *ap = ap_, *bp = bp_;
     for (int64_t j0 = 0; j0 < n; j0 += NC) {
         const int64_t nc = n - j0 < NC ? n - j0 : NC;
         for (int64_t p0 = 0; p0 < k; p0 += KC) {
@@ -160,17 +184,17 @@ static void FN(gemm)(int ta, int tb, int64_t m, int64_t n, int64_t k, T alpha,
                     const int64_t nr = nc - jr < NR ? nc - jr : NR;
                     for (int64_t ir = 0; ir < mc; ir += MR) {
                         const int64_t mr = mc - ir < MR ? mc - ir : MR;
-                        FN(micro_kernel)(kc, ap + ir * kc, bp + jr * kc,
-                                         c + (i0 + ir) * ldc + j0 + jr, ldc, mr, nr, alpha,
-                                         beta_p);
+                        FN(tile)(kc, ap + ir * kc, bp + jr * kc,
+                                 c + (i0 + ir) * ldc + j0 + jr, ldc, mr, nr, alpha, beta_p);
                     }
                 }
             }
         }
     }
-    free(ap);
-    free(bp);
 }
+
+/// This build, for the dispatcher in gemm.c.
+static const rg_engine FN(engine) = {FN(small), FN(blocked), MR, NR, MC, KC, NC, sizeof(T)};
 
 #undef FN
 #undef RG_CAT

@@ -100,10 +100,24 @@ void rg_gemm(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n, int
              double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
              double beta, void *c, int64_t ldc);
 
-/// The same product, always through the portable fallback (for tests and benchmarks).
+/// The same product, always through the built-in fallback GEMM (for tests and
+/// benchmarks): packed and cache-blocked, with AVX2+FMA micro-kernels picked at run time
+/// on x86-64 CPUs that have them, and split across rg_gemm_fallback_threads() threads
+/// for products above about 64³. Thread-safe; concurrent calls run on their own threads.
 void rg_gemm_fallback(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n,
                       int64_t k, double alpha, const void *a, int64_t lda, const void *b,
                       int64_t ldb, double beta, void *c, int64_t ldc);
+
+/// rg_gemm_fallback with its portable C kernels whatever the CPU (for tests: on x86-64
+/// rg_gemm_fallback runs its AVX2 kernels when the CPU has them).
+void rg_gemm_fallback_portable(rg_dtype dtype, int trans_a, int trans_b, int64_t m,
+                               int64_t n, int64_t k, double alpha, const void *a,
+                               int64_t lda, const void *b, int64_t ldb, double beta, void *c,
+                               int64_t ldc);
+
+/// The most threads the fallback GEMM uses: RETROGRAD_THREADS when set to a positive
+/// number (read once), else the CPUs the process may run on; at most 16.
+int rg_gemm_fallback_threads(void);
 
 /// Finds a BLAS on first use (idempotent, thread-safe). Honours RETROGRAD_BLAS:
 /// "none" forces the fallback; a path or library name is tried first.
@@ -114,8 +128,8 @@ const char *rg_blas_backend(void);
 /// 1 when a BLAS library is in use, 0 for the fallback.
 int rg_blas_available(void);
 
-/// The number of threads the matrix products use: 1 for the (single-threaded) fallback;
-/// for OpenBLAS or MKL, what the library reports (it honours OPENBLAS_NUM_THREADS,
+/// The number of threads the matrix products use: rg_gemm_fallback_threads() for the
+/// fallback; for OpenBLAS or MKL, what the library reports (it honours OPENBLAS_NUM_THREADS,
 /// OMP_NUM_THREADS, MKL_NUM_THREADS); 0 when a BLAS is in use that cannot say.
 int rg_blas_threads(void);
 
