@@ -4,7 +4,7 @@ import Retrograd
 /// W6: an n×n by n×n `float32` matrix product (n = 1024), three ways in one process: through
 /// `Tensor.matmul` (what a model pays: the BLAS call plus the tensor's allocation and
 /// checks), through `rg_gemm` directly (the BLAS alone, into a reused buffer), and through
-/// the portable fallback GEMM `rg_gemm_fallback`.
+/// Retrograd's own fallback GEMM `rg_gemm_fallback` (used when no BLAS is found).
 ///
 /// A is ``BenchmarkData/sineInputs(rows:columns:dtype:)`` and B
 /// ``BenchmarkData/cosineInputs(rows:columns:dtype:)``, both n×n.

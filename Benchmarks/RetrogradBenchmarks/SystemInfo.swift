@@ -48,7 +48,8 @@ public enum SystemInfo {
     /// - Any other BLAS (Accelerate, a plain CBLAS): `OPENBLAS_NUM_THREADS` or
     ///   `OMP_NUM_THREADS` when set to a positive number, else the CPU count.
     ///
-    /// The elementwise kernels always run on the calling thread.
+    /// Elementwise work of `Parallel.minimumCount` elements or more is split across
+    /// `Parallel.chunkCount` threads, whatever the BLAS does.
     public static var blasThreads: Int {
         let reported = Int(rg_blas_threads())
         if reported > 0 { return reported }
