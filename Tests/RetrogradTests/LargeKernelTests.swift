@@ -39,6 +39,20 @@ import Testing
         #expect(y[7] > 0 && abs(Double(y[7]) - Foundation.exp(-100.0)) <= Double(Float.leastNonzeroMagnitude))
     }
 
+    @Test func tanhIsWithinTwoUlpAcrossTheRange() {
+        let x = Self.sweep(from: -12, to: 12)
+        let y = Tensor(x).tanh().scalars(as: Float.self)
+        var worst = 0.0
+        for (input, output) in zip(x, y) {
+            let exact = Foundation.tanh(Double(input))
+            worst = max(worst, abs(Double(output) - exact) / Self.ulp(exact))
+        }
+        #expect(worst <= 2, "worst error \(worst) ulp")
+        let edges = Tensor([0, -0.0, 1e-30, 100, -100, .infinity, .nan] as [Float]).tanh().scalars(as: Float.self)
+        #expect(edges[0] == 0 && edges[1] == 0 && edges[1].sign == .minus && edges[2] == 1e-30)
+        #expect(edges[3] == 1 && edges[4] == -1 && edges[5] == 1 && edges[6].isNaN)
+    }
+
     @Test func largeBinaryOpsMatchElementByElement() {
         let a = Self.sweep(from: -3, to: 3), b = Self.sweep(from: 5, to: -1)
         let sum = (Tensor(a) + Tensor(b)).scalars(as: Float.self)
