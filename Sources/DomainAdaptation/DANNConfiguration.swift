@@ -86,13 +86,14 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The digits experiment: a two-layer tanh feature extractor (128, 64), a domain
-    /// classifier with one hidden layer of 32, batches of 64 + 64, μ₀ = 0.1, λ up to 0.5,
+    /// classifier with one hidden layer of 32, batches of 64 + 64, μ₀ = 0.1, λ up to 0.3,
     /// 150 epochs. (Chosen among a few settings on seeds 0–9, for a gain that holds across
-    /// seeds: ReLU features, larger batches and λ = 1 did worse or varied more.)
+    /// seeds and small numeric changes: ReLU features, larger batches and λ ≥ 0.5 did worse
+    /// or varied more.)
     public static func digits(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
             epochs: 150, batchSize: 64, hidden: [128, 64], activation: "tanh", domainHidden: [32],
-            learningRate: 0.1, maxLambda: 0.5, seed: seed)
+            learningRate: 0.1, maxLambda: 0.3, seed: seed)
     }
 
     /// The activation named by ``activation``.

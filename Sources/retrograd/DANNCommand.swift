@@ -52,7 +52,7 @@ struct DANNCommand: ParsableCommand {
     @Option(help: "Passes over the source training set. (default: 150)") var epochs: Int?
     @Option(help: "Source examples per step; as many target examples join each step. (default: moons 1, digits 64)")
     var batchSize: Int?
-    @Option(help: "Largest gradient reversal scale λ. (default: moons 6, digits 0.5)") var lambda: Double?
+    @Option(help: "Largest gradient reversal scale λ. (default: moons 6, digits 0.3)") var lambda: Double?
     @Option(help: "γ of the λ schedule; 0 keeps λ constant. (default: 10)") var lambdaGamma: Double?
     @Option(help: "Initial learning rate μ₀. (default: moons 0.05, digits 0.1)") var lr: Double?
     @Option(help: "α of the learning-rate annealing; 0 keeps it constant. (default: 10)") var annealingAlpha: Double?
