@@ -66,6 +66,15 @@ class Variant:
         return "jax.jit; first call (trace + compile + run) %.2f s, excluded from the timing" % seconds
 
 
+def repeated(function, x):
+    """A runner that calls `function(x)` k times and waits for the last result."""
+    def run(k):
+        for _ in range(k):
+            result = function(x)
+        block(result)
+    return run
+
+
 def first_call_seconds(function, *arguments):
     start = time.perf_counter()
     block(function(*arguments))
@@ -89,15 +98,7 @@ def w1(variant, arguments):
     forward_first = first_call_seconds(forward, x)
     backward_first = first_call_seconds(backward, x)
 
-    def run_forward(k):
-        for _ in range(k):
-            y = forward(x)
-        block(y)
-
-    def run_backward(k):
-        for _ in range(k):
-            g = backward(x)
-        block(g)
+    run_forward, run_backward = repeated(forward, x), repeated(backward, x)
 
     return [
         common.timed_result("W1.forward", "us/op", run_forward, arguments, common.CHAIN_OPS,
@@ -241,15 +242,7 @@ def w7(variant, arguments):
     forward_first = first_call_seconds(forward, x)
     backward_first = first_call_seconds(backward, x)
 
-    def run_forward(k):
-        for _ in range(k):
-            y = forward(x)
-        block(y)
-
-    def run_backward(k):
-        for _ in range(k):
-            g = backward(x)
-        block(g)
+    run_forward, run_backward = repeated(forward, x), repeated(backward, x)
 
     return [
         common.timed_result("W7.forward", "ms", run_forward, arguments,
