@@ -32,6 +32,13 @@ struct IdentityMap {
         }
     }
 
+    /// Forgets every key and keeps the capacity.
+    mutating func removeAll() {
+        guard count > 0 else { return }
+        keys.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        count = 0
+    }
+
     /// Stores `value` for `key` (non-zero), replacing any earlier value.
     mutating func set(_ key: UInt64, _ value: Int32) {
         if (count + 1) * 2 > keys.count { grow() }
