@@ -53,8 +53,8 @@ public final class GradientTape {
     // The tape is used from one thread at a time (the thread whose stack it is on) and its
     // methods never hand out overlapping accesses to these, so the per-access runtime
     // exclusivity checks (about a tenth of the cost of recording an op) are switched off.
-    @exclusivity(unchecked) var records: [Record] = []
-    @exclusivity(unchecked) private var slots = IdentityMap()
+    @exclusivity(unchecked) var records: [Record]
+    @exclusivity(unchecked) private var slots: IdentityMap
     @exclusivity(unchecked) private(set) var slotCount: Int32 = 0
     @exclusivity(unchecked) private var pauseDepth = 0
     private var recordDepth = 0
@@ -69,6 +69,13 @@ public final class GradientTape {
     public init(persistent: Bool = false, watchAccessedVariables: Bool = true) {
         self.persistent = persistent
         self.watchAccessedVariables = watchAccessedVariables
+        let buffers = TapeBuffers.take()
+        records = buffers.records
+        slots = buffers.slots
+    }
+
+    deinit {
+        TapeBuffers.recycle(records: &records, slots: &slots)
     }
 
     /// Runs `body` with this tape recording and returns its result.
@@ -178,8 +185,7 @@ public final class GradientTape {
     func finishRequest() {
         guard !persistent else { return }
         consumed = true
-        records = []
-        slots = IdentityMap()
+        TapeBuffers.recycle(records: &records, slots: &slots)
     }
 
     private func gradients(
@@ -225,11 +231,13 @@ public final class GradientTape {
         gradients.add(targetSlot, seed)
         // Records are read in place (a copy would retain and release every saved tensor).
         replayed.withUnsafeBufferPointer { records in
+            guard let first = records.baseAddress else { return }
             for index in records.indices.reversed() {
-                let output = records[index].output
+                let record = first + index
+                let output = record.pointee.output
                 if output < lowest { break }
                 guard let g = gradients.take(output, keeping: keep[Int(output)]) else { continue }
-                records[index].propagate(g, into: &gradients)
+                Record.propagate(record, g, into: &gradients)
             }
         }
         return sourceSlots.map { $0 >= 0 ? gradients.values[Int($0)] : nil }

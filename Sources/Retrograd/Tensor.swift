@@ -69,10 +69,11 @@ extension Tensor {
     }
 
     /// A 0-d tensor of `dtype` holding `value`.
+    ///
+    /// Equal constants share their (immutable) storage through a per-thread cache; each
+    /// tensor made here still has its own identity on the tape.
     public init(scalar value: Double, dtype: DType) {
-        let storage = TensorStorage.allocate(dtype, count: 1)
-        Tensor.fill(storage, value)
-        self.init(storage: storage, shape: [])
+        self.init(storage: ScalarConstants.storage(value, dtype), shape: [])
     }
 
     static func fill(_ storage: TensorStorage, _ value: Double) {

@@ -1,14 +1,26 @@
-// A generic per-thread pointer slot for the Swift side (for example, the active tape of
-// the current thread). The C kernels never use it.
+// Per-thread storage for the Swift side: a generic pointer slot (for example, the active
+// tape of the current thread) and the cache of 0-d constants. The C kernels never use it.
 #ifndef RETROGRAD_THREAD_H
 #define RETROGRAD_THREAD_H
+
+/// One entry of the per-thread cache of 0-d constant tensors (see `ScalarConstants` on
+/// the Swift side): the value's bits, its element type and a retained storage object.
+typedef struct {
+    unsigned long long bits;
+    int dtype;
+    void *object;
+} rg_constant_entry;
+
+#define RG_CONSTANT_CACHE_SIZE 64
 
 #ifdef __cplusplus
 extern "C" {
 extern thread_local void *rg_thread_slot_storage;
+extern thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
 }
 #else
 extern _Thread_local void *rg_thread_slot_storage;
+extern _Thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
 #endif
 
 /// The pointer stored for the calling thread (NULL until set).
@@ -16,5 +28,12 @@ static inline void *rg_thread_slot_get(void) { return rg_thread_slot_storage; }
 
 /// Stores `p` for the calling thread.
 static inline void rg_thread_slot_set(void *p) { rg_thread_slot_storage = p; }
+
+/// Entry `index` (below RG_CONSTANT_CACHE_SIZE) of the calling thread's constant cache.
+static inline rg_constant_entry *rg_constant_cache_entry(int index) { return &rg_constant_cache[index]; }
+
+/// Makes sure `release` is called on every object in the calling thread's constant cache
+/// when the thread exits. Call it before a thread first stores an object.
+void rg_constant_cache_register(void (*release)(void *));
 
 #endif
