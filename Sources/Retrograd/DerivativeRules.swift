@@ -17,9 +17,13 @@
 // | pow       | d/dexponent where base <= 0     | 0                               |
 
 extension Record {
-    /// Adds the gradients of this op's inputs, given the gradient `g` of its output.
-    func propagate(_ g: Tensor, into grads: inout GradientAccumulator) {
-        switch op {
+    /// Adds the gradients of the inputs of the op `record` points at, given the gradient
+    /// `g` of its output. The record is read in place: copying it would retain and release
+    /// everything it holds.
+    static func propagate(_ record: UnsafePointer<Record>, _ g: Tensor, into grads: inout GradientAccumulator) {
+        let input0 = record.pointee.input0, input1 = record.pointee.input1
+        let saved0 = record.pointee.saved0, saved1 = record.pointee.saved1, saved2 = record.pointee.saved2
+        switch record.pointee.op {
         case .add:
             grads.add(input0, g)
             grads.add(input1, g)
