@@ -49,6 +49,23 @@ public final class Variable {
         stored = Tensor(storage: newValue.storage, shape: newValue.shape, id: id)
     }
 
+    /// Lets `body` change the value in place; not recorded.
+    ///
+    /// `body` gets the variable's own tensor, so `withUnsafeMutableScalars` on it writes
+    /// the elements in place when nothing else (a tape's saved value, a copy the caller
+    /// kept) shares them, and copies them first otherwise. This is how optimizers update
+    /// weights without allocating. The shape and element type must stay the same.
+    public func modify<Result>(_ body: (inout Tensor) throws -> Result) rethrows -> Result {
+        let (shape, dtype) = (stored.shape, stored.dtype)
+        defer {
+            precondition(
+                stored.shape == shape && stored.dtype == dtype,
+                "modify: variable '\(name)' holds \(dtype) \(shape), cannot take \(stored.dtype) \(stored.shape)")
+            stored.id = id
+        }
+        return try body(&stored)
+    }
+
     /// Adds `delta` (broadcast to the variable's shape) to the value.
     public func assignAdd(_ delta: Tensor) {
         assign(withoutRecording { (stored.withNewIdentity + delta).expanded(to: stored.shape) })

@@ -74,7 +74,7 @@ public final class Adagrad: Optimizer {
             let rate = lr / (1 + Double(step - 1) * kappa)
             let sum = slots[0] + d * d
             slots[0] = sum
-            return theta - (d / (sum.sqrt() + epsilon)) * rate
+            theta = theta - (d / (sum.sqrt() + epsilon)) * rate
         }
     }
 

@@ -78,7 +78,7 @@ public final class Adam: Optimizer {
         let rule = AdamRule(learningRate: currentLearningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
         let lambda = weightDecay
         table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            adamUpdate(theta: theta, gradient: gradient, slots: &slots, rule.constants(step: step, coupledDecay: lambda))
+            adamUpdate(theta: &theta, gradient: gradient, slots: &slots, rule.constants(step: step, coupledDecay: lambda))
         }
     }
 

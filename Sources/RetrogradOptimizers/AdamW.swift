@@ -70,7 +70,7 @@ public final class AdamW: Optimizer {
         let rule = AdamRule(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon)
         let decay = 1 - lr * weightDecay
         table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            adamUpdate(theta: theta, gradient: gradient, slots: &slots, rule.constants(step: step, decoupledFactor: decay))
+            adamUpdate(theta: &theta, gradient: gradient, slots: &slots, rule.constants(step: step, decoupledFactor: decay))
         }
     }
 

@@ -91,10 +91,13 @@ public final class RMSProp: Optimizer {
                 root = square.sqrt()
             }
             root = root + epsilon
-            guard mu > 0 else { return theta - (d / root) * lr }
+            guard mu > 0 else {
+                theta = theta - (d / root) * lr
+                return
+            }
             let buffer = slots[slots.count - 1] * mu + d / root
             slots[slots.count - 1] = buffer
-            return theta - buffer * lr
+            theta = theta - buffer * lr
         }
     }
 

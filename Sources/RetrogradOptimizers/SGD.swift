@@ -74,7 +74,7 @@ public final class SGD: Optimizer {
         let (lr, mu, tau, nesterov, lambda) = (currentLearningRate, momentum, dampening, nesterov, weightDecay)
         table.apply(gradients, to: variables) { theta, gradient, step, slots in
             sgdUpdate(
-                theta: theta, gradient: gradient, slots: &slots,
+                theta: &theta, gradient: gradient, slots: &slots,
                 rg_sgd_step(
                     learning_rate: lr, momentum: mu, dampening: tau, weight_decay: lambda, nesterov: nesterov ? 1 : 0,
                     first_step: step == 1 ? 1 : 0))

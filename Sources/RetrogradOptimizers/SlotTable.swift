@@ -37,13 +37,15 @@ struct SlotTable {
 
     // MARK: Applying gradients
 
-    /// Checks the lists, then, with no tape recording, replaces each variable that has a
-    /// gradient (and is trainable) by `update(value, gradient, step, &slots)`, where
+    /// Checks the lists, then, with no tape recording, updates each variable that has a
+    /// gradient (and is trainable) with `update(&value, gradient, step, &slots)`, where
     /// `step` is that variable's update count including this one (1 on its first update)
-    /// and `slots` its state, fresh on the first update. Counts the call in `iterations`.
+    /// and `slots` its state, fresh on the first update. The value is the variable's own
+    /// (``Variable/modify(_:)``), so a fused rule can write it in place. Counts the call
+    /// in `iterations`.
     mutating func apply(
         _ gradients: [Tensor?], to variables: [Variable],
-        update: (_ value: Tensor, _ gradient: Tensor, _ step: Int, _ slots: inout [Tensor]) -> Tensor
+        update: (_ value: inout Tensor, _ gradient: Tensor, _ step: Int, _ slots: inout [Tensor]) -> Void
     ) {
         let operation = "\(optimizerName).apply(gradients:to:)"
         precondition(
@@ -72,7 +74,7 @@ struct SlotTable {
                 var entry = entries.removeValue(forKey: id)
                     ?? Entry(variable: variable, step: 0, slots: freshSlots(for: variable))
                 entry.step += 1
-                variable.assign(update(variable.value, gradient, entry.step, &entry.slots))
+                variable.modify { update(&$0, gradient, entry.step, &entry.slots) }
                 entries[id] = entry
             }
         }

@@ -242,3 +242,46 @@ private func snapshot(_ state: [String: Tensor]) -> [String: [Double]] {
         #expect(w.value.scalars(as: Float.self) != oldNumbers)
     }
 }
+
+/// The fused rules write a variable's value in place when nothing else holds it, and leave
+/// a value a tape or the caller still holds alone.
+@Suite struct InPlaceUpdateTests {
+    private static func address(_ variable: Variable) -> UnsafeRawPointer? {
+        variable.value.withUnsafeScalars(as: Float.self) { UnsafeRawPointer($0.baseAddress) }
+    }
+
+    @Test(arguments: ["adam", "adamw", "sgd", "sgd-momentum"])
+    func anUnsharedValueIsWrittenInPlace(name: String) {
+        let w = Variable(Tensor([1, 2, 3] as [Float]), name: "w")
+        let optimizer: any Optimizer = switch name {
+        case "adam": Adam(learningRate: 0.1)
+        case "adamw": AdamW(learningRate: 0.1)
+        case "sgd": SGD(learningRate: 0.1)
+        default: SGD(learningRate: 0.1, momentum: 0.9)
+        }
+        let before = Self.address(w)
+        for _ in 0..<3 { optimizer.apply(gradients: [Tensor([0.5, -0.5, 1] as [Float])], to: [w]) }
+        #expect(Self.address(w) == before)
+    }
+
+    /// A persistent tape saved w (w·w saves both operands): after the step it still answers
+    /// with the old value, 2·w_old, while the variable moved.
+    @Test func aValueSavedOnATapeKeepsItsNumbers() throws {
+        let w = Variable(Tensor([1, 2] as [Double]), name: "w")
+        let tape = GradientTape(persistent: true)
+        let loss = tape.record { (w.value * w.value).sum() }
+        let first = try #require(try tape.gradient(of: loss, wrt: w))
+        #expect(values(first) == [2, 4])
+        Adam(learningRate: 0.5).apply(gradients: [first], to: [w])
+        #expect(values(w.value) != [1, 2])
+        #expect(values(try tape.gradient(of: loss, wrt: w)) == [2, 4])
+    }
+
+    @Test func modifyKeepsTheVariableIdentityOnTapes() throws {
+        let w = Variable(Tensor([3] as [Double]), name: "w")
+        w.modify { value in value.withUnsafeMutableScalars(as: Double.self) { $0[0] = 5 } }
+        let tape = GradientTape()
+        let y = tape.record { w.value * w.value }
+        #expect(values(try tape.gradient(of: y, wrt: w)) == [10])
+    }
+}

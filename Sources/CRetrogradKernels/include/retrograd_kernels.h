@@ -143,10 +143,10 @@ typedef struct {
     int first_step;
 } rg_sgd_step;
 
-/// out = θ after one SGD step from gradient g; `buffer` (the momentum, updated in place)
-/// is NULL without momentum.
-void rg_sgd_update(rg_dtype dtype, const rg_sgd_step *step, int64_t n, const void *theta,
-                   const void *gradient, void *buffer, void *out);
+/// One SGD step from gradient g, in place on θ; `buffer` (the momentum, updated in place
+/// too) is NULL without momentum. No array may overlap another.
+void rg_sgd_update(rg_dtype dtype, const rg_sgd_step *step, int64_t n, void *theta,
+                   const void *gradient, void *buffer);
 
 /// The constants of one Adam step (PyTorch's rule; see RetrogradOptimizers' Adam).
 typedef struct {
@@ -158,10 +158,10 @@ typedef struct {
     double coupled_decay, decoupled_factor;
 } rg_adam_step;
 
-/// out = θ after one Adam step; the moments m, v (and the AMSGrad maximum u, or NULL)
-/// are updated in place.
-void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, const void *theta,
-                    const void *gradient, void *m, void *v, void *u, void *out);
+/// One Adam step, in place on θ and on the moments m, v (and the AMSGrad maximum u, or
+/// NULL). No array may overlap another.
+void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, void *theta,
+                    const void *gradient, void *m, void *v, void *u);
 
 /// Tunes the C allocator for large tensors (glibc: large freed blocks are kept and reused
 /// instead of being unmapped and faulted in again). RETROGRAD_MALLOC=system leaves the
