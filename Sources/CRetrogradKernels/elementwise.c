@@ -170,6 +170,18 @@ void rg_compare(rg_dtype dtype, rg_compare_op op,
         } else if (s[0] == 1 && s[1] == 0 && s[2] == 0) {                                \
             const T x = a[0], y = b[0];                                                  \
             for (int64_t i = 0; i < n; i++) out[i] = c[i] ? x : y;                       \
+        } else if (s[0] == 1 && s[1] == 1 && s[2] == 0) { /* relu and its gradient */    \
+            const T y = b[0];                                                            \
+            for (int64_t i = 0; i < n; i++) {                                            \
+                const T x = a[i];                                                        \
+                out[i] = c[i] ? x : y;                                                   \
+            }                                                                            \
+        } else if (s[0] == 1 && s[1] == 0 && s[2] == 1) {                                \
+            const T x = a[0];                                                            \
+            for (int64_t i = 0; i < n; i++) {                                            \
+                const T y = b[i];                                                        \
+                out[i] = c[i] ? x : y;                                                   \
+            }                                                                            \
         } else {                                                                         \
             for (int64_t i = 0; i < n; i++) {                                            \
                 const T x = a[i * s[1]], y = b[i * s[2]];                                \

@@ -63,6 +63,23 @@ import Testing
         #expect(shifted == b.map { 1 - $0 })
     }
 
+    /// select with one branch a scalar (ReLU and its gradient), on the left and on the
+    /// right, in both float types, against the choice made element by element.
+    @Test(arguments: [DType.float32, .float64])
+    func selectWithAScalarBranch(dtype: DType) {
+        let x: [Double] = (0..<1001).map { (index: Int) -> Double in
+            let step = Double(index % 7), half = Double(index % 2)
+            return step - 3 + half / 2
+        }
+        let tensor = Tensor(x, shape: [7, 143]).cast(to: dtype)
+        let positive = tensor .> 0
+        let left = select(positive, tensor, Tensor(scalar: -9, dtype: dtype))
+        let right = select(positive, Tensor(scalar: -9, dtype: dtype), tensor)
+        #expect(left.scalars(as: Double.self) == x.map { $0 > 0 ? $0 : -9 })
+        #expect(right.scalars(as: Double.self) == x.map { $0 > 0 ? -9 : $0 })
+        #expect(tensor.relu().scalars(as: Double.self) == x.map { Swift.max($0, 0) })
+    }
+
     @Test func largeUnaryOpsMatchElementByElement() {
         let a = Self.sweep(from: 0.5, to: 9)
         #expect(Tensor(a).sqrt().scalars(as: Float.self) == a.map { $0.squareRoot() })
