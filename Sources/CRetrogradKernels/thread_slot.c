@@ -5,6 +5,7 @@
 #include "retrograd_thread.h"
 
 _Thread_local void *rg_thread_slot_storage = NULL;
+_Thread_local void *rg_anomaly_slot_storage = NULL;
 _Thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
 
 static _Thread_local int constant_cache_registered = 0;

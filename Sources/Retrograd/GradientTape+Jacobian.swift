@@ -23,6 +23,7 @@ extension GradientTape {
         for index in 0..<count {
             let seed = Tensor.oneHot(index, shape: target.shape, dtype: target.dtype)
             let row = backward(from: target.id, seed: seed, to: [id])[0]
+            try AnomalyMonitor.throwPending()
             connected = connected || row != nil
             rows.append(row ?? Tensor.zeros(like: source))
         }
@@ -51,6 +52,7 @@ extension GradientTape {
             let column = Tensor.oneHot(index, shape: [1, perTarget], dtype: target.dtype)
             let seed = withoutRecording { column.expanded(to: [batch, perTarget]).reshaped(to: target.shape) }
             let rows = backward(from: target.id, seed: seed, to: [source.id])[0]
+            try AnomalyMonitor.throwPending()
             connected = connected || rows != nil
             columns.append((rows ?? Tensor.zeros(like: source)).reshaped(to: [batch, 1, perSource]))
         }

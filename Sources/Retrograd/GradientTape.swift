@@ -177,8 +177,11 @@ public final class GradientTape {
         try gradient(of: target, wrt: [variable], unconnected: unconnected, outputGradient: outputGradient)[0]
     }
 
+    /// Stops a request before it starts: a one-shot tape asked again, or an anomaly the
+    /// forward pass produced under `withAnomalyDetection`.
     func checkRequest() throws {
         if consumed { throw TapeError.nonPersistentTapeReused }
+        try AnomalyMonitor.throwPending()
     }
 
     /// Frees what a one-shot tape recorded once it has answered.
@@ -199,6 +202,7 @@ public final class GradientTape {
         defer { finishRequest() }
         let seed = outputGradient ?? Tensor.ones(like: target)
         let found = backward(from: target.id, seed: seed, to: sources.map(\.id))
+        try AnomalyMonitor.throwPending()
         return zip(found, sources).map { gradient, source in
             if let gradient { return gradient }
             return unconnected == .zero && source.like.dtype.isFloatingPoint ? Tensor.zeros(like: source.like) : nil
@@ -222,6 +226,7 @@ public final class GradientTape {
         var keep = [Bool](repeating: false, count: Int(slotCount))
         for slot in sourceSlots where slot >= 0 { keep[Int(slot)] = true }
 
+        let monitor = AnomalyMonitor.current
         let recordsItself = persistent && recordDepth > 0 && isRecording
         if !recordsItself { pauseDepth += 1 }
         defer { if !recordsItself { pauseDepth -= 1 } }
@@ -237,7 +242,12 @@ public final class GradientTape {
                 let output = record.pointee.output
                 if output < lowest { break }
                 guard let g = gradients.take(output, keeping: keep[Int(output)]) else { continue }
-                Record.propagate(record, g, into: &gradients)
+                if let monitor {
+                    // Under anomaly detection: name the rule, and stop at the first bad gradient.
+                    if monitor.propagate(record, index: index, g, into: &gradients) { break }
+                } else {
+                    Record.propagate(record, g, into: &gradients)
+                }
             }
         }
         return sourceSlots.map { $0 >= 0 ? gradients.values[Int($0)] : nil }

@@ -1,5 +1,8 @@
 // How ops reach the tapes: every primitive's forward function calls one of these after
 // computing its result. Only tapes that are recording and watch an input see the op.
+// While a `withAnomalyDetection` scope is open on the thread, the result is then checked
+// for NaN and infinity (AnomalyMonitor.swift); otherwise that check is one thread-local
+// load and a branch.
 
 extension Tensor {
     /// Records a primitive with one or two inputs on every tape that watches an input.
@@ -12,7 +15,10 @@ extension Tensor {
         _ op: @autoclosure () -> Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor? = nil,
         broadcasting: Bool = false, saving s0: Tensor? = nil, _ s1: Tensor? = nil, _ s2: Tensor? = nil
     ) {
-        guard let stack = TapeStack.current else { return }
+        guard let stack = TapeStack.current else {
+            if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b) }
+            return
+        }
         for tape in stack.tapes where tape.isRecording {
             var slotA = tape.slot(of: a.id)
             var slotB = b.map { tape.slot(of: $0.id) } ?? -1
@@ -25,12 +31,14 @@ extension Tensor {
             tape.records.append(
                 Record(op: op(), output: slotOut, input0: slotA, input1: slotB, saved0: s0, saved1: s1, saved2: s2))
         }
+        if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b) }
     }
 
     /// Records a primitive with any number of inputs; `op` receives the input slots.
     static func record(
         _ op: ([Int32]) -> Primitive, _ output: Tensor, inputs: [Tensor], saving s0: Tensor? = nil
     ) {
+        defer { if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op([]), output, inputs: inputs) } }
         guard let stack = TapeStack.current else { return }
         for tape in stack.tapes where tape.isRecording {
             let slots = inputs.map { tape.slot(of: $0.id) }

@@ -52,6 +52,12 @@ enum Primitive {
         case .custom(let record, _): record.name
         }
     }
+
+    /// Whether this is a user's custom gradient rather than a built-in primitive.
+    var isCustom: Bool {
+        if case .custom = self { return true }
+        return false
+    }
 }
 
 /// A user-supplied derivative: the inputs, the output and the pullback to call.

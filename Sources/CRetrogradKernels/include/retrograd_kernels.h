@@ -163,6 +163,10 @@ typedef struct {
 void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, void *theta,
                     const void *gradient, void *m, void *v, void *u);
 
+/// The index of the first NaN or infinite element of a float32 or float64 buffer of `n`
+/// elements, or -1 when every element is finite (anomaly detection).
+int64_t rg_first_nonfinite(rg_dtype dtype, const void *x, int64_t n);
+
 /// Tunes the C allocator for large tensors (glibc: large freed blocks are kept and reused
 /// instead of being unmapped and faulted in again). RETROGRAD_MALLOC=system leaves the
 /// allocator alone. Returns 1 when the settings were applied.

@@ -1,5 +1,6 @@
 // Per-thread storage for the Swift side: a generic pointer slot (for example, the active
-// tape of the current thread) and the cache of 0-d constants. The C kernels never use it.
+// tape of the current thread), the anomaly monitor and the cache of 0-d constants. The C
+// kernels never use it.
 #ifndef RETROGRAD_THREAD_H
 #define RETROGRAD_THREAD_H
 
@@ -16,10 +17,12 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 extern thread_local void *rg_thread_slot_storage;
+extern thread_local void *rg_anomaly_slot_storage;
 extern thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
 }
 #else
 extern _Thread_local void *rg_thread_slot_storage;
+extern _Thread_local void *rg_anomaly_slot_storage;
 extern _Thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
 #endif
 
@@ -28,6 +31,12 @@ static inline void *rg_thread_slot_get(void) { return rg_thread_slot_storage; }
 
 /// Stores `p` for the calling thread.
 static inline void rg_thread_slot_set(void *p) { rg_thread_slot_storage = p; }
+
+/// The calling thread's anomaly monitor (NULL while no anomaly detection scope is open).
+static inline void *rg_anomaly_slot_get(void) { return rg_anomaly_slot_storage; }
+
+/// Stores the calling thread's anomaly monitor.
+static inline void rg_anomaly_slot_set(void *p) { rg_anomaly_slot_storage = p; }
 
 /// Entry `index` (below RG_CONSTANT_CACHE_SIZE) of the calling thread's constant cache.
 static inline rg_constant_entry *rg_constant_cache_entry(int index) { return &rg_constant_cache[index]; }
