@@ -54,5 +54,6 @@ let package = Package(
         .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData"]),
         .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation"]),
         .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN"]),
+        .testTarget(name: "RetrogradTrainingTests", dependencies: ["RetrogradNN", "RetrogradOptimizers"]),
     ]
 )
