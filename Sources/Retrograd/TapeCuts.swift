@@ -70,9 +70,11 @@ struct TapeFlowLog {
     var cuts: [CutRecord] = []
     /// The next cut slot to hand out (cut slots count down from -2).
     var nextCutSlot: Int32 = -2
-    /// Ranges of tensor identities handed out while the tape recorded (outermost `record`
-    /// calls, at most ``maximumWindows``; later calls widen the last range).
-    var windows: [Range<UInt64>] = []
+    /// The range of tensor identities handed out during the first outermost `record`
+    /// call, then those of later calls (at most ``maximumWindows``; beyond that the last
+    /// range widens). The first is kept inline: most tapes record once.
+    var firstWindow: Range<UInt64>?
+    var laterWindows: [Range<UInt64>] = []
     var windowStart: UInt64 = 0
     /// This tape's tick on ``TapeClock``.
     let tick: UInt64 = TapeClock.advance()
@@ -88,17 +90,19 @@ struct TapeFlowLog {
     mutating func openWindow() { windowStart = tensorIdentityCounter.load(ordering: .relaxed) }
 
     mutating func closeWindow() {
-        let end = tensorIdentityCounter.load(ordering: .relaxed)
-        if windows.count < Self.maximumWindows {
-            windows.append(windowStart..<end)
+        let window = windowStart..<tensorIdentityCounter.load(ordering: .relaxed)
+        if firstWindow == nil {
+            firstWindow = window
+        } else if laterWindows.count < Self.maximumWindows {
+            laterWindows.append(window)
         } else {
-            windows[windows.count - 1] = windows[windows.count - 1].lowerBound..<end
+            laterWindows[laterWindows.count - 1] = laterWindows[laterWindows.count - 1].lowerBound..<window.upperBound
         }
     }
 
     /// Whether a tensor with identity `id` was made while the tape recorded.
     func madeWhileRecording(_ id: UInt64) -> Bool {
-        windows.contains { $0.contains(id) }
+        firstWindow?.contains(id) == true || laterWindows.contains { $0.contains(id) }
     }
 
     /// Forgets the cut records (a one-shot tape after its request).

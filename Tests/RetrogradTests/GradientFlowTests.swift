@@ -225,6 +225,35 @@ import Testing
     }
 }
 
+@Suite struct GradientFlowTargetTests {
+    @Test func onlyTargetsMadeInsideSomeRecordCallCountAsRecorded() throws {
+        let w = Variable(Tensor(2.0), name: "w")
+        let tape = GradientTape(persistent: true)
+        let first = tape.record { w.value * 2 }  // mul #0
+        let between = first * 3  // between the record calls
+        _ = tape.record { w.value * 5 }  // mul #1
+        let unrelated = tape.record { Tensor(1.0) * 2 }  // inside, but from nothing watched
+        let outside = try tape.gradientFlow(of: between, wrt: [w])
+        #expect(outside.entries.map(\.status) == [.targetNotRecorded])
+        let inside = try tape.gradientFlow(of: unrelated, wrt: [w])
+        #expect(inside.entries.map(\.status) == [.notConnected(lastUse: TapeOp(name: "mul", position: 1))])
+        #expect(inside.target.contains("computed from nothing this tape watched"))
+        #expect(values(try tape.gradient(of: first, wrt: w)) == [2])
+    }
+
+    @Test func theRegistryKeepsTheNewestExplanations() {
+        var registry = ExplanationRegistry()
+        let capacity = UInt64(ExplanationRegistry.capacity)
+        for id in 1...(capacity + 1) { registry.store("e\(id)", for: id) }
+        #expect(registry[1] == nil)
+        #expect(registry[2] == "e2" && registry[capacity + 1] == "e\(capacity + 1)")
+        registry.store("again", for: 2)
+        #expect(registry[2] == "again")
+        registry.store("new", for: capacity + 2)  // evicts 2, the oldest key left
+        #expect(registry[2] == nil && registry[3] == "e3")
+    }
+}
+
 extension GradientFlowStatus {
     var isStopped: Bool {
         if case .stoppedGradient = self { return true }
