@@ -18,7 +18,7 @@ extension Tensor {
             var slotB = b.map { tape.slot(of: $0.id) } ?? -1
             if slotA < 0 && slotB < 0 {
                 // Cut slots are -2 and below (TapeCuts.swift): follow a path through a cut.
-                if _slowPath(slotA < -1 || slotB < -1) { tape.recordDerivedCut(op(), output, inputs: [slotA, slotB]) }
+                if _slowPath(slotA < -1 || slotB < -1) { tape.recordDerivedCut(op(), output, slotA, slotB) }
                 continue
             }
             if broadcasting {

@@ -57,11 +57,18 @@ enum CutOp {
 /// among the ordinary records and the shape of its result.
 struct CutRecord {
     var op: CutOp
-    var inputs: [Int32]
+    /// The first two input slots (-1 when absent), and any further ones: most cuts have
+    /// one or two inputs, so no array is allocated for them.
+    var input0: Int32
+    var input1: Int32 = -1
+    var moreInputs: [Int32] = []
     var output: Int32
     /// The number of ordinary records the tape held when this one was made.
     var position: Int
     var shape: Shape
+
+    /// The slots of the inputs that are watched or cut.
+    var inputs: [Int32] { ([input0, input1] + moreInputs).filter { $0 != -1 } }
 }
 
 /// The gradient-flow bookkeeping of one tape.
@@ -136,7 +143,7 @@ extension Tensor {
             if slotA == -1 && slotB == -1 { continue }
             // A cut of values that were cut already is an op after a cut, not a new cut.
             let cut = slotA >= 0 || slotB >= 0 ? op() : .derived(op().name)
-            tape.appendCut(cut, output, inputs: [slotA, slotB].filter { $0 != -1 })
+            tape.appendCut(cut, output, slotA, slotB)
         }
     }
 
@@ -147,23 +154,30 @@ extension Tensor {
         for tape in stack.tapes where tape.isRecording && tape.flow.hasCuts {
             let slot = tape.slot(of: condition.id)
             guard slot < -1, tape.slot(of: output.id) == -1 else { continue }
-            tape.appendCut(.derived("select"), output, inputs: [slot])
+            tape.appendCut(.derived("select"), output, slot)
         }
     }
 }
 
 extension GradientTape {
     /// Gives `output` a cut slot and notes the record.
-    func appendCut(_ op: CutOp, _ output: Tensor, inputs: [Int32]) {
+    func appendCut(_ op: CutOp, _ output: Tensor, _ input0: Int32, _ input1: Int32 = -1, more: [Int32] = []) {
         let slot = flow.nextCutSlot
         flow.nextCutSlot -= 1
         setSlot(slot, for: output.id)
-        flow.cuts.append(CutRecord(op: op, inputs: inputs, output: slot, position: records.count, shape: output.shape))
+        flow.cuts.append(CutRecord(
+            op: op, input0: input0, input1: input1, moreInputs: more, output: slot, position: records.count,
+            shape: output.shape))
     }
 
     /// Notes an ordinary op none of whose inputs is watched but some of which are cut.
+    func recordDerivedCut(_ op: Primitive, _ output: Tensor, _ input0: Int32, _ input1: Int32) {
+        appendCut(.derived(op.name), output, input0, input1)
+    }
+
+    /// The same for an op with any number of inputs.
     func recordDerivedCut(_ op: Primitive, _ output: Tensor, inputs: [Int32]) {
-        appendCut(.derived(op.name), output, inputs: inputs.filter { $0 != -1 })
+        appendCut(.derived(op.name), output, -1, more: inputs)
     }
 
     /// Keeps the shape of the value in `slot`, when the tape keeps graph details.
