@@ -7,6 +7,7 @@
 _Thread_local void *rg_thread_slot_storage = NULL;
 _Thread_local void *rg_anomaly_slot_storage = NULL;
 _Thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
+_Thread_local unsigned long long rg_tape_clock_storage = 0;
 
 static _Thread_local int constant_cache_registered = 0;
 static pthread_key_t constant_cache_key;

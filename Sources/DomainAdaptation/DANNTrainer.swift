@@ -66,9 +66,7 @@ public final class DANNTrainer {
     public func trainEpoch(progress: ((DANNProgress) -> Void)? = nil) -> EpochMetrics {
         precondition(!isFinished, "DANNTrainer: all \(configuration.epochs) epochs have run already")
         let epoch = completedEpochs
-        let batchSize = configuration.batchSize
-        let sourceOrder = Dataset.permutation(count: data.sourceTrain.count, seed: derivedSeed(configuration.seed, stream: 2, index: epoch))
-        let targetOrder = Dataset.permutation(count: data.targetTrain.count, seed: derivedSeed(configuration.seed, stream: 3, index: epoch))
+        let orders = self.orders(epoch: epoch)
         var means = RunningMeans()
         var (lambda, rate) = (0.0, 0.0)
         for batch in 0..<stepsPerEpoch {
@@ -76,8 +74,7 @@ public final class DANNTrainer {
             let p = Double(step) / Double(totalSteps)
             lambda = mode == .dann ? configuration.lambda(atProgress: p) : 0
             rate = configuration.learningRate(atProgress: p)
-            let sourceRows = Array(sourceOrder[(batch * batchSize)..<min((batch + 1) * batchSize, sourceOrder.count)])
-            let targetRows = sourceRows.indices.map { targetOrder[(batch * batchSize + $0) % targetOrder.count] }
+            let (sourceRows, targetRows) = rows(batch: batch, orders)
             let figures = self.step(sourceRows: sourceRows, targetRows: targetRows, lambda: lambda, learningRate: rate)
             means.add(labelLoss: figures.labelLoss, domainLoss: figures.domainLoss, accuracy: figures.accuracy, domainAccuracy: figures.domainAccuracy)
             progress?(DANNProgress(
@@ -91,32 +88,63 @@ public final class DANNTrainer {
         return metrics
     }
 
+    /// The epoch's order of source and of target examples.
+    func orders(epoch: Int) -> (source: [Int], target: [Int]) {
+        (Dataset.permutation(count: data.sourceTrain.count, seed: derivedSeed(configuration.seed, stream: 2, index: epoch)),
+         Dataset.permutation(count: data.targetTrain.count, seed: derivedSeed(configuration.seed, stream: 3, index: epoch)))
+    }
+
+    /// The source rows of step `batch` of an epoch, and as many target rows.
+    func rows(batch: Int, _ orders: (source: [Int], target: [Int])) -> (source: [Int], target: [Int]) {
+        let batchSize = configuration.batchSize
+        let sourceRows = Array(orders.source[(batch * batchSize)..<min((batch + 1) * batchSize, orders.source.count)])
+        let targetRows = sourceRows.indices.map { orders.target[(batch * batchSize + $0) % orders.target.count] }
+        return (sourceRows, targetRows)
+    }
+
     /// One SGD step on the given source and target rows.
     private func step(sourceRows: [Int], targetRows: [Int], lambda: Double, learningRate: Double)
         -> (labelLoss: Double, domainLoss: Double, accuracy: Double, domainAccuracy: Double)
     {
+        let batch = self.batch(sourceRows: sourceRows, targetRows: targetRows)
+        model.reversal.scale = lambda
+        optimizer.learningRate = learningRate
+        let tape = GradientTape()
+        let losses = tape.record { self.losses(batch) }
+        // A fresh one-shot tape asked once: `gradient` has nothing to throw here.
+        let gradients = try! tape.gradient(of: losses.total, wrt: variables)
+        optimizer.apply(gradients: gradients, to: variables)
+        return (losses.label.scalar(as: Double.self), losses.domain.scalar(as: Double.self),
+                accuracy(logits: losses.logits, labels: batch.labels),
+                domainHits(losses.domainLogits.scalars(as: Double.self), sourceCount: sourceRows.count).overall)
+    }
+
+    /// The inputs of one step: source rows then target rows, their domains (source 0,
+    /// target 1) and the source labels.
+    struct Batch {
+        let inputs: Tensor
+        let domains: Tensor
+        let labels: Tensor
+        let sourceCount: Int
+    }
+
+    func batch(sourceRows: [Int], targetRows: [Int]) -> Batch {
         let source = data.sourceTrain.rows(sourceRows), target = data.targetTrain.features.gather(indices: targetRows)
         let inputs = concat([source.features, target], axis: 0)
         let domains = Tensor(sourceRows.map { _ in Float(0) } + targetRows.map { _ in Float(1) }, shape: [inputs.shape[0]])
             .cast(to: inputs.dtype)
-        let labels = source.labels!
-        model.reversal.scale = lambda
-        optimizer.learningRate = learningRate
-        let tape = GradientTape()
-        let (total, labelLoss, domainLoss, logits, domainLogits) = tape.record {
-            let features = model.features(inputs)
-            let logits = model.labelHead(features.slice(0..<sourceRows.count))
-            let domainLogits = model.domainLogits(features: features)
-            let labelLoss = softmaxCrossEntropy(logits: logits, labels: labels)
-            let domainLoss = binaryCrossEntropy(logits: domainLogits, labels: domains)
-            return (labelLoss + domainLoss, labelLoss, domainLoss, logits, domainLogits)
-        }
-        // A fresh one-shot tape asked once: `gradient` has nothing to throw here.
-        let gradients = try! tape.gradient(of: total, wrt: variables)
-        optimizer.apply(gradients: gradients, to: variables)
-        return (labelLoss.scalar(as: Double.self), domainLoss.scalar(as: Double.self),
-                accuracy(logits: logits, labels: labels),
-                domainHits(domainLogits.scalars(as: Double.self), sourceCount: sourceRows.count).overall)
+        return Batch(inputs: inputs, domains: domains, labels: source.labels!, sourceCount: sourceRows.count)
+    }
+
+    /// The forward pass of one step (recorded by whatever tape is active):
+    /// L = CE(G_y(G_f(x_s)), y_s) + BCE(G_d(R_λ(G_f([x_s; x_t]))), domains).
+    func losses(_ batch: Batch) -> (total: Tensor, label: Tensor, domain: Tensor, logits: Tensor, domainLogits: Tensor) {
+        let features = model.features(batch.inputs)
+        let logits = model.labelHead(features.slice(0..<batch.sourceCount))
+        let domainLogits = model.domainLogits(features: features)
+        let labelLoss = softmaxCrossEntropy(logits: logits, labels: batch.labels)
+        let domainLoss = binaryCrossEntropy(logits: domainLogits, labels: batch.domains)
+        return (labelLoss + domainLoss, labelLoss, domainLoss, logits, domainLogits)
     }
 
     /// The model's accuracy on the test sets, and its domain classifier's balanced accuracy.

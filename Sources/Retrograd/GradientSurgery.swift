@@ -2,7 +2,14 @@
 
 /// The same value with no gradient path back: ops after it are not recorded against
 /// its inputs (TensorFlow's `tf.stop_gradient`, PyTorch's `.detach()`).
-public func stopGradient(_ x: Tensor) -> Tensor { x.withNewIdentity }
+///
+/// The tape notes where the cut sits (`file` and `line`, the caller's by default), so a
+/// ``GradientFlowReport`` can say which `stopGradient` kept a source from its gradient.
+public func stopGradient(_ x: Tensor, file: StaticString = #fileID, line: UInt = #line) -> Tensor {
+    let output = x.withNewIdentity
+    Tensor.recordCut(.stopGradient(file: file, line: line), output, x)
+    return output
+}
 
 /// The identity forward, −`scale`·g backward: the gradient reversal layer of
 /// domain-adversarial training. `scale` may change on every call.

@@ -12,6 +12,8 @@ public enum TapeError: Error, Equatable, CustomStringConvertible {
     case nonPersistentTapeReused
     /// The seed given as `outputGradient` does not match the target.
     case outputGradientMismatch(target: Shape, targetType: DType, seed: Shape, seedType: DType)
+    /// A non-persistent tape was asked for its graph after it released its records.
+    case recordsReleased
 
     public var description: String {
         switch self {
@@ -21,6 +23,9 @@ public enum TapeError: Error, Equatable, CustomStringConvertible {
         case let .outputGradientMismatch(target, targetType, seed, seedType):
             return "outputGradient of shape \(seed) (\(seedType)) does not match the target of shape \(target) "
                 + "(\(targetType)); pass a seed with the target's shape and element type"
+        case .recordsReleased:
+            return "this GradientTape is not persistent and released its records when it computed gradients; "
+                + "call graphviz() before gradient(of:wrt:), or create it with GradientTape(persistent: true)"
         }
     }
 }
@@ -49,6 +54,15 @@ public final class GradientTape {
     public let persistent: Bool
     /// Whether trainable variables read inside `record` are watched automatically.
     public let watchAccessedVariables: Bool
+    /// Whether the tape keeps the shape of every recorded value and the name of every
+    /// watched variable, for ``graphviz(outputs:)``.
+    public let keepsGraphDetails: Bool
+    /// The gradient-flow report of the latest gradient request, when that request
+    /// returned `nil` for at least one source (`nil` otherwise).
+    ///
+    /// It says, per source, why no gradient arrived: see ``GradientFlowReport``. Only
+    /// requests that return a `nil` pay for the report.
+    public internal(set) var lastGradientFlow: GradientFlowReport?
 
     // The tape is used from one thread at a time (the thread whose stack it is on) and its
     // methods never hand out overlapping accesses to these, so the per-access runtime
@@ -57,8 +71,10 @@ public final class GradientTape {
     @exclusivity(unchecked) private var slots: IdentityMap
     @exclusivity(unchecked) private(set) var slotCount: Int32 = 0
     @exclusivity(unchecked) private var pauseDepth = 0
+    /// Cut records, recording windows and graph details (see `TapeCuts.swift`).
+    @exclusivity(unchecked) var flow = TapeFlowLog()
     private var recordDepth = 0
-    private var consumed = false
+    private(set) var consumed = false
 
     /// Creates a tape.
     ///
@@ -66,9 +82,13 @@ public final class GradientTape {
     ///   - persistent: Pass `true` to ask for gradients more than once.
     ///   - watchAccessedVariables: Pass `false` to watch only what ``watch(_:)-(Variable)``
     ///     names.
-    public init(persistent: Bool = false, watchAccessedVariables: Bool = true) {
+    ///   - keepingGraphDetails: Pass `true` to keep each recorded value's shape and each
+    ///     watched variable's name for ``graphviz(outputs:)`` (a little slower; off by
+    ///     default).
+    public init(persistent: Bool = false, watchAccessedVariables: Bool = true, keepingGraphDetails: Bool = false) {
         self.persistent = persistent
         self.watchAccessedVariables = watchAccessedVariables
+        self.keepsGraphDetails = keepingGraphDetails
         let buffers = TapeBuffers.take()
         records = buffers.records
         slots = buffers.slots
@@ -85,7 +105,9 @@ public final class GradientTape {
     public func record<Result>(_ body: () throws -> Result) rethrows -> Result {
         TapeStack.push(self)
         recordDepth += 1
+        if recordDepth == 1 { flow.openWindow() }
         defer {
+            if recordDepth == 1 { flow.closeWindow() }
             recordDepth -= 1
             TapeStack.pop(self)
         }
@@ -106,13 +128,15 @@ public final class GradientTape {
     /// respect to it can be asked for. Only floating-point tensors can be watched.
     public func watch(_ tensor: Tensor) {
         guard tensor.dtype.isFloatingPoint else { return }
-        _ = slotOrNew(tensor.id)
+        let slot = slotOrNew(tensor.id)
+        if keepsGraphDetails { noteSource(slot, name: "watched tensor", shape: tensor.shape) }
     }
 
     /// Watches a variable, whether or not it is trainable; needed when the tape was
     /// made with `watchAccessedVariables: false`.
     public func watch(_ variable: Variable) {
-        _ = slotOrNew(variable.id)
+        let slot = slotOrNew(variable.id)
+        if keepsGraphDetails { noteSource(slot, name: variable.name, shape: variable.shape) }
     }
 
     // MARK: Slots
@@ -130,6 +154,9 @@ public final class GradientTape {
         slots.set(id, slot)
         return slot
     }
+
+    /// Maps `id` to `slot` (a cut slot, see `TapeCuts.swift`).
+    func setSlot(_ slot: Int32, for id: UInt64) { slots.set(id, slot) }
 
     /// A slot for an intermediate value that no tensor names (an implicit expand).
     @inline(__always) func anonymousSlot() -> Int32 {
@@ -149,7 +176,7 @@ public final class GradientTape {
         outputGradient: Tensor? = nil
     ) throws -> [Tensor?] {
         try checkRequest()
-        return try gradients(of: target, sources: sources.map { ($0.id, $0) }, unconnected, outputGradient)
+        return try gradients(of: target, sources: sources.map { .tensor($0) }, unconnected, outputGradient)
     }
 
     /// The gradient of `target` with respect to one source.
@@ -166,7 +193,7 @@ public final class GradientTape {
         outputGradient: Tensor? = nil
     ) throws -> [Tensor?] {
         try checkRequest()
-        return try gradients(of: target, sources: variables.map { ($0.id, $0.currentValue) }, unconnected, outputGradient)
+        return try gradients(of: target, sources: variables.map { .variable($0) }, unconnected, outputGradient)
     }
 
     /// The gradient of `target` with respect to one variable.
@@ -189,11 +216,14 @@ public final class GradientTape {
         guard !persistent else { return }
         consumed = true
         TapeBuffers.recycle(records: &records, slots: &slots)
+        flow.release()
     }
 
-    private func gradients(
-        of target: Tensor, sources: [(id: UInt64, like: Tensor)], _ unconnected: UnconnectedGradients,
-        _ outputGradient: Tensor?
+    /// Runs one request. When it returns a `nil`, or `report` asks, the gradient-flow
+    /// report is made before a one-shot tape releases its records.
+    func gradients(
+        of target: Tensor, sources: [FlowSource], _ unconnected: UnconnectedGradients,
+        _ outputGradient: Tensor?, report: ((GradientFlowReport) -> Void)? = nil
     ) throws -> [Tensor?] {
         if let seed = outputGradient, seed.shape != target.shape || seed.dtype != target.dtype {
             throw TapeError.outputGradientMismatch(
@@ -203,10 +233,19 @@ public final class GradientTape {
         let seed = outputGradient ?? Tensor.ones(like: target)
         let found = backward(from: target.id, seed: seed, to: sources.map(\.id))
         try AnomalyMonitor.throwPending()
-        return zip(found, sources).map { gradient, source in
+        let results = zip(found, sources).map { gradient, source -> Tensor? in
             if let gradient { return gradient }
-            return unconnected == .zero && source.like.dtype.isFloatingPoint ? Tensor.zeros(like: source.like) : nil
+            let like = source.value
+            return unconnected == .zero && like.dtype.isFloatingPoint ? Tensor.zeros(like: like) : nil
         }
+        if report != nil || results.contains(where: { $0 == nil }) {
+            let flowReport = explainFlow(of: target, sources: sources, found: found)
+            lastGradientFlow = results.contains(where: { $0 == nil }) ? flowReport : nil
+            report?(flowReport)
+        } else {
+            lastGradientFlow = nil
+        }
+        return results
     }
 
     /// The backward pass: a reverse scan over the records from the target's slot,

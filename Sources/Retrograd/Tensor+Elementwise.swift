@@ -85,7 +85,11 @@ extension Tensor {
     public func cast(to target: DType) -> Tensor {
         if target == dtype { return self }
         let out = Tensor(storage: Kernels.cast(self, to: target), shape: shape)
-        if dtype.isFloatingPoint && target.isFloatingPoint { Tensor.record(.cast(from: dtype), out, self) }
+        if dtype.isFloatingPoint && target.isFloatingPoint {
+            Tensor.record(.cast(from: dtype), out, self)
+        } else {
+            Tensor.recordCut(.cast(to: target), out, self)
+        }
         return out
     }
 }
@@ -95,7 +99,9 @@ extension Tensor {
 extension Tensor {
     private static func compare(_ op: rg_compare_op, _ name: String, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = operandShape(a, b, name)
-        return Tensor(storage: Kernels.compare(op, a, b, shape: shape), shape: shape)
+        let out = Tensor(storage: Kernels.compare(op, a, b, shape: shape), shape: shape)
+        Tensor.recordCut(.compare(name), out, a, b)
+        return out
     }
 
     /// Elementwise `a < b` as a `bool` tensor (not differentiable).
@@ -130,6 +136,7 @@ public func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     }
     let out = Tensor(storage: Kernels.select(condition, a, b, shape: shape), shape: shape)
     if a.dtype.isFloatingPoint { Tensor.record(.select, out, a, b, broadcasting: true, saving: condition) }
+    Tensor.recordCutCondition(condition, out)
     return out
 }
 

@@ -12,8 +12,11 @@ public final class Variable {
     /// Whether tapes watch this variable automatically and optimizers update it.
     public var trainable: Bool
     /// The identity under which tapes know this variable.
-    let id: UInt64
+    package let id: UInt64
     private var stored: Tensor
+    /// One past the ``TapeClock`` tick of the latest read with no tape recording (0: none),
+    /// for the gradient-flow report's "read outside the tape".
+    @exclusivity(unchecked) var untapedRead: UInt64 = 0
 
     /// Creates a variable holding `initialValue`.
     public init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true) {
@@ -25,9 +28,14 @@ public final class Variable {
 
     /// The current value. Inside a tape's `record`, reading it watches the variable.
     public var value: Tensor {
-        if trainable, let stack = TapeStack.current {
-            for tape in stack.tapes where tape.isRecording && tape.watchAccessedVariables {
-                _ = tape.slotOrNew(id)
+        if trainable {
+            if let stack = TapeStack.current {
+                for tape in stack.tapes where tape.isRecording && tape.watchAccessedVariables {
+                    let slot = tape.slotOrNew(id)
+                    if _slowPath(tape.keepsGraphDetails) { tape.noteSource(slot, name: name, shape: stored.shape) }
+                }
+            } else {
+                untapedRead = TapeClock.now + 1
             }
         }
         return stored

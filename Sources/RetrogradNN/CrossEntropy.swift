@@ -83,14 +83,8 @@ public func accuracy(logits: Tensor, labels: [Int]) -> Double {
     guard labels.count == examples, examples > 0 else {
         preconditionFailure("accuracy: logits \(logits.shape) need \(examples) labels (at least one), got labels [\(labels.count)]")
     }
-    let scores = logits.scalars(as: Double.self)
-    var correct = 0
-    for (example, label) in labels.enumerated() {
-        let base = example * classes
-        var best = 0
-        for candidate in 1..<classes where scores[base + candidate] > scores[base + best] { best = candidate }
-        if best == label { correct += 1 }
-    }
+    let predicted = logits.argmax(axis: -1).scalars(as: Int32.self)
+    let correct = zip(predicted, labels).filter { Int($0) == $1 }.count
     return Double(correct) / Double(examples)
 }
 

@@ -22,6 +22,8 @@ struct SlotTable {
     /// The number of `apply` calls so far.
     private(set) var iterations = 0
     private var entries: [ObjectIdentifier: Entry] = [:]
+    /// Variables this optimizer has already warned about (see `GradientDiagnostics`).
+    private var warnedAboutMissingGradients = Set<UInt64>()
 
     init(optimizer: String, slots: [(name: String, initialValue: Double)]) {
         self.optimizerName = optimizer
@@ -69,7 +71,10 @@ struct SlotTable {
         }
         withoutRecording {
             for (gradient, variable) in zip(gradients, variables) {
-                guard let gradient, variable.trainable else { continue }
+                guard let gradient, variable.trainable else {
+                    if variable.trainable { warnAboutMissingGradient(variable, operation) }
+                    continue
+                }
                 let id = ObjectIdentifier(variable)
                 var entry = entries.removeValue(forKey: id)
                     ?? Entry(variable: variable, step: 0, slots: freshSlots(for: variable))
@@ -79,6 +84,12 @@ struct SlotTable {
             }
         }
         iterations += 1
+    }
+
+    /// Prints why `variable` got no gradient, once, when the warning is on.
+    private mutating func warnAboutMissingGradient(_ variable: Variable, _ operation: String) {
+        guard GradientDiagnostics.warnsOnMissingGradients, warnedAboutMissingGradients.insert(variable.id).inserted else { return }
+        GradientDiagnostics.warnMissingGradient(for: variable, receiver: operation)
     }
 
     // MARK: Saving and loading

@@ -13,7 +13,9 @@ struct DANNCommand: ParsableCommand {
             reversal layer (Ganin & Lempitsky), and the same network with the reversal scale λ = 0 \
             (source-only), on the same data, batches and initial weights. Writes report.json, SVG \
             plots and one checkpoint per model to --out, after every epoch; --resume DIR continues \
-            an interrupted run and ends with the numbers of an uninterrupted one.
+            an interrupted run and ends with the numbers of an uninterrupted one. --dump-graph FILE \
+            writes the recorded graph of one training step (features, label head, gradient reversal, \
+            domain head) as Graphviz DOT before training; it changes no result.
 
             --lambda is the largest scale of the gradient reversal layer: the feature extractor \
             gets −λ_p times the domain loss's gradient, with λ_p = λ·(2/(1+exp(−γp)) − 1) and p the \
@@ -62,7 +64,10 @@ struct DANNCommand: ParsableCommand {
     var hidden: String?
     @Option(help: "Seed for data, initial weights and batch order. (default: 0)") var seed: UInt64?
     @Option(help: "Directory for the report, plots and checkpoints. (default: runs/dann-<date>-<time>)") var out: String?
-    @Option(help: "Continue the run in this directory from its last checkpoints; takes no other option.") var resume: String?
+    @Option(help: "Continue the run in this directory from its last checkpoints; takes no other option but --dump-graph.")
+    var resume: String?
+    @Option(help: "Write the Graphviz DOT graph of one DANN training step to this file (render it with dot -Tsvg).")
+    var dumpGraph: String?
 
     /// The options that decide a run; none may be given with --resume.
     private var runOptions: [(String, Bool)] {
@@ -129,6 +134,8 @@ struct DANNCommand: ParsableCommand {
     }
 
     func run() throws {
+        let graphFile = dumpGraph.map { URL(fileURLWithPath: $0) }
+        if let graphFile { try DANNExperiment.checkGraphDestination(graphFile) }
         let experiment: DANNExperiment
         if let resume {
             experiment = try DANNExperiment.resume(from: URL(fileURLWithPath: resume))
@@ -139,6 +146,10 @@ struct DANNCommand: ParsableCommand {
         }
         let data = experiment.data
         printLine("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
+        if let graphFile, let path = dumpGraph {
+            let mode = try experiment.writeStepGraph(to: graphFile)
+            printLine("Wrote the graph of one \(mode.name) training step to \(path)")
+        }
         let interrupt = InterruptFlag.install()
         var bar: ProgressBar?
         var firstStep = 0

@@ -19,11 +19,13 @@ extern "C" {
 extern thread_local void *rg_thread_slot_storage;
 extern thread_local void *rg_anomaly_slot_storage;
 extern thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
+extern thread_local unsigned long long rg_tape_clock_storage;
 }
 #else
 extern _Thread_local void *rg_thread_slot_storage;
 extern _Thread_local void *rg_anomaly_slot_storage;
 extern _Thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
+extern _Thread_local unsigned long long rg_tape_clock_storage;
 #endif
 
 /// The pointer stored for the calling thread (NULL until set).
@@ -37,6 +39,12 @@ static inline void *rg_anomaly_slot_get(void) { return rg_anomaly_slot_storage; 
 
 /// Stores the calling thread's anomaly monitor.
 static inline void rg_anomaly_slot_set(void *p) { rg_anomaly_slot_storage = p; }
+
+/// The calling thread's tape clock: how many tapes it has made (see `TapeClock`).
+static inline unsigned long long rg_tape_clock(void) { return rg_tape_clock_storage; }
+
+/// Advances the calling thread's tape clock and returns the new value.
+static inline unsigned long long rg_tape_clock_advance(void) { return ++rg_tape_clock_storage; }
 
 /// Entry `index` (below RG_CONSTANT_CACHE_SIZE) of the calling thread's constant cache.
 static inline rg_constant_entry *rg_constant_cache_entry(int index) { return &rg_constant_cache[index]; }

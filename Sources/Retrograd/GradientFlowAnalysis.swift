@@ -1,0 +1,203 @@
+// How a tape explains a missing gradient: it follows the recorded paths, ordinary and cut,
+// from each source that got none to the target. Runs only for requests that return a nil
+// (or when asked), never on the ordinary path.
+
+/// A source of a gradient request: a plain tensor or a variable.
+enum FlowSource {
+    case tensor(Tensor)
+    case variable(Variable)
+
+    var id: UInt64 {
+        switch self {
+        case let .tensor(tensor): tensor.id
+        case let .variable(variable): variable.id
+        }
+    }
+
+    /// The source's value, without watching it.
+    var value: Tensor {
+        switch self {
+        case let .tensor(tensor): tensor
+        case let .variable(variable): variable.currentValue
+        }
+    }
+}
+
+extension GradientTape {
+    /// Runs the backward pass from `target` and says, for each variable, whether a
+    /// gradient arrives and, if not, why.
+    ///
+    /// Counts as the one request of a non-persistent tape. A `gradient(of:wrt:)` request
+    /// that returns `nil` makes the same report by itself: see ``lastGradientFlow``.
+    public func gradientFlow(of target: Tensor, wrt variables: [Variable]) throws -> GradientFlowReport {
+        try checkRequest()
+        return try flowReport(of: target, variables.map { .variable($0) })
+    }
+
+    /// Runs the backward pass from `target` and says, for each tensor, whether a gradient
+    /// arrives and, if not, why. Tensors are named `tensor 0`, `tensor 1`, … in the report.
+    public func gradientFlow(of target: Tensor, wrt sources: [Tensor]) throws -> GradientFlowReport {
+        try checkRequest()
+        return try flowReport(of: target, sources.map { .tensor($0) })
+    }
+
+    private func flowReport(of target: Tensor, _ sources: [FlowSource]) throws -> GradientFlowReport {
+        var report: GradientFlowReport?
+        _ = try gradients(of: target, sources: sources, .none, nil, report: { report = $0 })
+        return report!
+    }
+
+    /// The report for one request, given what the backward pass found.
+    func explainFlow(of target: Tensor, sources: [FlowSource], found: [Tensor?]) -> GradientFlowReport {
+        let targetSlot = slot(of: target.id)
+        let targetRecorded = targetSlot != -1 || flow.madeWhileRecording(target.id)
+        var graph: FlowGraph?
+        var entries: [GradientFlowReport.Entry] = []
+        for (index, (source, gradient)) in zip(sources, found).enumerated() {
+            let status: GradientFlowStatus
+            let sourceSlot = slot(of: source.id)
+            if gradient != nil {
+                status = .flows
+            } else if !targetRecorded {
+                status = .targetNotRecorded
+            } else if sourceSlot < 0 {
+                status = unwatchedStatus(source)
+            } else {
+                if graph == nil { graph = FlowGraph(tape: self, target: targetSlot) }
+                status = graph!.status(from: sourceSlot, tape: self)
+            }
+            let name: String
+            if case let .variable(variable) = source { name = variable.name } else { name = "tensor \(index)" }
+            let value = source.value
+            entries.append(.init(source: name, value: "(\(value.dtype) \(value.shape))", status: status))
+        }
+        let report = GradientFlowReport(entries: entries, target: describeTarget(target, slot: targetSlot, recorded: targetRecorded))
+        if GradientDiagnostics.warnsOnMissingGradients {
+            for (source, entry) in zip(sources, entries) where entry.status != .flows {
+                if case let .variable(variable) = source { GradientDiagnostics.remember(entry.description, for: variable.id) }
+            }
+        }
+        return report
+    }
+
+    /// Why a source without a slot on this tape is not watched.
+    private func unwatchedStatus(_ source: FlowSource) -> GradientFlowStatus {
+        guard case let .variable(variable) = source else { return .notWatched(.constant) }
+        if !variable.trainable { return .notWatched(.notTrainable) }
+        if variable.untapedRead >= flow.tick { return .readOutsideTape }
+        if !watchAccessedVariables { return .notWatched(.accessedVariablesNotWatched) }
+        return .notUsed
+    }
+
+    /// `float32 [] from sum (#5 on the tape)`, or a note that it was not recorded.
+    private func describeTarget(_ target: Tensor, slot: Int32, recorded: Bool) -> String {
+        let value = "(\(target.dtype) \(target.shape))"
+        if slot >= 0 {
+            if let index = records.lastIndex(where: { $0.output == slot }) {
+                return "\(value), the result of \(TapeOp(name: records[index].op.name, position: index))"
+            }
+            return "\(value), a watched source"
+        }
+        if slot < -1, let cut = flow.cuts.last(where: { $0.output == slot }) {
+            return "\(value), the result of \(TapeOp(name: cut.op.name, position: cut.position, site: cut.op.site)) (no gradient)"
+        }
+        return recorded ? "\(value), computed from nothing this tape watched" : "\(value), not computed while this tape recorded"
+    }
+}
+
+/// The ordinary and cut records of a tape as one graph over slots, in execution order,
+/// with the nodes from which the target can be reached.
+struct FlowGraph {
+    private struct Event {
+        var output: Int32
+        var inputs: Range<Int>
+        /// The ordinary record's index, or -1.
+        var record: Int
+        /// The cut record's index, or -1.
+        var cut: Int
+    }
+
+    private var inputs: [Int32] = []
+    private var events: [Event] = []
+    private let slotCount: Int
+    private let target: Int32
+    private var reachesTarget: [Bool]
+
+    init(tape: GradientTape, target: Int32) {
+        slotCount = Int(tape.slotCount)
+        self.target = target
+        let cutCount = Int(-2 - tape.flow.nextCutSlot)
+        reachesTarget = [Bool](repeating: false, count: slotCount + cutCount)
+        let cuts = tape.flow.cuts
+        var nextCut = 0
+        for (index, record) in tape.records.enumerated() {
+            while nextCut < cuts.count && cuts[nextCut].position <= index {
+                append(output: cuts[nextCut].output, inputs: cuts[nextCut].inputs, record: -1, cut: nextCut)
+                nextCut += 1
+            }
+            append(output: record.output, inputs: record.inputSlots, record: index, cut: -1)
+        }
+        for index in nextCut..<cuts.count {
+            append(output: cuts[index].output, inputs: cuts[index].inputs, record: -1, cut: index)
+        }
+        guard target != -1 else { return }
+        reachesTarget[node(target)] = true
+        for event in events.reversed() where reachesTarget[node(event.output)] {
+            for input in inputs[event.inputs] { reachesTarget[node(input)] = true }
+        }
+    }
+
+    private mutating func append(output: Int32, inputs slots: [Int32], record: Int, cut: Int) {
+        let start = inputs.count
+        inputs.append(contentsOf: slots.filter { $0 != -1 })
+        events.append(Event(output: output, inputs: start..<inputs.count, record: record, cut: cut))
+    }
+
+    /// Ordinary slots map to themselves, cut slots (-2, -3, …) follow them.
+    private func node(_ slot: Int32) -> Int { slot >= 0 ? Int(slot) : slotCount + Int(-2 - slot) }
+
+    /// What happens between the source in `slot` and the target, for a source that got
+    /// no gradient.
+    func status(from slot: Int32, tape: GradientTape) -> GradientFlowStatus {
+        // Values reached from the source along ordinary (differentiable) records.
+        var reached = [Bool](repeating: false, count: slotCount)
+        reached[Int(slot)] = true
+        var lastUse: Int?
+        var firstCut: Int?
+        var firstCustom: Int?
+        for event in events {
+            let fromSource = inputs[event.inputs].contains { $0 >= 0 && reached[Int($0)] }
+            guard fromSource else { continue }
+            if event.record >= 0 {
+                reached[Int(event.output)] = true
+                lastUse = event.record
+                if firstCustom == nil, reachesTarget[node(event.output)],
+                   case .custom = tape.records[event.record].op {
+                    firstCustom = event.record
+                }
+            } else if firstCut == nil, reachesTarget[node(event.output)], tape.flow.cuts[event.cut].op.isCut {
+                firstCut = event.cut
+            }
+        }
+        if target >= 0 && reached[Int(target)], let custom = firstCustom {
+            return .pullbackReturnedNil(TapeOp(name: tape.records[custom].op.name, position: custom))
+        }
+        if let index = firstCut {
+            let cut = tape.flow.cuts[index]
+            let op = TapeOp(name: cut.op.name, position: cut.position, site: cut.op.site)
+            if case .stopGradient = cut.op { return .stoppedGradient(op) }
+            return .nonDifferentiable(op)
+        }
+        return .notConnected(lastUse: lastUse.map { TapeOp(name: tape.records[$0].op.name, position: $0) })
+    }
+}
+
+extension Record {
+    /// The slots of the op's inputs (-1 for an input that is neither watched nor cut).
+    var inputSlots: [Int32] {
+        switch op {
+        case let .concat(_, _, inputs), let .custom(_, inputs): inputs
+        default: [input0, input1]
+        }
+    }
+}
