@@ -90,6 +90,9 @@ public struct DANNRunDescription: Codable, Sendable, Equatable {
             throw .damagedRun(file: url.path, reason: "not a run description: \(error)")
         }
         guard !description.modes.isEmpty else { throw .damagedRun(file: url.path, reason: "it lists no modes") }
+        if let angle = description.data.angle, !angle.isFinite {
+            throw .damagedRun(file: url.path, reason: "the moons' angle \(angle) is not a finite number")
+        }
         do {
             try description.configuration.validate()
         } catch {

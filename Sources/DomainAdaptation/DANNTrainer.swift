@@ -36,11 +36,16 @@ public final class DANNTrainer {
 
     /// Prepares a run: checks the configuration and the data and builds the model.
     ///
-    /// - Throws: ``DANNError/invalidConfiguration(name:value:rule:)`` or
-    ///   ``DANNError/unusableData(reason:)``.
+    /// - Throws: ``DANNError/invalidConfiguration(name:value:rule:)``,
+    ///   ``DANNError/unusableData(reason:)`` or ``DANNError/modelTooLarge(parameters:featureCount:hidden:classCount:)``.
     public init(configuration: DANNConfiguration, data: DomainData, mode: DANNMode) throws(DANNError) {
         try configuration.validate()
         try Self.check(data)
+        let parameters = configuration.parameterCount(featureCount: data.featureCount, classCount: data.classCount)
+        guard let parameters, parameters <= DANNConfiguration.maximumParameterCount else {
+            throw .modelTooLarge(
+                parameters: parameters, featureCount: data.featureCount, hidden: configuration.hidden, classCount: data.classCount)
+        }
         self.mode = mode
         self.configuration = configuration
         self.data = data
@@ -49,7 +54,9 @@ public final class DANNTrainer {
             seed: derivedSeed(configuration.seed, stream: 1, index: 0))
         variables = model.trainableVariables
         optimizer = SGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
-        stepsPerEpoch = (data.sourceTrain.count + configuration.batchSize - 1) / configuration.batchSize
+        // Rounded up without computing count + batchSize - 1, which overflows for a huge batch size.
+        let (full, rest) = data.sourceTrain.count.quotientAndRemainder(dividingBy: configuration.batchSize)
+        stepsPerEpoch = rest == 0 ? full : full + 1
     }
 
     /// Epochs completed so far.
@@ -76,7 +83,8 @@ public final class DANNTrainer {
             let p = Double(step) / Double(totalSteps)
             lambda = mode == .dann ? configuration.lambda(atProgress: p) : 0
             rate = configuration.learningRate(atProgress: p)
-            let sourceRows = Array(sourceOrder[(batch * batchSize)..<min((batch + 1) * batchSize, sourceOrder.count)])
+            let start = batch * batchSize  // below sourceOrder.count, so neither this nor the end overflows
+            let sourceRows = Array(sourceOrder[start..<(start + min(batchSize, sourceOrder.count - start))])
             let targetRows = sourceRows.indices.map { targetOrder[(batch * batchSize + $0) % targetOrder.count] }
             let figures = self.step(sourceRows: sourceRows, targetRows: targetRows, lambda: lambda, learningRate: rate)
             means.add(labelLoss: figures.labelLoss, domainLoss: figures.domainLoss, accuracy: figures.accuracy, domainAccuracy: figures.domainAccuracy)
