@@ -54,5 +54,7 @@ let package = Package(
         .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData"]),
         .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation"]),
         .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN"]),
+        // Runs the built `retrograd` executable as a subprocess (it builds it if missing).
+        .testTarget(name: "RetrogradCLITests", dependencies: ["DomainAdaptation"]),
     ]
 )
