@@ -55,5 +55,7 @@ let package = Package(
         .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation"]),
         .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN"]),
         .testTarget(name: "RetrogradTrainingTests", dependencies: ["RetrogradNN", "RetrogradOptimizers"]),
+        // Runs the built `retrograd` executable as a subprocess (it builds it if missing).
+        .testTarget(name: "RetrogradCLITests", dependencies: ["DomainAdaptation"]),
     ]
 )

@@ -117,15 +117,25 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
         learningRate / pow(1 + annealingAlpha * p, annealingBeta)
     }
 
+    /// The most epochs a run may have (so that the step count cannot overflow).
+    public static let maximumEpochs = 1_000_000
+    /// The widest layer a run may have (so that weight counts cannot overflow).
+    public static let maximumWidth = 100_000
+    /// The most parameters (weights and biases of all three parts) a network may have:
+    /// 100 million, 400 MB of float32, before gradients and momentum.
+    public static let maximumParameterCount = 100_000_000
+
     /// Checks every value and says which one is wrong and what it must be.
     public func validate() throws(DANNError) {
         func require(_ condition: Bool, _ name: String, _ rule: String, _ value: Any) throws(DANNError) {
             if !condition { throw .invalidConfiguration(name: name, value: "\(value)", rule: rule) }
         }
-        try require(epochs > 0, "epochs", "a positive whole number", epochs)
+        let widths = 1...Self.maximumWidth
+        try require((1...Self.maximumEpochs).contains(epochs), "epochs", "a whole number from 1 to \(Self.maximumEpochs)", epochs)
         try require(batchSize > 0, "batch-size", "a positive whole number", batchSize)
         try require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "hidden", "one or more positive widths, such as 64 or 128,64", hidden)
-        try require(domainHidden.allSatisfy { $0 > 0 }, "domain-hidden", "positive widths", domainHidden)
+        try require(hidden.allSatisfy(widths.contains), "hidden", "widths of at most \(Self.maximumWidth)", hidden)
+        try require(domainHidden.allSatisfy(widths.contains), "domain-hidden", "positive widths of at most \(Self.maximumWidth)", domainHidden)
         try require(featureActivation != nil, "activation", "sigmoid, relu or tanh", activation)
         try require(learningRate > 0 && learningRate.isFinite, "lr", "a positive number", learningRate)
         try require(momentum >= 0 && momentum < 1, "momentum", "a number in [0, 1)", momentum)
@@ -133,5 +143,30 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
         try require(annealingBeta >= 0 && annealingBeta.isFinite, "annealing-beta", "a number ≥ 0", annealingBeta)
         try require(maxLambda >= 0 && maxLambda.isFinite, "lambda", "a number ≥ 0", maxLambda)
         try require(lambdaGamma >= 0 && lambdaGamma.isFinite, "lambda-gamma", "a number ≥ 0", lambdaGamma)
+    }
+
+    /// The number of weights and biases of the network for `featureCount` inputs and
+    /// `classCount` classes, or `nil` when it would overflow `Int`.
+    public func parameterCount(featureCount: Int, classCount: Int) -> Int? {
+        var total = 0, width = featureCount
+        func add(_ inputs: Int, _ outputs: Int) -> Bool {
+            let (weights, overflow) = inputs.multipliedReportingOverflow(by: outputs)
+            let (layer, overflowBias) = weights.addingReportingOverflow(outputs)
+            let (sum, overflowSum) = total.addingReportingOverflow(layer)
+            total = sum
+            return !(overflow || overflowBias || overflowSum)
+        }
+        for size in hidden {
+            guard add(width, size) else { return nil }
+            width = size
+        }
+        let featureWidth = width
+        guard add(featureWidth, classCount) else { return nil }
+        for size in domainHidden {
+            guard add(width, size) else { return nil }
+            width = size
+        }
+        guard add(width, 1) else { return nil }
+        return total
     }
 }

@@ -7,6 +7,10 @@ public enum DANNError: Error, Sendable, Equatable, CustomStringConvertible, Loca
     case invalidConfiguration(name: String, value: String, rule: String)
     /// The data cannot be trained on (too few rows, no source labels, a class missing…).
     case unusableData(reason: String)
+    /// The network for this data and configuration would have more than
+    /// ``DANNConfiguration/maximumParameterCount`` parameters (`parameters` is `nil` when
+    /// the count does not even fit in `Int`).
+    case modelTooLarge(parameters: Int?, featureCount: Int, hidden: [Int], classCount: Int)
     /// The output directory already holds a run.
     case runExists(directory: String)
     /// `--resume` names a directory without a run in it.
@@ -27,6 +31,12 @@ public enum DANNError: Error, Sendable, Equatable, CustomStringConvertible, Loca
             return "--\(name) must be \(rule), got \(value)."
         case let .unusableData(reason):
             return "The data cannot be trained on: \(reason)"
+        case let .modelTooLarge(parameters, featureCount, hidden, classCount):
+            let count = parameters.map { "\($0)" } ?? "more than \(Int.max)"
+            return "The network for \(featureCount) features, hidden widths \(hidden.map(String.init).joined(separator: ",")) "
+                + "and \(classCount) classes would have \(count) parameters, more than the limit of "
+                + "\(DANNConfiguration.maximumParameterCount). Use smaller --hidden widths; if the class count is "
+                + "unexpected, number the labels 0, 1, 2, … (the largest label sets it)."
         case let .runExists(directory):
             return "\(directory) already holds a run. Continue it with --resume \(directory), or choose another --out."
         case let .noRunToResume(directory):

@@ -90,6 +90,9 @@ public struct DANNRunDescription: Codable, Sendable, Equatable {
             throw .damagedRun(file: url.path, reason: "not a run description: \(error)")
         }
         guard !description.modes.isEmpty else { throw .damagedRun(file: url.path, reason: "it lists no modes") }
+        if let angle = description.data.angle, !angle.isFinite {
+            throw .damagedRun(file: url.path, reason: "the moons' angle \(angle) is not a finite number")
+        }
         do {
             try description.configuration.validate()
         } catch {
@@ -104,12 +107,15 @@ public struct DANNRunDescription: Codable, Sendable, Equatable {
     }
 }
 
-/// Writes `data` to `url` through a temporary file and a rename, so readers see the old
-/// file or the new one, never half of one.
+/// Writes `data` to `url` through a temporary file that is synced and renamed, the way
+/// checkpoints are written, so readers see the old file or the new one, never half of one,
+/// and a failed write leaves no temporary file behind.
 func writeAtomically(_ data: Data, to url: URL) throws(DANNError) {
     do {
-        try data.write(to: url, options: .atomic)
+        try writeFileAtomically([UInt8](data), to: url)
+    } catch let failure as FileWriteFailure {
+        throw .writeFailed(path: failure.path, reason: failure.reason)
     } catch {
-        throw .writeFailed(path: url.path, reason: error.localizedDescription)
+        throw .writeFailed(path: url.path, reason: "\(error)")
     }
 }

@@ -36,11 +36,16 @@ public final class DANNTrainer {
 
     /// Prepares a run: checks the configuration and the data and builds the model.
     ///
-    /// - Throws: ``DANNError/invalidConfiguration(name:value:rule:)`` or
-    ///   ``DANNError/unusableData(reason:)``.
+    /// - Throws: ``DANNError/invalidConfiguration(name:value:rule:)``,
+    ///   ``DANNError/unusableData(reason:)`` or ``DANNError/modelTooLarge(parameters:featureCount:hidden:classCount:)``.
     public init(configuration: DANNConfiguration, data: DomainData, mode: DANNMode) throws(DANNError) {
         try configuration.validate()
         try Self.check(data)
+        let parameters = configuration.parameterCount(featureCount: data.featureCount, classCount: data.classCount)
+        guard let parameters, parameters <= DANNConfiguration.maximumParameterCount else {
+            throw .modelTooLarge(
+                parameters: parameters, featureCount: data.featureCount, hidden: configuration.hidden, classCount: data.classCount)
+        }
         self.mode = mode
         self.configuration = configuration
         self.data = data
@@ -49,7 +54,9 @@ public final class DANNTrainer {
             seed: derivedSeed(configuration.seed, stream: 1, index: 0))
         variables = model.trainableVariables
         optimizer = SGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
-        stepsPerEpoch = (data.sourceTrain.count + configuration.batchSize - 1) / configuration.batchSize
+        // Rounded up without computing count + batchSize - 1, which overflows for a huge batch size.
+        let (full, rest) = data.sourceTrain.count.quotientAndRemainder(dividingBy: configuration.batchSize)
+        stepsPerEpoch = rest == 0 ? full : full + 1
     }
 
     /// Epochs completed so far.
@@ -97,7 +104,8 @@ public final class DANNTrainer {
     /// The source rows of step `batch` of an epoch, and as many target rows.
     func rows(batch: Int, _ orders: (source: [Int], target: [Int])) -> (source: [Int], target: [Int]) {
         let batchSize = configuration.batchSize
-        let sourceRows = Array(orders.source[(batch * batchSize)..<min((batch + 1) * batchSize, orders.source.count)])
+        let start = batch * batchSize  // below orders.source.count, so neither this nor the end overflows
+        let sourceRows = Array(orders.source[start..<(start + min(batchSize, orders.source.count - start))])
         let targetRows = sourceRows.indices.map { orders.target[(batch * batchSize + $0) % orders.target.count] }
         return (sourceRows, targetRows)
     }

@@ -49,9 +49,10 @@ public enum Digits {
         return try decode([UInt8](data))
     }
 
-    /// Where the resource is in the library's bundle, or `nil` when it is not there.
+    /// Where the resource is in the library's bundle, or `nil` when it is not there
+    /// (looked up without `Bundle.module`, which would stop the program instead).
     static var resourceURL: URL? {
-        Bundle.module.url(forResource: "digits", withExtension: "bin", subdirectory: "Resources")
+        ResourceBundle.url(forResource: "digits", withExtension: "bin", subdirectory: "Resources")
     }
 }
 

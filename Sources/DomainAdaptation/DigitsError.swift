@@ -35,9 +35,10 @@ public enum DigitsError: Error, Sendable, Equatable, CustomStringConvertible, Lo
         let what: String
         switch self {
         case .resourceMissing:
-            return "digits.bin: the DomainAdaptation resource bundle has no Resources/digits.bin. "
+            return "digits.bin: the DomainAdaptation resource bundle (\(ResourceBundle.fileNames[0]) on Linux, "
+                + "\(ResourceBundle.fileNames[1]) on Apple platforms) with Resources/digits.bin is not next to the program. "
                 + "Build with SwiftPM (swift build) so the resources are copied, and run the program "
-                + "from where SwiftPM put it; if the file is missing from the sources, " + Self.remedy
+                + "from where SwiftPM put it, or copy the bundle next to it; if the file is missing from the sources, " + Self.remedy
         case let .unreadable(file, reason):
             return "\(file): cannot read the digits resource (\(reason)). Check that it is a readable "
                 + "regular file; otherwise " + Self.remedy

@@ -38,14 +38,16 @@ public struct BatchSequence: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     /// The number of batches.
     public var endIndex: Int {
-        dropRemainder ? order.count / batchSize : (order.count + batchSize - 1) / batchSize
+        // Written so that no batch size, however large, overflows.
+        let (full, rest) = order.count.quotientAndRemainder(dividingBy: batchSize)
+        return dropRemainder || rest == 0 ? full : full + 1
     }
 
     /// The batch at `position`.
     public subscript(position: Int) -> Batch {
         precondition(position >= 0 && position < endIndex, "BatchSequence: batch \(position) is out of range 0..<\(endIndex)")
         let start = position * batchSize
-        let indices = Array(order[start..<Swift.min(start + batchSize, order.count)])
+        let indices = Array(order[start..<(start + Swift.min(batchSize, order.count - start))])
         let picked = dataset.rows(indices)
         return Batch(features: picked.features, labels: picked.labels, indices: indices)
     }

@@ -38,7 +38,7 @@ extension CSVFile {
     /// The columns of CSV bytes; `file` names the source in errors.
     static func columns(bytes: [UInt8], file: String, header: Header, delimiter: Character) throws(DataError) -> Columns {
         let separator = separatorByte(delimiter, caller: "columns")
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw .notText(file: file) }
+        guard isText(bytes) else { throw .notText(file: file) }
         var reader = CSVReader(bytes: bytes, delimiter: separator, file: file)
         guard let first = try reader.nextNonBlankRecord() else { throw .emptyFile(file: file) }
         let isHeader: Bool

@@ -62,7 +62,7 @@ public enum CSVFile {
         bytes: [UInt8], file: String, labelColumn: LabelColumn?, header: Header, delimiter: Character
     ) throws(DataError) -> Dataset {
         let separator = separatorByte(delimiter, caller: "load")
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw .notText(file: file) }
+        guard isText(bytes) else { throw .notText(file: file) }
         var reader = CSVReader(bytes: bytes, delimiter: separator, file: file)
         var records = try reader.records()
         guard let first = records.first else { throw .emptyFile(file: file) }
@@ -126,6 +126,13 @@ public enum CSVFile {
             preconditionFailure("CSVFile.\(caller): delimiter '\(delimiter)' must be one ASCII character other than a quote or line break")
         }
         return byte
+    }
+
+    /// Whether `bytes` are UTF-8 text without NUL bytes. A NUL would end a number early
+    /// where the C library parses it (`Float("0.\u{0}5")` is 0), and files full of them are
+    /// UTF-16 text, which must be converted first.
+    static func isText(_ bytes: [UInt8]) -> Bool {
+        !bytes.contains(0) && String(validating: bytes, as: UTF8.self) != nil
     }
 
     /// The rule of ``Header/auto`` when the label column is not named: a first row with no

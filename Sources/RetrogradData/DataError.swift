@@ -15,7 +15,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible, Loca
     case fileNotFound(file: String)
     /// The file exists but could not be read.
     case unreadable(file: String, reason: String)
-    /// The file is not UTF-8 text.
+    /// The file is not UTF-8 text, or holds NUL bytes.
     case notText(file: String)
     /// The file has no rows at all (or only blank lines).
     case emptyFile(file: String)
@@ -51,7 +51,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible, Loca
         case let .unreadable(file, reason):
             return "\(file): cannot read the file (\(reason)). Check that it is a readable regular file."
         case let .notText(file):
-            return "\(file): the file is not UTF-8 text. Save it as UTF-8 CSV."
+            return "\(file): the file is not UTF-8 text (it has invalid UTF-8 or NUL bytes, as UTF-16 files do). Save it as UTF-8 CSV."
         case let .emptyFile(file):
             return "\(file): the file has no rows. Check that the path is right and the file was fully written."
         case let .noDataRows(file, headerLine):

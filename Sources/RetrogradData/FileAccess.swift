@@ -16,15 +16,15 @@ enum FileReadFailure: Error {
 }
 
 /// Why a file could not be written. Each writer turns it into its own typed error.
-struct FileWriteFailure: Error {
+package struct FileWriteFailure: Error {
     /// The destination path.
-    var path: String
+    package var path: String
     /// What went wrong, from the operating system.
-    var reason: String
+    package var reason: String
 }
 
 /// Where an atomic write stands when the test hook is called.
-enum AtomicWriteStage: Sendable, Equatable {
+package enum AtomicWriteStage: Sendable, Equatable {
     /// About half of the bytes are in the temporary file.
     case partiallyWritten
     /// Every byte is in the temporary file; it has not been synced yet.
@@ -90,15 +90,19 @@ func readFileBytes(_ url: URL) throws(FileReadFailure) -> [UInt8] {
 /// which is synced to disk and then renamed over the destination. On any error the
 /// temporary file is removed and the destination is left as it was.
 ///
+/// A process killed while writing cannot remove its temporary file; the next successful
+/// write to the same destination removes the temporary files of processes that no longer
+/// run.
+///
 /// `hook` is a test seam: it is called at each ``AtomicWriteStage`` and may throw to
 /// simulate a failure (a full disk, a crash) at that point.
-func writeFileAtomically(
+package func writeFileAtomically(
     _ bytes: [UInt8], to url: URL, hook: ((AtomicWriteStage) throws -> Void)? = nil
 ) throws {
     let path = url.path
     let directory = url.deletingLastPathComponent().path
     let temporaryPath = url.deletingLastPathComponent()
-        .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))")
+        .appendingPathComponent(temporaryPrefix(for: url) + "\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))")
         .path
     let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
     if descriptor < 0 {
@@ -146,5 +150,27 @@ func writeFileAtomically(
     if directoryDescriptor >= 0 {
         _ = fsync(directoryDescriptor)
         close(directoryDescriptor)
+    }
+    removeAbandonedTemporaryFiles(for: url)
+}
+
+/// The start of the name of every temporary file written on the way to `url`; the writing
+/// process's id and a random suffix follow.
+func temporaryPrefix(for url: URL) -> String {
+    ".\(url.lastPathComponent).tmp-"
+}
+
+/// Removes the temporary files for `url` left by processes that no longer run (killed
+/// mid-write). Files of running processes, this one included, are left alone: they may be
+/// writes in progress.
+func removeAbandonedTemporaryFiles(for url: URL) {
+    let directory = url.deletingLastPathComponent()
+    let prefix = temporaryPrefix(for: url)
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+    for name in names where name.hasPrefix(prefix) {
+        guard let pidText = name.dropFirst(prefix.count).split(separator: "-").first, let pid = pid_t(pidText), pid > 0,
+            pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
+        else { continue }
+        unlink(directory.appendingPathComponent(name).path)
     }
 }

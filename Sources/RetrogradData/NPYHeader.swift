@@ -31,7 +31,7 @@ struct PythonLiteralParser {
     /// Parses one literal that fills the whole text (surrounding white space aside).
     static func parse(_ bytes: [UInt8]) throws(HeaderParseFailure) -> PythonLiteral {
         var parser = PythonLiteralParser(bytes)
-        let value = try parser.value()
+        let value = try parser.value(depth: 0)
         parser.skipSpace()
         if parser.position < bytes.count { throw parser.failure("unexpected text after the dictionary") }
         return value
@@ -45,14 +45,20 @@ struct PythonLiteralParser {
         while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
     }
 
-    private mutating func value() throws(HeaderParseFailure) -> PythonLiteral {
+    /// The deepest nesting of tuples, lists and dictionaries accepted. A header needs 2
+    /// (a shape tuple in the dictionary); the limit keeps a hostile header of thousands of
+    /// open brackets from exhausting the stack.
+    static let maximumDepth = 32
+
+    private mutating func value(depth: Int) throws(HeaderParseFailure) -> PythonLiteral {
+        guard depth <= Self.maximumDepth else { throw failure("values are nested more than \(Self.maximumDepth) deep") }
         skipSpace()
         guard position < bytes.count else { throw failure("the header ends where a value should be") }
         switch bytes[position] {
         case UInt8(ascii: "'"), UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "("): return .sequence(try items(closing: UInt8(ascii: ")")))
-        case UInt8(ascii: "["): return .sequence(try items(closing: UInt8(ascii: "]")))
-        case UInt8(ascii: "{"): return try dictionary()
+        case UInt8(ascii: "("): return .sequence(try items(closing: UInt8(ascii: ")"), depth: depth))
+        case UInt8(ascii: "["): return .sequence(try items(closing: UInt8(ascii: "]"), depth: depth))
+        case UInt8(ascii: "{"): return try dictionary(depth: depth)
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"): return .integer(try integer())
         default:
             for (word, literal) in [("True", PythonLiteral.boolean(true)), ("False", .boolean(false)), ("None", .none)]
@@ -93,14 +99,14 @@ struct PythonLiteralParser {
         return value
     }
 
-    private mutating func items(closing: UInt8) throws(HeaderParseFailure) -> [PythonLiteral] {
+    private mutating func items(closing: UInt8, depth: Int) throws(HeaderParseFailure) -> [PythonLiteral] {
         position += 1
         var result = [PythonLiteral]()
         while true {
             skipSpace()
             guard position < bytes.count else { throw failure("a tuple or list is never closed") }
             if bytes[position] == closing { position += 1; return result }
-            result.append(try value())
+            result.append(try value(depth: depth + 1))
             skipSpace()
             guard position < bytes.count else { throw failure("a tuple or list is never closed") }
             if bytes[position] == UInt8(ascii: ",") { position += 1 } else if bytes[position] != closing {
@@ -109,18 +115,18 @@ struct PythonLiteralParser {
         }
     }
 
-    private mutating func dictionary() throws(HeaderParseFailure) -> PythonLiteral {
+    private mutating func dictionary(depth: Int) throws(HeaderParseFailure) -> PythonLiteral {
         position += 1
         var pairs = [(String, PythonLiteral)]()
         while true {
             skipSpace()
             guard position < bytes.count else { throw failure("the dictionary is never closed") }
             if bytes[position] == UInt8(ascii: "}") { position += 1; return .dictionary(pairs) }
-            guard case .string(let key) = try value() else { throw failure("a dictionary key is not a string") }
+            guard case .string(let key) = try value(depth: depth + 1) else { throw failure("a dictionary key is not a string") }
             skipSpace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':' after '\(key)'") }
             position += 1
-            pairs.append((key, try value()))
+            pairs.append((key, try value(depth: depth + 1)))
             skipSpace()
             guard position < bytes.count else { throw failure("the dictionary is never closed") }
             if bytes[position] == UInt8(ascii: ",") { position += 1 } else if bytes[position] != UInt8(ascii: "}") {

@@ -29,21 +29,26 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "A run of a few seconds: 3 short repeats, little warm-up (noisier medians).")
     var quick = false
 
-    @Option(help: "Timed repeats per quantity (default 10, or 3 with --quick).")
+    /// The most repeats accepted; more would run for hours.
+    static let maximumRepeats = 1000
+
+    @Option(help: "Timed repeats per quantity, 1 to 1000 (default 10, or 3 with --quick).", transform: ArgumentValue.wholeNumber)
     var repeats: Int?
 
-    @Option(help: ArgumentHelp("Also write the results as JSON to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Also write the results as JSON to this file.", valueName: "file"), transform: ArgumentValue.path)
     var json: String?
 
     func validate() throws {
         do {
             _ = try Workload.parseList(workloadList)
         } catch let error as BenchmarkError {
-            throw ValidationError(error.description)
+            throw ValidationError("--workload: \(error.description)")
         }
-        if let repeats, repeats < 1 {
-            throw ValidationError("--repeats must be at least 1, got \(repeats)")
+        if let repeats, !(1...Self.maximumRepeats).contains(repeats) {
+            throw ValidationError("--repeats must be a whole number from 1 to \(Self.maximumRepeats), got \(repeats)")
         }
+        // Checked before the (long) run, not when the results are ready.
+        if let json { try OutputLocation.checkFile(json, flag: "--json") }
     }
 
     func run() throws {

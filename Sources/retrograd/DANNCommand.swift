@@ -45,28 +45,41 @@ struct DANNCommand: ParsableCommand {
     }
 
     @Option(help: "Built-in data set: moons or digits. (default: moons)") var data: DataChoice?
-    @Option(help: "Labelled source-domain file (.csv or .npy), instead of --data.") var source: String?
-    @Option(help: "Target-domain file (.csv or .npy), labels optional.") var target: String?
-    @Option(help: "Label column of the files: a header name or a 0-based index. (default: 'label', else the last column)")
+    @Option(help: "Labelled source-domain file (.csv or .npy), instead of --data.", transform: ArgumentValue.path)
+    var source: String?
+    @Option(help: "Target-domain file (.csv or .npy), labels optional.", transform: ArgumentValue.path) var target: String?
+    @Option(help: "Label column of the files: a header name or a 0-based index. (default: 'label', else the last column)",
+            transform: ArgumentValue.text)
     var labelColumn: String?
-    @Option(help: "Rotation of the moons' target domain, in degrees. (default: 35)") var angle: Double?
+    @Option(help: "Rotation of the moons' target domain, in degrees. (default: 35)", transform: ArgumentValue.number)
+    var angle: Double?
     @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
-    @Option(help: "Passes over the source training set. (default: 150)") var epochs: Int?
-    @Option(help: "Source examples per step; as many target examples join each step. (default: moons 1, digits 64)")
+    @Option(help: "Passes over the source training set, 1 to 1000000. (default: 150)", transform: ArgumentValue.wholeNumber)
+    var epochs: Int?
+    @Option(help: "Source examples per step; as many target examples join each step. (default: moons 1, digits 64)",
+            transform: ArgumentValue.wholeNumber)
     var batchSize: Int?
-    @Option(help: "Largest gradient reversal scale λ. (default: moons 6, digits 0.3)") var lambda: Double?
-    @Option(help: "γ of the λ schedule; 0 keeps λ constant. (default: 10)") var lambdaGamma: Double?
-    @Option(help: "Initial learning rate μ₀. (default: moons 0.05, digits 0.1)") var lr: Double?
-    @Option(help: "α of the learning-rate annealing; 0 keeps it constant. (default: 10)") var annealingAlpha: Double?
-    @Option(help: "β of the learning-rate annealing. (default: 0.75)") var annealingBeta: Double?
-    @Option(help: "SGD momentum. (default: 0.9)") var momentum: Double?
+    @Option(help: "Largest gradient reversal scale λ, ≥ 0. (default: moons 6, digits 0.3)", transform: ArgumentValue.number)
+    var lambda: Double?
+    @Option(help: "γ of the λ schedule, ≥ 0; 0 keeps λ constant. (default: 10)", transform: ArgumentValue.number)
+    var lambdaGamma: Double?
+    @Option(help: "Initial learning rate μ₀, > 0. (default: moons 0.05, digits 0.1)", transform: ArgumentValue.number)
+    var lr: Double?
+    @Option(help: "α of the learning-rate annealing, ≥ 0; 0 keeps it constant. (default: 10)", transform: ArgumentValue.number)
+    var annealingAlpha: Double?
+    @Option(help: "β of the learning-rate annealing, ≥ 0. (default: 0.75)", transform: ArgumentValue.number)
+    var annealingBeta: Double?
+    @Option(help: "SGD momentum, in [0, 1). (default: 0.9)", transform: ArgumentValue.number) var momentum: Double?
     @Option(help: "Hidden widths of the feature extractor, comma-separated, such as 128,64. (default: moons 15, digits 128,64)")
     var hidden: String?
-    @Option(help: "Seed for data, initial weights and batch order. (default: 0)") var seed: UInt64?
-    @Option(help: "Directory for the report, plots and checkpoints. (default: runs/dann-<date>-<time>)") var out: String?
-    @Option(help: "Continue the run in this directory from its last checkpoints; takes no other option but --dump-graph.")
+    @Option(help: "Seed for data, initial weights and batch order. (default: 0)", transform: ArgumentValue.seed) var seed: UInt64?
+    @Option(help: "Directory for the report, plots and checkpoints. (default: runs/dann-<date>-<time>)", transform: ArgumentValue.path)
+    var out: String?
+    @Option(help: "Continue the run in this directory from its last checkpoints; takes no other option but --dump-graph.",
+            transform: ArgumentValue.path)
     var resume: String?
-    @Option(help: "Write the Graphviz DOT graph of one DANN training step to this file (render it with dot -Tsvg).")
+    @Option(help: "Write the Graphviz DOT graph of one DANN training step to this file (render it with dot -Tsvg).",
+            transform: ArgumentValue.path)
     var dumpGraph: String?
 
     /// The options that decide a run; none may be given with --resume.
@@ -79,11 +92,13 @@ struct DANNCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if resume != nil {
+        if let dumpGraph { try OutputLocation.checkFile(dumpGraph, flag: "--dump-graph") }
+        if let resume {
             let given = runOptions.filter(\.1).map(\.0)
             guard given.isEmpty else {
                 throw ValidationError("--resume continues a run with its own settings; leave out \(given.joined(separator: ", ")).")
             }
+            try OutputLocation.checkExistingDirectory(resume, flag: "--resume")
             return
         }
         guard (source == nil) == (target == nil) else {
@@ -99,14 +114,16 @@ struct DANNCommand: ParsableCommand {
         } catch let error as DANNError {
             throw ValidationError(error.description)
         }
+        if let out { try OutputLocation.checkDirectory(out, flag: "--out") }
     }
 
     /// The --hidden widths, or nil when not given.
     private func hiddenWidths() throws -> [Int]? {
         guard let hidden else { return nil }
         let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw ValidationError("--hidden must be positive whole numbers separated by commas, such as 64 or 128,64; got '\(hidden)'.")
+        guard !parts.isEmpty, parts.allSatisfy({ (1...DANNConfiguration.maximumWidth).contains($0 ?? 0) }) else {
+            throw ValidationError("--hidden must be whole numbers from 1 to \(DANNConfiguration.maximumWidth) separated by commas, "
+                + "such as 64 or 128,64; got '\(hidden)'.")
         }
         return parts.map { $0! }
     }

@@ -20,7 +20,7 @@ struct GradcheckCommand: ParsableCommand {
         case first = 1, second = 2
     }
 
-    @Option(help: "Run only the cases whose name contains this text (case-sensitive).")
+    @Option(help: "Run only the cases whose name contains this text (case-sensitive).", transform: ArgumentValue.text)
     var filter: String?
 
     @Option(help: "Check only this derivative order (1 or 2); both when omitted.")

@@ -17,20 +17,24 @@ struct RetrogradCommand: ParsableCommand {
             subcommands: [DANNCommand.self, TrainCommand.self, GradcheckCommand.self, BenchCommand.self])
     }
 
-    /// Parses and runs the command. Help and `--version` print as usual; a bad
-    /// command line is reported on one line of standard error, with ArgumentParser's
-    /// message and exit status.
+    /// Parses and runs the command. Help and `--version` print as usual. Any error is
+    /// reported on one line of standard error, with ArgumentParser's exit status (64 for a
+    /// bad command line, 1 for a failure while running): the message, and for a bad
+    /// command line the option's help and where to find the others.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch {
-            let message = self.message(for: error)
             let status = exitCode(for: error)
+            let message = self.message(for: error)
             // Help, --version and a bare ExitCode (a failed check) go through ArgumentParser.
             guard !status.isSuccess, !message.isEmpty else { exit(withError: error) }
-            let line = message.hasPrefix("Error:") ? message : "Error: \(message)"
-            FileHandle.standardError.write(Data((line.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
+            let line = status == .validationFailure
+                ? CommandLineError.line(message: message, fullMessage: fullMessage(for: error, columns: 10_000),
+                                        arguments: Array(CommandLine.arguments.dropFirst()))
+                : CommandLineError.line(message: message)
+            FileHandle.standardError.write(Data((line + "\n").utf8))
             Foundation.exit(status.rawValue)
         }
     }

@@ -20,23 +20,38 @@ struct TrainCommand: ParsableCommand {
         case adam, sgd
     }
 
-    @Option(help: "Number of points in the data set.") var samples = 1000
-    @Option(help: "Standard deviation of the noise added to the moons.") var noise = 0.1
-    @Option(help: "Passes over the training set.") var epochs = 30
-    @Option(help: "Examples per step.") var batchSize = 32
-    @Option(help: "Width of the two hidden layers.") var hidden = 32
+    /// The largest data set, width and number of epochs accepted: beyond them a run would
+    /// exhaust memory or its step count would overflow.
+    static let maximumSamples = 10_000_000, maximumHidden = 4096, maximumEpochs = 1_000_000
+
+    @Option(help: "Number of points in the data set, 10 to 10000000.", transform: ArgumentValue.wholeNumber)
+    var samples = 1000
+    @Option(help: "Standard deviation of the noise added to the moons, ≥ 0.", transform: ArgumentValue.number)
+    var noise = 0.1
+    @Option(help: "Passes over the training set, 1 to 1000000.", transform: ArgumentValue.wholeNumber) var epochs = 30
+    @Option(help: "Examples per step, ≥ 1.", transform: ArgumentValue.wholeNumber) var batchSize = 32
+    @Option(help: "Width of the two hidden layers, 1 to 4096.", transform: ArgumentValue.wholeNumber) var hidden = 32
     @Option(help: "Optimizer: adam or sgd (with momentum 0.9).") var optimizer = OptimizerChoice.adam
-    @Option(help: "Learning rate.") var lr = 0.01
-    @Option(help: "Seed for data, initialisation and shuffling.") var seed: UInt64 = 0
-    @Option(help: "Write the trained model's variables to this .safetensors file.") var checkpoint: String?
+    @Option(help: "Learning rate, > 0.", transform: ArgumentValue.number) var lr = 0.01
+    @Option(help: "Seed for data, initialisation and shuffling.", transform: ArgumentValue.seed) var seed: UInt64 = 0
+    @Option(help: "Write the trained model's variables to this .safetensors file.", transform: ArgumentValue.path)
+    var checkpoint: String?
 
     func validate() throws {
-        guard samples >= 10 else { throw ValidationError("--samples must be at least 10, got \(samples)") }
+        guard (10...Self.maximumSamples).contains(samples) else {
+            throw ValidationError("--samples must be a whole number from 10 to \(Self.maximumSamples), got \(samples)")
+        }
         guard noise >= 0, noise.isFinite else { throw ValidationError("--noise must be a finite number ≥ 0, got \(noise)") }
-        guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        guard hidden > 0 else { throw ValidationError("--hidden must be positive, got \(hidden)") }
-        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        guard (1...Self.maximumEpochs).contains(epochs) else {
+            throw ValidationError("--epochs must be a whole number from 1 to \(Self.maximumEpochs), got \(epochs)")
+        }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be a positive whole number, got \(batchSize)") }
+        guard (1...Self.maximumHidden).contains(hidden) else {
+            throw ValidationError("--hidden must be a whole number from 1 to \(Self.maximumHidden), got \(hidden)")
+        }
+        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a finite number > 0, got \(lr)") }
+        // Checked now, not after training: a checkpoint that cannot be written would lose the run.
+        if let checkpoint { try OutputLocation.checkFile(checkpoint, flag: "--checkpoint") }
     }
 
     func run() throws {

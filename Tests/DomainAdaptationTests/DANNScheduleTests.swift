@@ -53,7 +53,7 @@ import Testing
         var noEpochs = configuration, negativeBatch = configuration
         noEpochs.epochs = 0
         negativeBatch.batchSize = -1
-        #expect(throws: DANNError.invalidConfiguration(name: "epochs", value: "0", rule: "a positive whole number")) { try noEpochs.validate() }
+        #expect(throws: DANNError.invalidConfiguration(name: "epochs", value: "0", rule: "a whole number from 1 to 1000000")) { try noEpochs.validate() }
         #expect(throws: DANNError.invalidConfiguration(name: "batch-size", value: "-1", rule: "a positive whole number")) {
             try negativeBatch.validate()
         }
