@@ -59,20 +59,63 @@ public func checkGradients(
     of function: ([Tensor]) -> Tensor, at inputs: [Tensor], order: Int = 2, tolerance: Double = 1e-6,
     seed: UInt64 = 0x5EED, directions: Int = 2
 ) -> GradientCheckReport {
+    checkGradients(
+        of: function, against: function, at: inputs, order: order, tolerance: tolerance, seed: seed,
+        directions: directions)
+}
+
+/// Checks the tape's gradients of `function` against finite differences of `reference`,
+/// a function without gradient surgery whose derivatives are the ones `function`'s tape
+/// should produce.
+///
+/// Finite differences see values, so they cannot check `stopGradient`,
+/// `gradientReversal` or a `withCustomGradient` whose pullback is not the derivative of
+/// its forward. Write the reference with each such op replaced by what its backward pass
+/// documents, frozen at the point checked: `stopGradient(e)` by the constant value of
+/// `e` there, `gradientReversal(e, scale: λ)` by `−λ·e + (1 + λ)·c` with `c` that value.
+/// The tape's first derivatives of `function` are compared with finite differences of
+/// `reference`; with `order: 2`, its Hessian-vector products are compared with finite
+/// differences of `reference`'s tape gradient.
+///
+/// ```swift
+/// let x = Tensor([0.4, -1.1] as [Double])
+/// let c = x.sin()                       // the value stopGradient freezes
+/// let report = checkGradients(
+///     of: { $0[0] * stopGradient($0[0].sin()) }, against: { $0[0] * c }, at: [x])
+/// ```
+///
+/// - Parameters:
+///   - function: The computation with gradient surgery; its tape gradients are checked.
+///   - reference: A computation of the same output shape whose finite differences give
+///     the expected derivatives.
+///   - inputs: The point to check at; converted to float64.
+///   - order: 1 for gradients only, 2 to check second derivatives too.
+///   - tolerance: The largest relative error that passes.
+///   - seed: Seeds the random directions and cotangent.
+///   - directions: How many random directions per input.
+public func checkGradients(
+    of function: ([Tensor]) -> Tensor, against reference: ([Tensor]) -> Tensor, at inputs: [Tensor],
+    order: Int = 2, tolerance: Double = 1e-6, seed: UInt64 = 0x5EED, directions: Int = 2
+) -> GradientCheckReport {
     precondition(order == 1 || order == 2, "checkGradients: order must be 1 or 2, got \(order)")
     let points = withoutRecording { inputs.map { $0.cast(to: .float64).withNewIdentity } }
     var generator = SeededGenerator(seed: seed)
     let probe = withoutRecording { function(points) }
+    let referenceShape = withoutRecording { reference(points).shape }
+    precondition(
+        referenceShape == probe.shape,
+        "checkGradients: the function's output has shape \(probe.shape) but the reference's has \(referenceShape); "
+            + "the reference must compute the same value")
     let cotangent = Tensor.randomNormal(shape: probe.shape, dtype: .float64, using: &generator)
 
-    /// L(x) = Σ u·f(x), recorded on whatever tapes are active.
-    func contracted(_ xs: [Tensor]) -> Tensor { (function(xs) * cotangent).sum() }
+    /// L(x) = Σ u·f(x) for f = `function` or `reference`, recorded on whatever tapes are active.
+    func contracted(_ f: ([Tensor]) -> Tensor, _ xs: [Tensor]) -> Tensor { (f(xs) * cotangent).sum() }
 
     /// The tape gradient of L at `xs`, one per input (zeros where unconnected).
-    func tapeGradient(_ xs: [Tensor]) -> [Tensor] {
+    func tapeGradient(_ f: ([Tensor]) -> Tensor, _ xs: [Tensor]) -> [Tensor] {
         let tape = GradientTape()
         xs.forEach(tape.watch)
-        let value = tape.record { contracted(xs) }
+        let value = tape.record { contracted(f, xs) }
         return (try? tape.gradient(of: value, wrt: xs, unconnected: .zero))?.map { $0! } ?? xs.map(Tensor.zeros(like:))
     }
 
@@ -88,7 +131,7 @@ public func checkGradients(
     }
 
     let epsilon = 1e-6
-    let firstGradients = tapeGradient(points)
+    let firstGradients = tapeGradient(function, points)
     var results: [GradientCheckResult] = []
     for index in points.indices {
         var first = 0.0
@@ -96,19 +139,19 @@ public func checkGradients(
         for _ in 0..<directions {
             let v = Tensor.randomNormal(shape: points[index].shape, dtype: .float64, using: &generator)
             let step = withoutRecording { v * epsilon }
-            let plus = withoutRecording { contracted(shifted(points, index, by: step)).scalar(as: Double.self) }
-            let minus = withoutRecording { contracted(shifted(points, index, by: -step)).scalar(as: Double.self) }
+            let plus = withoutRecording { contracted(reference, shifted(points, index, by: step)).scalar(as: Double.self) }
+            let minus = withoutRecording { contracted(reference, shifted(points, index, by: -step)).scalar(as: Double.self) }
             let numeric = (plus - minus) / (2 * epsilon)
             first = Swift.max(first, relativeError(dot(firstGradients[index], v), numeric))
 
             guard order == 2 else { continue }
             // s(x) = Σⱼ ∂L/∂xⱼ · wⱼ, differentiated with respect to xᵢ along v.
             let w = points.map { Tensor.randomNormal(shape: $0.shape, dtype: .float64, using: &generator) }
-            func s(_ xs: [Tensor]) -> Double { zip(tapeGradient(xs), w).reduce(0) { $0 + dot($1.0, $1.1) } }
+            func s(_ xs: [Tensor]) -> Double { zip(tapeGradient(reference, xs), w).reduce(0) { $0 + dot($1.0, $1.1) } }
             let outer = GradientTape()
             points.forEach(outer.watch)
             let sValue = outer.record { () -> Tensor in
-                let grads = tapeGradient(points)
+                let grads = tapeGradient(function, points)
                 return zip(grads, w).map { ($0 * $1).sum() }.reduce(Tensor(scalar: 0, dtype: .float64), +)
             }
             let hessianVector = (try? outer.gradient(of: sValue, wrt: points[index], unconnected: .zero)) ?? nil
