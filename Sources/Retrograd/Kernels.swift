@@ -8,8 +8,16 @@ import Darwin
 /// Thin Swift wrappers over the C kernels: allocate the output, pass shapes and strides.
 /// Nothing here records on a tape.
 enum Kernels {
-    /// Shape and strides as the kernels take them; a 0-d tensor is one element.
-    private static func dims(_ shape: Shape) -> [Int64] { shape.rank == 0 ? [1] : shape.dimensions.map(Int64.init) }
+    /// Shape and strides as the kernels take them; a 0-d tensor is one element. The strided
+    /// kernels keep their index state in arrays of `RG_MAX_DIMS` entries, so a shape of
+    /// higher rank stops here instead of overrunning them.
+    private static func dims(_ shape: Shape) -> [Int64] {
+        precondition(
+            shape.rank <= Int(RG_MAX_DIMS),
+            "tensor of shape \(shape) has \(shape.rank) dimensions, but Retrograd's kernels handle at most "
+                + "\(RG_MAX_DIMS); merge axes with reshaped(to:) first")
+        return shape.rank == 0 ? [1] : shape.dimensions.map(Int64.init)
+    }
     private static func strides(_ shape: Shape, to target: Shape) -> [Int64] {
         target.rank == 0 ? [0] : shape.broadcastStrides(to: target).map(Int64.init)
     }
