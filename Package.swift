@@ -50,6 +50,9 @@ let package = Package(
         ),
         .testTarget(name: "RetrogradTests", dependencies: ["Retrograd"]),
         .testTarget(name: "RetrogradNNTests", dependencies: ["RetrogradNN"]),
+        // Gradient fuzzing: random expressions over nearly every differentiable op of
+        // Retrograd and RetrogradNN, checked against finite differences to second order.
+        .testTarget(name: "RetrogradFuzzTests", dependencies: ["Retrograd", "RetrogradNN"]),
         .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers"]),
         .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData"]),
         .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation"]),
