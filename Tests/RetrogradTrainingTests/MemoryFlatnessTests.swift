@@ -60,13 +60,14 @@ enum MemoryProbe {
 }
 
 @Suite struct MemoryFlatnessTests {
-    /// The growth allowed between the warm-up and the end: 64 KiB, 16 pages. A run that
+    /// The growth allowed between the warm-up and the end: 256 KiB, 64 pages. A run that
     /// frees everything it makes has nothing new to fault in after the warm-up (Retrograd
     /// keeps freed heap memory in the process, so pages once touched stay resident and are
     /// reused); the margin covers allocator bookkeeping and a page or two of thread stacks
-    /// or runner state. Measured on Linux x86-64: no growth at all over 10,000 steps, and
-    /// one page over 30,000.
-    static let tolerance = 64 * 1024
+    /// or runner state, with room for another machine's allocator. Measured on Linux
+    /// x86-64: no growth at all over 10,000 steps, and one page over 30,000; a leak of 27
+    /// bytes a step would already exceed it.
+    static let tolerance = 256 * 1024
 
     @Test(.enabled(if: MemoryProbe.residentBytes() != nil, "reads /proc/self/status (Linux)"))
     func residentMemoryStaysFlatOverTenThousandTrainingSteps() async throws {
@@ -84,7 +85,7 @@ enum MemoryProbe {
 
         // The test can fail: a leak of one record a step over the measured steps keeps at
         // least this many bytes (1.2 MB for 128-byte records), before counting the tensors
-        // a record saves; even 8 bytes a step (76 KB) would exceed the tolerance.
+        // a record saves; 28 bytes a step (266 KB) would exceed the tolerance.
         let leak = (MemoryProbe.steps - MemoryProbe.warmUpSteps) * MemoryLayout<Record>.stride
         #expect(leak > 2 * Self.tolerance, "a leak of one \(MemoryLayout<Record>.stride)-byte record a step is \(leak) bytes")
     }
