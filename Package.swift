@@ -54,11 +54,13 @@ let package = Package(
         // Retrograd and RetrogradNN, checked against finite differences to second order.
         .testTarget(name: "RetrogradFuzzTests", dependencies: ["Retrograd", "RetrogradNN"]),
         .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers"]),
-        .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData"]),
-        .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation"]),
+        // Shared test helpers (scratch directories, expected errors); only test targets use it.
+        .target(name: "RetrogradTestSupport", path: "Tests/RetrogradTestSupport"),
+        .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData", "RetrogradTestSupport"]),
+        .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation", "RetrogradTestSupport"]),
         .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN"]),
         .testTarget(name: "RetrogradTrainingTests", dependencies: ["RetrogradNN", "RetrogradOptimizers"]),
         // Runs the built `retrograd` executable as a subprocess (it builds it if missing).
-        .testTarget(name: "RetrogradCLITests", dependencies: ["DomainAdaptation"]),
+        .testTarget(name: "RetrogradCLITests", dependencies: ["DomainAdaptation", "RetrogradTestSupport"]),
     ]
 )

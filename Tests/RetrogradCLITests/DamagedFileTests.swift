@@ -1,26 +1,7 @@
 import DomainAdaptation
 import Foundation
+import RetrogradTestSupport
 import Testing
-
-/// A fresh directory for one test, removed by `cleanUp()`.
-struct Scratch {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("retrograd-cli-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-
-    @discardableResult
-    func write(_ bytes: [UInt8], to name: String) throws -> URL {
-        try Data(bytes).write(to: file(name))
-        return file(name)
-    }
-
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
-}
 
 /// A damaged data file, given as the source (with a valid target), and what the error line
 /// must mention besides the file's name.
@@ -76,9 +57,9 @@ enum LittleEndianBytes {
 @Suite struct DamagedFileTests {
     @Test(arguments: DamagedData.all)
     func damagedSourceFile(_ damaged: DamagedData) throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory(label: "cli")
         defer { scratch.cleanUp() }
-        let source = try scratch.write(damaged.bytes, to: damaged.fileName)
+        let source = try scratch.write(bytes: damaged.bytes, to: damaged.fileName)
         let out = scratch.file("run")
         let result = try CLI.run(["dann", "--source", source.path, "--target", Fixtures.path("target.csv"), "--out", out.path])
         expectOneLineError(result, status: 1, mentions: [damaged.fileName] + damaged.mentions, damaged.description)
@@ -89,7 +70,7 @@ enum LittleEndianBytes {
     /// with one line naming the file, and changes nothing in the directory.
     @Test(arguments: RunDamage.allCases)
     func damagedRunIsRefusedOnResume(_ damage: RunDamage) throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory(label: "cli")
         defer { scratch.cleanUp() }
         let checkpoints = try Fixtures.makeRun(in: scratch.url)
         let (file, mentions) = try damage.apply(to: scratch.url, checkpoints: checkpoints)

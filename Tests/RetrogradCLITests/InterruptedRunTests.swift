@@ -1,5 +1,6 @@
 import DomainAdaptation
 import Foundation
+import RetrogradTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -15,7 +16,7 @@ import Darwin
     /// can be resumed from them.
     @Test(arguments: [UInt64(1), 2])
     func aRunKilledAtARandomMomentCanBeResumed(seed: UInt64) throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory(label: "cli")
         defer { scratch.cleanUp() }
         let out = scratch.file("run")
         let process = Process()
@@ -45,7 +46,7 @@ import Darwin
     /// A `retrograd` copied away from its resource bundle cannot load the digits: it says
     /// so on one line instead of stopping with a fatal error in `Bundle.module`.
     @Test func aMissingResourceBundleIsATypedError() throws {
-        let scratch = try Scratch()
+        let scratch = try ScratchDirectory(label: "cli")
         defer { scratch.cleanUp() }
         let copy = scratch.file("retrograd")
         try FileManager.default.copyItem(at: CLI.executable, to: copy)
