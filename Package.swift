@@ -12,21 +12,22 @@ let package = Package(
         .executable(name: "retrograd", targets: ["retrograd"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // The numeric kernels: elementwise, reductions, data movement, GEMM (BLAS loader and
+        // fallback), optimizer updates. They know nothing about tensors or tapes.
         .target(
             name: "CRetrogradKernels",
             linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])), .linkedLibrary("m")]
         ),
-        .target(
-            name: "Retrograd",
-            dependencies: [
-                "CRetrogradKernels",
-                .product(name: "Numerics", package: "swift-numerics"),
-            ]
-        ),
+        // The small runtime support of the Swift side, which the kernels never use: thread-local
+        // slots (tape stack, anomaly monitor), the tape clock, the 0-d constant cache, allocator tuning.
+        .target(name: "CRetrogradRuntime"),
+        // Only Sources/Retrograd/Kernels calls into these two C targets.
+        .target(name: "Retrograd", dependencies: ["CRetrogradKernels", "CRetrogradRuntime"]),
+        // Every public op as a gradient-check case, for `retrograd gradcheck` and the tests.
+        .target(name: "RetrogradCatalog", dependencies: ["Retrograd"]),
         .target(name: "RetrogradNN", dependencies: ["Retrograd"]),
         .target(name: "RetrogradOptimizers", dependencies: ["Retrograd", "CRetrogradKernels"]),
         .target(name: "RetrogradData", dependencies: ["Retrograd"]),
@@ -37,22 +38,22 @@ let package = Package(
         ),
         .target(
             name: "RetrogradBenchmarks",
-            dependencies: ["CRetrogradKernels", "RetrogradNN", "RetrogradOptimizers"],
+            dependencies: ["RetrogradNN", "RetrogradOptimizers"],
             path: "Benchmarks/RetrogradBenchmarks"
         ),
         .executableTarget(
             name: "retrograd",
             dependencies: [
                 "Retrograd", "RetrogradNN", "RetrogradOptimizers", "RetrogradData", "DomainAdaptation",
-                "RetrogradBenchmarks",
+                "RetrogradCatalog", "RetrogradBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RetrogradTests", dependencies: ["Retrograd"]),
+        .testTarget(name: "RetrogradTests", dependencies: ["Retrograd", "RetrogradCatalog", "CRetrogradKernels"]),
         .testTarget(name: "RetrogradNNTests", dependencies: ["RetrogradNN"]),
         // Gradient fuzzing: random expressions over nearly every differentiable op of
         // Retrograd and RetrogradNN, checked against finite differences to second order.
-        .testTarget(name: "RetrogradFuzzTests", dependencies: ["Retrograd", "RetrogradNN"]),
+        .testTarget(name: "RetrogradFuzzTests", dependencies: ["Retrograd", "RetrogradNN", "RetrogradCatalog"]),
         .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers"]),
         // Shared test helpers (scratch directories, expected errors); only test targets use it.
         .target(name: "RetrogradTestSupport", path: "Tests/RetrogradTestSupport"),

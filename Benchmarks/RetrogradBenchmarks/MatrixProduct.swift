@@ -1,10 +1,9 @@
-import CRetrogradKernels
-import Retrograd
+@_spi(Benchmarking) import Retrograd
 
 /// W6: an n×n by n×n `float32` matrix product (n = 1024), three ways in one process: through
 /// `Tensor.matmul` (what a model pays: the BLAS call plus the tensor's allocation and
-/// checks), through `rg_gemm` directly (the BLAS alone, into a reused buffer), and through
-/// Retrograd's own fallback GEMM `rg_gemm_fallback` (used when no BLAS is found).
+/// checks), through the GEMM kernel directly (the BLAS alone, into a reused buffer), and through
+/// Retrograd's own fallback GEMM (used when no BLAS is found).
 ///
 /// A is ``BenchmarkData/sineInputs(rows:columns:dtype:)`` and B
 /// ``BenchmarkData/cosineInputs(rows:columns:dtype:)``, both n×n.
@@ -40,24 +39,19 @@ public final class MatrixProduct {
     /// "W6": `a.matmul(b)`.
     public func viaTensor() -> Tensor { a.matmul(b) }
 
-    /// "W6.blas-direct": the product through `rg_gemm` (the BLAS when one is loaded) into
-    /// ``product``.
-    public func viaBLAS() { gemm(rg_gemm) }
+    /// "W6.blas-direct": the product through the GEMM kernel (the BLAS when one is loaded)
+    /// into ``product``.
+    public func viaBLAS() { gemm(.current) }
 
-    /// "W6.fallback": the product through `rg_gemm_fallback` into ``product``.
-    public func viaFallback() { gemm(rg_gemm_fallback) }
+    /// "W6.fallback": the product through Retrograd's fallback GEMM into ``product``.
+    public func viaFallback() { gemm(.fallback) }
 
-    private typealias GEMM = (
-        rg_dtype, Int32, Int32, Int64, Int64, Int64, Double, UnsafeRawPointer?, Int64, UnsafeRawPointer?, Int64,
-        Double, UnsafeMutableRawPointer?, Int64
-    ) -> Void
-
-    private func gemm(_ function: GEMM) {
-        let n = Int64(size)
-        aValues.withUnsafeBytes { a in
-            bValues.withUnsafeBytes { b in
-                product.withUnsafeMutableBytes { c in
-                    function(RG_FLOAT32, 0, 0, n, n, n, 1, a.baseAddress, n, b.baseAddress, n, 0, c.baseAddress, n)
+    private func gemm(_ backend: MatrixKernels.Backend) {
+        aValues.withUnsafeBufferPointer { a in
+            bValues.withUnsafeBufferPointer { b in
+                product.withUnsafeMutableBufferPointer { c in
+                    MatrixKernels.multiply(
+                        m: size, n: size, k: size, a.baseAddress!, b.baseAddress!, into: c.baseAddress!, backend: backend)
                 }
             }
         }

@@ -1,4 +1,3 @@
-import CRetrogradKernels
 import Foundation
 import Retrograd
 #if canImport(Glibc)
@@ -51,8 +50,7 @@ public enum SystemInfo {
     /// Elementwise work of `Parallel.minimumCount` elements or more is split across
     /// `Parallel.chunkCount` threads, whatever the BLAS does.
     public static var blasThreads: Int {
-        let reported = Int(rg_blas_threads())
-        if reported > 0 { return reported }
+        if let reported = matrixBackendThreads { return reported }
         for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"] {
             if let text = ProcessInfo.processInfo.environment[name], let value = Int(text), value > 0 { return value }
         }

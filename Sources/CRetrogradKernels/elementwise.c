@@ -89,13 +89,10 @@ static void drive(rg_inner_fn fn, int nin, const void *const *in,
 
 #define BINARY_FNS(SUF, T, POW)                                                          \
     ELEM2(add_##SUF, T, T, x + y)                                                        \
-    ELEM2(sub_##SUF, T, T, x - y)                                                        \
     ELEM2(mul_##SUF, T, T, x * y)                                                        \
-    ELEM2(div_##SUF, T, T, x / y)                                                        \
     ELEM2(pow_##SUF, T, T, POW(x, y))                                                    \
     ELEM2(max_##SUF, T, T, RG_MAXIMUM(x, y))                                             \
-    static const rg_inner_fn binary_##SUF[] = {add_##SUF, sub_##SUF, mul_##SUF,          \
-                                               div_##SUF, pow_##SUF, max_##SUF};
+    static const rg_inner_fn binary_##SUF[] = {add_##SUF, mul_##SUF, pow_##SUF, max_##SUF};
 
 BINARY_FNS(f32, float, powf)
 BINARY_FNS(f64, double, pow)
@@ -115,21 +112,36 @@ COMPARE_FNS(f64, double)
 COMPARE_FNS(i32, int32_t)
 COMPARE_FNS(u8, uint8_t)
 
+/// The inner loop of a binary op, or NULL for an unknown op or a non-float type.
+static rg_inner_fn binary_fn(rg_dtype dtype, rg_binary_op op)
+{
+    if ((unsigned)op > RG_MAXIMUM) return NULL;
+    if (dtype == RG_FLOAT32) return binary_f32[op];
+    if (dtype == RG_FLOAT64) return binary_f64[op];
+    return NULL;
+}
+
 void rg_binary(rg_dtype dtype, rg_binary_op op,
                const void *a, const int64_t *a_strides,
                const void *b, const int64_t *b_strides,
                void *out, const int64_t *shape, int ndim)
 {
-    if ((unsigned)op > RG_MAXIMUM) return;
-    rg_inner_fn fn;
-    if (dtype == RG_FLOAT32) fn = binary_f32[op];
-    else if (dtype == RG_FLOAT64) fn = binary_f64[op];
-    else return;
+    const rg_inner_fn fn = binary_fn(dtype, op);
+    if (fn == NULL) return;
     const size_t es = rg_dtype_size(dtype);
     const void *in[2] = {a, b};
     const int64_t *st[2] = {a_strides, b_strides};
     const size_t sz[2] = {es, es};
     drive(fn, 2, in, st, sz, out, es, shape, ndim);
+}
+
+void rg_binary_scalar(rg_dtype dtype, rg_binary_op op, const void *a, const void *b, void *out)
+{
+    const rg_inner_fn fn = binary_fn(dtype, op);
+    if (fn == NULL) return;
+    static const int64_t repeat[2] = {0, 0};
+    const void *in[2] = {a, b};
+    fn(in, repeat, out, 1);
 }
 
 void rg_compare(rg_dtype dtype, rg_compare_op op,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Retrograd
+import RetrogradCatalog
 
 /// `retrograd gradcheck`: every op of `OpCatalog` against finite differences.
 struct GradcheckCommand: ParsableCommand {

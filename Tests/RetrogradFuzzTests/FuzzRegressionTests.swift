@@ -1,5 +1,6 @@
 import Testing
 import Retrograd
+import RetrogradCatalog
 
 /// Shrunk fuzz cases kept as plain tests, with fixed inputs.
 ///

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Retrograd
+import RetrogradCatalog
 
 // The op table: every op in OpCatalog against finite differences to second order, the
 // forward values of representative ops against values worked out by hand, and the shape

@@ -24,7 +24,7 @@ typedef enum {
 } rg_unary_op;
 
 /// Binary elementwise operations on floating-point buffers.
-typedef enum { RG_ADD = 0, RG_SUB, RG_MUL, RG_DIV, RG_POW, RG_MAXIMUM } rg_binary_op;
+typedef enum { RG_ADD = 0, RG_MUL, RG_POW, RG_MAXIMUM } rg_binary_op;
 
 /// Comparisons; the result is a bool buffer (uint8_t, 0 or 1).
 typedef enum { RG_EQ = 0, RG_NE, RG_LT, RG_LE, RG_GT, RG_GE } rg_compare_op;
@@ -43,6 +43,10 @@ void rg_binary(rg_dtype dtype, rg_binary_op op,
                const void *a, const int64_t *a_strides,
                const void *b, const int64_t *b_strides,
                void *out, const int64_t *shape, int ndim);
+
+/// rg_binary for one element of each operand: the same arithmetic without the shape
+/// handling (the tape's scalar chains call this).
+void rg_binary_scalar(rg_dtype dtype, rg_binary_op op, const void *a, const void *b, void *out);
 
 /// As rg_binary, but writes 0/1 bytes.
 void rg_compare(rg_dtype dtype, rg_compare_op op,
@@ -166,11 +170,6 @@ void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, void *t
 /// The index of the first NaN or infinite element of a float32 or float64 buffer of `n`
 /// elements, or -1 when every element is finite (anomaly detection).
 int64_t rg_first_nonfinite(rg_dtype dtype, const void *x, int64_t n);
-
-/// Tunes the C allocator for large tensors (glibc: large freed blocks are kept and reused
-/// instead of being unmapped and faulted in again). RETROGRAD_MALLOC=system leaves the
-/// allocator alone. Returns 1 when the settings were applied.
-int rg_configure_memory(void);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,3 @@
-import CRetrogradKernels
 import Synchronization
 
 /// Header of a tensor buffer: its element type and count.
@@ -15,7 +14,7 @@ import Synchronization
     /// Allocates uninitialised storage for `count` elements of `dtype`.
     @usableFromInline static func allocate(_ dtype: DType, count: Int) -> TensorStorage {
         let words = (count * dtype.byteSize + 7) / 8
-        if words >= largeAllocationWords { _ = memoryConfigured }
+        if words >= largeAllocationWords { _ = Runtime.memoryConfigured }
         let buffer = TensorStorage.create(minimumCapacity: Swift.max(words, 1)) { _ in
             StorageHeader(dtype: dtype, count: count)
         }
@@ -34,12 +33,9 @@ import Synchronization
 }
 
 /// From this size (1 MiB) on, an allocation first makes sure the C allocator keeps large
-/// freed blocks for reuse (`rg_configure_memory`), so big tensors are not page-faulted in
-/// afresh on every step.
+/// freed blocks for reuse (``Runtime/memoryConfigured``), so big tensors are not
+/// page-faulted in afresh on every step.
 let largeAllocationWords = 1 << 17
-
-/// Whether `rg_configure_memory` applied its settings; evaluated once, on first use.
-let memoryConfigured: Bool = rg_configure_memory() == 1
 
 /// Source of tensor identities for the tape. 0 is never handed out.
 let tensorIdentityCounter = Atomic<UInt64>(1)

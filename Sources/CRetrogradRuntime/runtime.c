@@ -1,8 +1,8 @@
-// Storage behind retrograd_thread.h.
+// Storage behind retrograd_runtime.h: the per-thread slots, clock and constant cache.
 #include <pthread.h>
 #include <stddef.h>
 
-#include "retrograd_thread.h"
+#include "retrograd_runtime.h"
 
 _Thread_local void *rg_thread_slot_storage = NULL;
 _Thread_local void *rg_anomaly_slot_storage = NULL;

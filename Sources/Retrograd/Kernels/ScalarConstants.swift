@@ -1,4 +1,4 @@
-import CRetrogradKernels
+import CRetrogradRuntime
 
 /// A per-thread cache of the storage behind 0-d constants.
 ///
@@ -25,7 +25,7 @@ enum ScalarConstants {
         _ value: Double, _ dtype: DType, bits: UInt64, code: Int32, in entry: UnsafeMutablePointer<rg_constant_entry>
     ) -> TensorStorage {
         let storage = TensorStorage.allocate(dtype, count: 1)
-        Tensor.fill(storage, value)
+        Kernels.fill(storage, value)
         if let old = entry.pointee.object {
             Unmanaged<TensorStorage>.fromOpaque(old).release()
         } else {

@@ -1,8 +1,10 @@
-// Per-thread storage for the Swift side: a generic pointer slot (for example, the active
-// tape of the current thread), the anomaly monitor and the cache of 0-d constants. The C
-// kernels never use it.
-#ifndef RETROGRAD_THREAD_H
-#define RETROGRAD_THREAD_H
+// Runtime support for Retrograd's Swift side: per-thread slots (the tape stack and the
+// anomaly monitor of the current thread), the per-thread tape clock, the per-thread cache
+// of 0-d constants, and tuning of the C allocator for large tensors. Swift has no cheap
+// thread-local storage of its own, hence C. The numeric kernels (CRetrogradKernels) never
+// use any of it.
+#ifndef RETROGRAD_RUNTIME_H
+#define RETROGRAD_RUNTIME_H
 
 /// One entry of the per-thread cache of 0-d constant tensors (see `ScalarConstants` on
 /// the Swift side): the value's bits, its element type and a retained storage object.
@@ -20,7 +22,6 @@ extern thread_local void *rg_thread_slot_storage;
 extern thread_local void *rg_anomaly_slot_storage;
 extern thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE];
 extern thread_local unsigned long long rg_tape_clock_storage;
-}
 #else
 extern _Thread_local void *rg_thread_slot_storage;
 extern _Thread_local void *rg_anomaly_slot_storage;
@@ -28,10 +29,10 @@ extern _Thread_local rg_constant_entry rg_constant_cache[RG_CONSTANT_CACHE_SIZE]
 extern _Thread_local unsigned long long rg_tape_clock_storage;
 #endif
 
-/// The pointer stored for the calling thread (NULL until set).
+/// The calling thread's tape stack (NULL while no tape records on it).
 static inline void *rg_thread_slot_get(void) { return rg_thread_slot_storage; }
 
-/// Stores `p` for the calling thread.
+/// Stores the calling thread's tape stack.
 static inline void rg_thread_slot_set(void *p) { rg_thread_slot_storage = p; }
 
 /// The calling thread's anomaly monitor (NULL while no anomaly detection scope is open).
@@ -52,5 +53,14 @@ static inline rg_constant_entry *rg_constant_cache_entry(int index) { return &rg
 /// Makes sure `release` is called on every object in the calling thread's constant cache
 /// when the thread exits. Call it before a thread first stores an object.
 void rg_constant_cache_register(void (*release)(void *));
+
+#ifdef __cplusplus
+}
+#endif
+
+/// Tunes the C allocator for large tensors (glibc: large freed blocks are kept and reused
+/// instead of being unmapped and faulted in again). RETROGRAD_MALLOC=system leaves the
+/// allocator alone. Returns 1 when the settings were applied.
+int rg_configure_memory(void);
 
 #endif

@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 extension Tensor {
     /// The matrix product over the last two axes, through BLAS when it is available.
     ///
@@ -26,18 +24,8 @@ extension Tensor {
         let lhs = batchA == batch ? a : a.expanded(to: Shape(batch.dimensions + a.shape.dimensions.suffix(2)))
         let rhs = batchB == batch ? b : b.expanded(to: Shape(batch.dimensions + b.shape.dimensions.suffix(2)))
         let target = Shape(batch.dimensions + [m, n])
-        let out = TensorStorage.allocate(a.dtype, count: target.elementCount)
-        let count = batch.elementCount
-        withExtendedLifetime((lhs.storage, rhs.storage)) {
-            let size = a.dtype.byteSize
-            for index in 0..<count {
-                rg_gemm(
-                    a.dtype.kernelType, transposingA ? 1 : 0, transposingB ? 1 : 0, Int64(m), Int64(n), Int64(k), 1,
-                    lhs.storage.raw + index * m * k * size, Int64(transposingA ? m : k),
-                    rhs.storage.raw + index * k * n * size, Int64(transposingB ? k : n), 0,
-                    out.raw + index * m * n * size, Int64(n))
-            }
-        }
+        let out = Kernels.gemm(
+            lhs, rhs, transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, count: batch.elementCount)
         let result = Tensor(storage: out, shape: target)
         Tensor.record(.matmul(transposeA: transposingA, transposeB: transposingB), result, lhs, rhs, saving: lhs, rhs)
         return result
@@ -45,4 +33,4 @@ extension Tensor {
 }
 
 /// The BLAS behind `matmul`, for example "OpenBLAS (libopenblas.so.0)", or the fallback.
-public var matrixBackend: String { String(cString: rg_blas_backend()) }
+public var matrixBackend: String { Kernels.matrixBackend }

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "retrograd_kernels.h"
+#include "retrograd_runtime.h"
 
 #if defined(__GLIBC__)
 #include <malloc.h>

@@ -1,4 +1,3 @@
-import CRetrogradKernels
 import Synchronization
 
 // Where gradients stop, kept on the side of the tape so the gradient-flow report and the
@@ -126,10 +125,10 @@ struct TapeFlowLog {
 /// not move it.
 enum TapeClock {
     /// Advances the clock and returns the new tick (1 for the thread's first tape).
-    static func advance() -> UInt64 { UInt64(rg_tape_clock_advance()) }
+    static func advance() -> UInt64 { Runtime.advanceTapeClock() }
 
     /// The tick of the thread's newest tape.
-    @inline(__always) static var now: UInt64 { UInt64(rg_tape_clock()) }
+    @inline(__always) static var now: UInt64 { Runtime.tapeClock }
 }
 
 extension Tensor {

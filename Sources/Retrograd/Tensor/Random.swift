@@ -35,11 +35,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return result
     }
 
-    /// A uniform double in [0, 1).
-    mutating func unitInterval() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    /// A uniform double in [0, 1), from the top 53 bits of ``next()``.
+    public mutating func unitInterval() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
-    /// A standard normal sample (Box–Muller).
-    mutating func standardNormal() -> Double {
+    /// A standard normal sample (Box–Muller: two ``unitInterval()`` draws per sample).
+    public mutating func standardNormal() -> Double {
         let u1 = 1 - unitInterval(), u2 = unitInterval()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }

@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 /// The anomaly detection state of one thread: its open `withAnomalyDetection` scopes,
 /// innermost last, and the derivative rule a backward pass is running.
 ///
@@ -26,7 +24,7 @@ final class AnomalyMonitor {
 
     /// The current thread's monitor, or nil while no scope is open here.
     @inline(__always) static var current: AnomalyMonitor? {
-        guard let pointer = rg_anomaly_slot_get() else { return nil }
+        guard let pointer = Runtime.anomalyMonitor else { return nil }
         return Unmanaged<AnomalyMonitor>.fromOpaque(pointer).takeUnretainedValue()
     }
 
@@ -39,7 +37,7 @@ final class AnomalyMonitor {
             monitor = existing
         } else {
             monitor = AnomalyMonitor()
-            rg_anomaly_slot_set(Unmanaged.passRetained(monitor).toOpaque())
+            Runtime.anomalyMonitor = Unmanaged.passRetained(monitor).toOpaque()
         }
         monitor.scopes.append(Scope(firstOp: monitor.opCount, pending: nil))
         return monitor
@@ -49,7 +47,7 @@ final class AnomalyMonitor {
     func closeScope() -> Anomaly? {
         let scope = scopes.removeLast()
         if scopes.isEmpty {
-            rg_anomaly_slot_set(nil)
+            Runtime.anomalyMonitor = nil
             Unmanaged.passUnretained(self).release()
         }
         return scope.pending
@@ -76,7 +74,7 @@ final class AnomalyMonitor {
 
     /// Whether a scope is open on this thread: one thread-local load. Ops test it before
     /// calling ``inspect(_:_:_:_:)``, so that nothing else runs while detection is off.
-    @inline(__always) static var isActive: Bool { rg_anomaly_slot_get() != nil }
+    @inline(__always) static var isActive: Bool { Runtime.anomalyMonitor != nil }
 
     /// Checks the result of a primitive with one or two inputs (call when ``isActive``).
     @inline(never)
@@ -147,10 +145,7 @@ extension Tensor {
     func firstNonFiniteIndex(from start: Int = 0) -> Int? {
         guard dtype.isFloatingPoint, start < elementCount else { return nil }
         if elementCount == 1 { return element(at: 0).isFinite ? nil : 0 }
-        let found = withExtendedLifetime(storage) {
-            rg_first_nonfinite(dtype.kernelType, storage.raw + start * dtype.byteSize, Int64(elementCount - start))
-        }
-        return found < 0 ? nil : start + Int(found)
+        return Kernels.firstNonfinite(storage, from: start)
     }
 
     /// The number of NaN and infinite elements, counting from `start`, where the first is.

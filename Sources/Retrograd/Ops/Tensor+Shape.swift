@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 // Shape primitives: reshape, expand, permute, slice, pad, concat, gather, scatter-add.
 
 extension Tensor {
@@ -91,7 +89,7 @@ extension Tensor {
             "pad: paddings \(before) and \(after) must be one non-negative entry per axis of shape \(shape)")
         let target = Shape((0..<rank).map { shape[$0] + before[$0] + after[$0] })
         let out = TensorStorage.allocate(dtype, count: target.elementCount)
-        Tensor.fill(out, 0)
+        Kernels.fill(out, 0)
         let strides = target.strides
         let offset = zip(before, strides).reduce(0) { $0 + $1.0 * $1.1 }
         Kernels.copy(storage, strides: shape.strides, into: out, destinationOffset: offset, strides: strides, shape: shape)
@@ -112,12 +110,7 @@ extension Tensor {
         }
         let outer = shape.dimensions[..<axis].reduce(1, *), inner = shape.dimensions[(axis + 1)...].reduce(1, *)
         let target = Shape(Array(shape.dimensions[..<axis]) + indices.shape.dimensions + Array(shape.dimensions[(axis + 1)...]))
-        let out = TensorStorage.allocate(dtype, count: target.elementCount)
-        withExtendedLifetime((storage, indices.storage)) {
-            rg_gather(
-                dtype.byteSize, storage.raw, Int64(outer), Int64(size), Int64(inner),
-                indices.storage.raw.assumingMemoryBound(to: Int32.self), Int64(picked.count), out.raw)
-        }
+        let out = Kernels.gather(self, outer: outer, axisSize: size, inner: inner, indices: indices, into: target.elementCount)
         let result = Tensor(storage: out, shape: target)
         if dtype.isFloatingPoint { Tensor.record(.gather(axis: axis, indices: indices, axisSize: size), result, self) }
         return result
@@ -137,13 +130,7 @@ extension Tensor {
         dims.append(axisSize)
         dims += shape.dimensions[(axis + indices.rank)...]
         let target = Shape(dims)
-        let out = TensorStorage.allocate(dtype, count: target.elementCount)
-        Tensor.fill(out, 0)
-        withExtendedLifetime((storage, indices.storage)) {
-            rg_scatter_add(
-                dtype.kernelType, storage.raw, Int64(outer), Int64(indices.elementCount), Int64(inner),
-                indices.storage.raw.assumingMemoryBound(to: Int32.self), Int64(axisSize), out.raw)
-        }
+        let out = Kernels.scatterAdd(self, outer: outer, inner: inner, indices: indices, axisSize: axisSize)
         let result = Tensor(storage: out, shape: target)
         Tensor.record(.scatterAdd(axis: axis, indices: indices), result, self)
         return result

@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 // Reductions: `sum` and `max` are primitives; the rest are written with them.
 
 extension Tensor {
@@ -15,8 +13,8 @@ extension Tensor {
         Tensor.requireFloatingPoint(self, "sum")
         let axes = shape.normalize(axes: axes, op: "sum")
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
-        if axes.isEmpty { return keepingDimensions ? self.reshaped(to: outShape) : self.identity(op: "sum") }
-        let out = Tensor(storage: Kernels.reduce(RG_REDUCE_SUM, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
+        if axes.isEmpty { return reshaped(to: outShape) }  // nothing to reduce: the value, recorded
+        let out = Tensor(storage: Kernels.reduce(.sum, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
         Tensor.record(.sum(inputShape: shape, axes: axes), out, self)
         return out
     }
@@ -28,15 +26,12 @@ extension Tensor {
         let axes = shape.normalize(axes: axes, op: "max")
         for axis in axes { precondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty") }
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
-        if axes.isEmpty { return keepingDimensions ? self.reshaped(to: outShape) : self.identity(op: "max") }
+        if axes.isEmpty { return reshaped(to: outShape) }  // nothing to reduce: the value, recorded
         let kept = shape.keeping(axes)
-        let out = Tensor(storage: Kernels.reduce(RG_REDUCE_MAX, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
+        let out = Tensor(storage: Kernels.reduce(.max, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
         Tensor.record(.max(inputShape: shape, axes: axes), out, self, saving: self, Tensor(storage: out.storage, shape: kept, id: 0))
         return out
     }
-
-    /// A new identity for the same value, recorded as a reshape so gradients pass.
-    private func identity(op: String) -> Tensor { reshaped(to: shape) }
 
     /// The minimum over `axes` (all axes when nil).
     public func min(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {

@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 /// An n-dimensional array of numbers that the gradient tape can differentiate.
 ///
 /// A tensor is a value: its shape, element type and elements never change after it is
@@ -64,7 +62,7 @@ extension Tensor {
     public init(repeating value: Double, shape: Shape, dtype: DType = .float32) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
         let storage = TensorStorage.allocate(dtype, count: shape.elementCount)
-        Tensor.fill(storage, value)
+        Kernels.fill(storage, value)
         self.init(storage: storage, shape: shape)
     }
 
@@ -74,15 +72,6 @@ extension Tensor {
     /// tensor made here still has its own identity on the tape.
     public init(scalar value: Double, dtype: DType) {
         self.init(storage: ScalarConstants.storage(value, dtype), shape: [])
-    }
-
-    static func fill(_ storage: TensorStorage, _ value: Double) {
-        let raw = storage.raw
-        switch storage.dtype {
-        case .float32 where storage.count == 1: raw.storeBytes(of: Float(value), as: Float.self)
-        case .float64 where storage.count == 1: raw.storeBytes(of: value, as: Double.self)
-        default: rg_fill(storage.dtype.kernelType, raw, value, Int64(storage.count))
-        }
     }
 
     /// A tensor of zeros.

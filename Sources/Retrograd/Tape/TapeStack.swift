@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 /// The tapes recording on the current thread, innermost last.
 ///
 /// A tape's `record { }` closure runs synchronously, so a per-thread stack is exactly
@@ -11,7 +9,7 @@ final class TapeStack {
 
     /// The current thread's stack, or nil when nothing records here.
     @inline(__always) static var current: TapeStack? {
-        guard let pointer = rg_thread_slot_get() else { return nil }
+        guard let pointer = Runtime.tapeStack else { return nil }
         return Unmanaged<TapeStack>.fromOpaque(pointer).takeUnretainedValue()
     }
 
@@ -21,7 +19,7 @@ final class TapeStack {
             stack = existing
         } else {
             stack = TapeStack()
-            rg_thread_slot_set(Unmanaged.passRetained(stack).toOpaque())
+            Runtime.tapeStack = Unmanaged.passRetained(stack).toOpaque()
         }
         stack.tapes.append(tape)
     }
@@ -30,17 +28,17 @@ final class TapeStack {
         guard let stack = current, let index = stack.tapes.lastIndex(where: { $0 === tape }) else { return }
         stack.tapes.remove(at: index)
         if stack.tapes.isEmpty {
-            rg_thread_slot_set(nil)
+            Runtime.tapeStack = nil
             Unmanaged.passUnretained(stack).release()
         }
     }
 
     /// Runs `body` with no tape recording on this thread, then restores the stack.
     static func suspended<Result>(_ body: () throws -> Result) rethrows -> Result {
-        let saved = rg_thread_slot_get()
+        let saved = Runtime.tapeStack
         guard saved != nil else { return try body() }
-        rg_thread_slot_set(nil)
-        defer { rg_thread_slot_set(saved) }
+        Runtime.tapeStack = nil
+        defer { Runtime.tapeStack = saved }
         return try body()
     }
 }

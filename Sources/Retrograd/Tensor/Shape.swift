@@ -49,8 +49,10 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, ExpressibleByAr
         }
     }
 
-    /// The NumPy broadcast of two shapes, or nil when they are incompatible.
-    static func broadcast(_ a: Shape, _ b: Shape) -> Shape? {
+    /// The NumPy broadcast of two shapes (NumPy's `broadcast_shapes`), or nil when they
+    /// are incompatible: dimensions are matched from the last, and each pair must be equal
+    /// or contain a 1.
+    public static func broadcast(_ a: Shape, _ b: Shape) -> Shape? {
         if a == b { return a }
         let rank = Swift.max(a.rank, b.rank)
         var dims = [Int](repeating: 1, count: rank)

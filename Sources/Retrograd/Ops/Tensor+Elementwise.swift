@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 // Elementwise primitives (each with a rule in DerivativeRules.swift) and the operators.
 
 extension Tensor {
@@ -21,7 +19,7 @@ extension Tensor {
         return shape
     }
 
-    private func unary(_ op: Primitive, _ kernel: rg_unary_op, savingInput: Bool, savingOutput: Bool) -> Tensor {
+    private func unary(_ op: Primitive, _ kernel: Kernels.Unary, savingInput: Bool, savingOutput: Bool) -> Tensor {
         Tensor.requireFloatingPoint(self, op.name)
         let out = Tensor(storage: Kernels.unary(kernel, self), shape: shape)
         Tensor.record(op, out, self, saving: savingInput ? self : nil, savingOutput ? out : nil)
@@ -29,7 +27,7 @@ extension Tensor {
     }
 
     private static func binary(
-        _ op: Primitive, _ kernel: rg_binary_op, _ a: Tensor, _ b: Tensor, saving: Bool, savingOutput: Bool = false
+        _ op: Primitive, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor, saving: Bool, savingOutput: Bool = false
     ) -> Tensor {
         let shape = operandShape(a, b, op.name)
         requireFloatingPoint(a, op.name)
@@ -40,25 +38,25 @@ extension Tensor {
     }
 
     /// e raised to each element.
-    public func exp() -> Tensor { unary(.exp, RG_EXP, savingInput: false, savingOutput: true) }
+    public func exp() -> Tensor { unary(.exp, .exp, savingInput: false, savingOutput: true) }
     /// The natural logarithm of each element.
-    public func log() -> Tensor { unary(.log, RG_LOG, savingInput: true, savingOutput: false) }
+    public func log() -> Tensor { unary(.log, .log, savingInput: true, savingOutput: false) }
     /// The sine of each element (radians).
-    public func sin() -> Tensor { unary(.sin, RG_SIN, savingInput: true, savingOutput: false) }
+    public func sin() -> Tensor { unary(.sin, .sin, savingInput: true, savingOutput: false) }
     /// The cosine of each element (radians).
-    public func cos() -> Tensor { unary(.cos, RG_COS, savingInput: true, savingOutput: false) }
+    public func cos() -> Tensor { unary(.cos, .cos, savingInput: true, savingOutput: false) }
     /// The square root of each element.
-    public func sqrt() -> Tensor { unary(.sqrt, RG_SQRT, savingInput: false, savingOutput: true) }
+    public func sqrt() -> Tensor { unary(.sqrt, .sqrt, savingInput: false, savingOutput: true) }
     /// The hyperbolic tangent of each element.
-    public func tanh() -> Tensor { unary(.tanh, RG_TANH, savingInput: false, savingOutput: true) }
+    public func tanh() -> Tensor { unary(.tanh, .tanh, savingInput: false, savingOutput: true) }
     /// The logistic function 1 / (1 + e^(−x)) of each element, stable for large |x|.
-    public func sigmoid() -> Tensor { unary(.sigmoid, RG_SIGMOID, savingInput: false, savingOutput: true) }
+    public func sigmoid() -> Tensor { unary(.sigmoid, .sigmoid, savingInput: false, savingOutput: true) }
     /// 1 / x for each element.
-    public func reciprocal() -> Tensor { unary(.reciprocal, RG_RECIPROCAL, savingInput: false, savingOutput: true) }
+    public func reciprocal() -> Tensor { unary(.reciprocal, .reciprocal, savingInput: false, savingOutput: true) }
 
     /// Each element raised to the matching element of `exponent` (broadcast).
     public func pow(_ exponent: Tensor) -> Tensor {
-        Tensor.binary(.pow, RG_POW, self, exponent, saving: true, savingOutput: true)
+        Tensor.binary(.pow, .pow, self, exponent, saving: true, savingOutput: true)
     }
 
     /// Each element raised to a constant power.
@@ -66,19 +64,19 @@ extension Tensor {
 
     /// The larger of the two operands at each position (ties count as `self`).
     public func maximum(_ other: Tensor) -> Tensor {
-        Tensor.binary(.maximum, RG_MAXIMUM, self, other, saving: true)
+        Tensor.binary(.maximum, .maximum, self, other, saving: true)
     }
 
     /// The larger of each element and a constant.
     public func maximum(_ other: Double) -> Tensor { maximum(Tensor(scalar: other, dtype: dtype)) }
 
     /// Elementwise sum, with broadcasting.
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.add, RG_ADD, lhs, rhs, saving: false) }
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.add, .add, lhs, rhs, saving: false) }
     /// Elementwise product, with broadcasting.
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.mul, RG_MUL, lhs, rhs, saving: true) }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.mul, .mul, lhs, rhs, saving: true) }
 
     /// The negation of each element.
-    public static prefix func - (x: Tensor) -> Tensor { x.unary(.neg, RG_NEG, savingInput: false, savingOutput: false) }
+    public static prefix func - (x: Tensor) -> Tensor { x.unary(.neg, .neg, savingInput: false, savingOutput: false) }
 
     /// Converts to another element type. Casting between float32 and float64 is
     /// differentiable; casting to or from int32 and bool is not.
@@ -97,7 +95,7 @@ extension Tensor {
 // MARK: - Comparisons and select
 
 extension Tensor {
-    private static func compare(_ op: rg_compare_op, _ name: String, _ a: Tensor, _ b: Tensor) -> Tensor {
+    private static func compare(_ op: Kernels.Comparison, _ name: String, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = operandShape(a, b, name)
         let out = Tensor(storage: Kernels.compare(op, a, b, shape: shape), shape: shape)
         Tensor.recordCut(.compare(name), out, a, b)
@@ -105,17 +103,17 @@ extension Tensor {
     }
 
     /// Elementwise `a < b` as a `bool` tensor (not differentiable).
-    public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(RG_LT, "<", a, b) }
+    public static func .< (a: Tensor, b: Tensor) -> Tensor { compare(.less, "<", a, b) }
     /// Elementwise `a <= b` as a `bool` tensor (not differentiable).
-    public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(RG_LE, "<=", a, b) }
+    public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare(.lessOrEqual, "<=", a, b) }
     /// Elementwise `a > b` as a `bool` tensor (not differentiable).
-    public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(RG_GT, ">", a, b) }
+    public static func .> (a: Tensor, b: Tensor) -> Tensor { compare(.greater, ">", a, b) }
     /// Elementwise `a >= b` as a `bool` tensor (not differentiable).
-    public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(RG_GE, ">=", a, b) }
+    public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare(.greaterOrEqual, ">=", a, b) }
     /// Elementwise `a == b` as a `bool` tensor (not differentiable).
-    public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(RG_EQ, "==", a, b) }
+    public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(.equal, "==", a, b) }
     /// Elementwise `a != b` as a `bool` tensor (not differentiable).
-    public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(RG_NE, "!=", a, b) }
+    public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(.notEqual, "!=", a, b) }
 
     /// Elementwise comparisons with a constant of the tensor's type.
     public static func .< (a: Tensor, b: Double) -> Tensor { a .< Tensor(scalar: b, dtype: a.dtype) }

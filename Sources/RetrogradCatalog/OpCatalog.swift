@@ -1,62 +1,6 @@
 // The catalog of every public op as a gradient-check case: one table, read by the test
 // suite and by `retrograd gradcheck`, so both check exactly the same things.
-
-/// One op (or composite of ops) to check against finite differences, with the point to
-/// check it at.
-///
-/// Inputs are `float64` and built deterministically, away from kinks (relu and abs at 0,
-/// ties in `max` / `maximum`, clip bounds) and inside domains (log, sqrt and a pow base
-/// above 0, reciprocal away from 0), where finite differences and the tape agree.
-///
-/// ```swift
-/// for check in OpCatalog.cases {
-///     let report = check.check(order: 2)
-///     print(check.name, report.passed)
-/// }
-/// ```
-public struct OpCheckCase: Sendable, CustomStringConvertible {
-    /// A unique, human-readable name, such as `"sum axes [0, 2] keep"`.
-    public let name: String
-    /// The point to check at, one tensor per argument of ``function``.
-    public let inputs: [Tensor]
-    /// The computation; it receives tensors of the shapes of ``inputs``.
-    public let function: @Sendable ([Tensor]) -> Tensor
-    /// The largest relative error that passes (1e-6 unless the case needs more room).
-    public let tolerance: Double
-    /// Why the case needs a tolerance other than the default, if it does.
-    public let note: String?
-
-    /// Creates a case.
-    ///
-    /// - Parameters:
-    ///   - name: A unique name.
-    ///   - inputs: The point to check at.
-    ///   - tolerance: The largest relative error that passes.
-    ///   - note: Why `tolerance` differs from the default, if it does.
-    ///   - function: The computation to check.
-    public init(
-        _ name: String, inputs: [Tensor], tolerance: Double = 1e-6, note: String? = nil,
-        _ function: @escaping @Sendable ([Tensor]) -> Tensor
-    ) {
-        self.name = name
-        self.inputs = inputs
-        self.tolerance = tolerance
-        self.note = note
-        self.function = function
-    }
-
-    /// Runs ``checkGradients(of:at:order:tolerance:seed:directions:)`` on this case with its
-    /// tolerance.
-    ///
-    /// - Parameters:
-    ///   - order: 1 for gradients only, 2 to check second derivatives too.
-    ///   - seed: Seeds the checker's random directions and cotangent.
-    public func check(order: Int = 2, seed: UInt64 = 0x5EED) -> GradientCheckReport {
-        checkGradients(of: function, at: inputs, order: order, tolerance: tolerance, seed: seed)
-    }
-
-    public var description: String { name }
-}
+import Retrograd
 
 /// Every public differentiable op of Retrograd as gradient-check cases.
 ///
@@ -81,65 +25,6 @@ public enum OpCatalog {
     /// The cases whose name contains `substring` (all cases when it is empty).
     public static func cases(matching substring: String) -> [OpCheckCase] {
         substring.isEmpty ? cases : cases.filter { $0.name.contains(substring) }
-    }
-}
-
-// MARK: - Inputs
-
-/// Deterministic float64 inputs for one case, seeded by the case's name.
-struct CatalogInputs {
-    private var generator: SeededGenerator
-
-    init(_ name: String) {
-        // FNV-1a: a fixed hash (Swift's Hasher is seeded per process).
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in name.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        generator = SeededGenerator(seed: hash)
-    }
-
-    /// Standard normal samples times `scale`.
-    mutating func normal(_ shape: Shape, scale: Double = 1) -> Tensor {
-        Tensor((0..<shape.elementCount).map { _ in scale * generator.standardNormal() }, shape: shape)
-    }
-
-    /// Uniform samples from `range`.
-    mutating func uniform(_ shape: Shape, _ range: ClosedRange<Double>) -> Tensor {
-        Tensor(uniformValues(shape.elementCount, range), shape: shape)
-    }
-
-    /// Values with a random sign and a magnitude in `magnitude`: away from 0.
-    mutating func awayFromZero(_ shape: Shape, magnitude: ClosedRange<Double> = 0.2...1.5) -> Tensor {
-        Tensor(awayFromZeroValues(shape.elementCount, magnitude), shape: shape)
-    }
-
-    /// Distinct values `spacing` apart in a shuffled order: no ties for max or min.
-    mutating func distinct(_ shape: Shape, spacing: Double = 0.1) -> Tensor {
-        let count = shape.elementCount
-        var order = Array(0..<count)
-        for index in stride(from: count - 1, to: 0, by: -1) {  // Fisher–Yates, own draws
-            order.swapAt(index, Int(generator.next() % UInt64(index + 1)))
-        }
-        let offset = -spacing * Double(count - 1) / 2
-        return Tensor(order.map { offset + spacing * Double($0) }, shape: shape)
-    }
-
-    /// Two tensors of `shape` and `otherShape` (broadcast to each other) whose
-    /// broadcast elements differ by at least 0.2 everywhere: no ties for maximum/minimum.
-    mutating func apart(_ shape: Shape, _ otherShape: Shape) -> (Tensor, Tensor) {
-        let other = normal(otherShape)
-        let target = Shape.broadcast(shape, otherShape)!
-        precondition(target == shape, "CatalogInputs.apart: the first shape must be the broadcast shape")
-        let spread = withoutRecording { other.expanded(to: shape) }.scalars(as: Double.self)
-        let offsets = awayFromZeroValues(shape.elementCount, 0.2...1.0)
-        return (Tensor(zip(spread, offsets).map(+), shape: shape), other)
-    }
-
-    mutating func uniformValues(_ count: Int, _ range: ClosedRange<Double>) -> [Double] {
-        (0..<count).map { _ in range.lowerBound + (range.upperBound - range.lowerBound) * generator.unitInterval() }
-    }
-
-    mutating func awayFromZeroValues(_ count: Int, _ magnitude: ClosedRange<Double>) -> [Double] {
-        uniformValues(count, magnitude).map { generator.next() & 1 == 0 ? $0 : -$0 }
     }
 }
 

@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 /// The element type of a tensor.
 ///
 /// `float32` is the default for tensors built from `Float`; `float64` comes from `Double`
@@ -21,15 +19,6 @@ public enum DType: String, Sendable, CaseIterable, CustomStringConvertible {
     public var isFloatingPoint: Bool { self == .float32 || self == .float64 }
 
     public var description: String { rawValue }
-
-    @usableFromInline var kernelType: rg_dtype {
-        switch self {
-        case .float32: return RG_FLOAT32
-        case .float64: return RG_FLOAT64
-        case .int32: return RG_INT32
-        case .bool: return RG_BOOL
-        }
-    }
 }
 
 /// A Swift scalar type that a tensor can hold and hand back.

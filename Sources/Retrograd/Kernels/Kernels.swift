@@ -1,0 +1,261 @@
+import CRetrogradKernels
+
+/// The one route from Swift into the numeric C kernels (CRetrogradKernels): allocate the
+/// output, pass shapes and strides. Ops call these; nothing here records on a tape, and no
+/// other Swift file of the library calls C (the runtime support is in `Runtime.swift`).
+enum Kernels {
+    /// Unary elementwise functions of floating-point tensors.
+    enum Unary {
+        case neg, reciprocal, exp, log, sin, cos, sqrt, tanh, sigmoid
+
+        fileprivate var code: rg_unary_op {
+            switch self {
+            case .neg: RG_NEG
+            case .reciprocal: RG_RECIPROCAL
+            case .exp: RG_EXP
+            case .log: RG_LOG
+            case .sin: RG_SIN
+            case .cos: RG_COS
+            case .sqrt: RG_SQRT
+            case .tanh: RG_TANH
+            case .sigmoid: RG_SIGMOID
+            }
+        }
+    }
+
+    /// Binary elementwise functions of floating-point tensors (subtraction and division
+    /// are composites of these).
+    enum Binary {
+        case add, mul, pow, maximum
+
+        fileprivate var code: rg_binary_op {
+            switch self {
+            case .add: RG_ADD
+            case .mul: RG_MUL
+            case .pow: RG_POW
+            case .maximum: RG_MAXIMUM
+            }
+        }
+    }
+
+    /// Elementwise comparisons; the result is a bool tensor.
+    enum Comparison {
+        case equal, notEqual, less, lessOrEqual, greater, greaterOrEqual
+
+        fileprivate var code: rg_compare_op {
+            switch self {
+            case .equal: RG_EQ
+            case .notEqual: RG_NE
+            case .less: RG_LT
+            case .lessOrEqual: RG_LE
+            case .greater: RG_GT
+            case .greaterOrEqual: RG_GE
+            }
+        }
+    }
+
+    /// Reductions over axes.
+    enum Reduction {
+        case sum, max
+
+        fileprivate var code: rg_reduce_op { self == .sum ? RG_REDUCE_SUM : RG_REDUCE_MAX }
+    }
+
+    /// Shape and strides as the kernels take them; a 0-d tensor is one element. The strided
+    /// kernels keep their index state in arrays of `RG_MAX_DIMS` entries, so a shape of
+    /// higher rank stops here instead of overrunning them.
+    private static func dims(_ shape: Shape) -> [Int64] {
+        precondition(
+            shape.rank <= Int(RG_MAX_DIMS),
+            "tensor of shape \(shape) has \(shape.rank) dimensions, but Retrograd's kernels handle at most "
+                + "\(RG_MAX_DIMS); merge axes with reshaped(to:) first")
+        return shape.rank == 0 ? [1] : shape.dimensions.map(Int64.init)
+    }
+    private static func strides(_ shape: Shape, to target: Shape) -> [Int64] {
+        target.rank == 0 ? [0] : shape.broadcastStrides(to: target).map(Int64.init)
+    }
+
+    static func unary(_ op: Unary, _ x: Tensor) -> TensorStorage {
+        let out = TensorStorage.allocate(x.dtype, count: x.elementCount)
+        let width = x.dtype.byteSize, code = op.code
+        withExtendedLifetime(x.storage) {
+            let (input, output) = (x.storage.raw, out.raw)
+            Parallel.forEachChunk(of: x.elementCount) { start, count in
+                rg_unary(x.dtype.kernelType, code, input + start * width, output + start * width, Int64(count))
+            }
+        }
+        return out
+    }
+
+    static func binary(_ op: Binary, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
+        let out = TensorStorage.allocate(a.dtype, count: shape.elementCount)
+        let code = op.code
+        if a.elementCount == 1 && b.elementCount == 1 {
+            withExtendedLifetime((a.storage, b.storage)) {
+                rg_binary_scalar(a.dtype.kernelType, code, a.storage.raw, b.storage.raw, out.raw)
+            }
+            return out
+        }
+        let count = shape.elementCount, width = a.dtype.byteSize
+        // Each operand either fills the output's shape or is one repeated element: the work
+        // is one flat run and can be split across the cores.
+        if count >= Parallel.minimumCount, [a, b].allSatisfy({ $0.elementCount == count || $0.elementCount == 1 }) {
+            let stride = [a, b].map { Int64($0.elementCount == 1 ? 0 : 1) }
+            withExtendedLifetime((a.storage, b.storage)) {
+                let (pa, pb, po) = (a.storage.raw, b.storage.raw, out.raw)
+                Parallel.forEachChunk(of: count) { start, chunk in
+                    var sa = stride[0], sb = stride[1], n = Int64(chunk)
+                    rg_binary(
+                        a.dtype.kernelType, code, pa + Int(sa) * start * width, &sa, pb + Int(sb) * start * width, &sb,
+                        po + start * width, &n, 1)
+                }
+            }
+            return out
+        }
+        let dims = dims(shape), sa = strides(a.shape, to: shape), sb = strides(b.shape, to: shape)
+        withExtendedLifetime((a.storage, b.storage)) {
+            rg_binary(a.dtype.kernelType, code, a.storage.raw, sa, b.storage.raw, sb, out.raw, dims, Int32(dims.count))
+        }
+        return out
+    }
+
+    static func compare(_ op: Comparison, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
+        let out = TensorStorage.allocate(.bool, count: shape.elementCount)
+        let dims = dims(shape), sa = strides(a.shape, to: shape), sb = strides(b.shape, to: shape)
+        withExtendedLifetime((a.storage, b.storage)) {
+            rg_compare(
+                a.dtype.kernelType, op.code, a.storage.raw, sa, b.storage.raw, sb,
+                out.raw.assumingMemoryBound(to: UInt8.self), dims, Int32(dims.count))
+        }
+        return out
+    }
+
+    static func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
+        let out = TensorStorage.allocate(a.dtype, count: shape.elementCount)
+        let dims = dims(shape)
+        let sc = strides(condition.shape, to: shape), sa = strides(a.shape, to: shape), sb = strides(b.shape, to: shape)
+        withExtendedLifetime((condition.storage, a.storage, b.storage)) {
+            rg_select(
+                a.dtype.kernelType, condition.storage.raw.assumingMemoryBound(to: UInt8.self), sc,
+                a.storage.raw, sa, b.storage.raw, sb, out.raw, dims, Int32(dims.count))
+        }
+        return out
+    }
+
+    static func reduce(_ op: Reduction, _ x: Tensor, axes: [Int], outputCount: Int) -> TensorStorage {
+        let out = TensorStorage.allocate(x.dtype, count: outputCount)
+        var mask = [UInt8](repeating: 0, count: Swift.max(x.rank, 1))
+        for axis in axes { mask[axis] = 1 }
+        let dims = dims(x.shape)
+        withExtendedLifetime(x.storage) {
+            rg_reduce(x.dtype.kernelType, op.code, x.storage.raw, dims, mask, Int32(dims.count), out.raw)
+        }
+        return out
+    }
+
+    /// Copies `source` read with `sourceStrides` (and offset) over the index space
+    /// `shape` into `destination` written with `destinationStrides` (and offset).
+    static func copy(
+        _ source: TensorStorage, sourceOffset: Int = 0, strides sourceStrides: [Int],
+        into destination: TensorStorage, destinationOffset: Int = 0, strides destinationStrides: [Int],
+        shape: Shape
+    ) {
+        guard shape.elementCount > 0 else { return }
+        let size = source.dtype.byteSize
+        let dims = dims(shape)
+        let ss = shape.rank == 0 ? [0] : sourceStrides.map(Int64.init)
+        let ds = shape.rank == 0 ? [0] : destinationStrides.map(Int64.init)
+        withExtendedLifetime((source, destination)) {
+            rg_copy_strided(
+                size, source.raw + sourceOffset * size, ss, destination.raw + destinationOffset * size, ds,
+                dims, Int32(dims.count))
+        }
+    }
+
+    static func cast(_ x: Tensor, to dtype: DType) -> TensorStorage {
+        let out = TensorStorage.allocate(dtype, count: x.elementCount)
+        withExtendedLifetime(x.storage) {
+            rg_cast(x.dtype.kernelType, x.storage.raw, dtype.kernelType, out.raw, Int64(x.elementCount))
+        }
+        return out
+    }
+
+    /// Sets every element of `storage` to `value` (converted to its element type).
+    static func fill(_ storage: TensorStorage, _ value: Double) {
+        let raw = storage.raw
+        switch storage.dtype {
+        case .float32 where storage.count == 1: raw.storeBytes(of: Float(value), as: Float.self)
+        case .float64 where storage.count == 1: raw.storeBytes(of: value, as: Double.self)
+        default: rg_fill(storage.dtype.kernelType, raw, value, Int64(storage.count))
+        }
+    }
+
+    /// Picks slices of `source` (`[outer, axisSize, inner]`) by `indices` (int32, each in
+    /// `0..<axisSize`) into `[outer, indices.elementCount, inner]`.
+    static func gather(_ source: Tensor, outer: Int, axisSize: Int, inner: Int, indices: Tensor, into count: Int) -> TensorStorage {
+        let out = TensorStorage.allocate(source.dtype, count: count)
+        withExtendedLifetime((source.storage, indices.storage)) {
+            rg_gather(
+                source.dtype.byteSize, source.storage.raw, Int64(outer), Int64(axisSize), Int64(inner),
+                indices.storage.raw.assumingMemoryBound(to: Int32.self), Int64(indices.elementCount), out.raw)
+        }
+        return out
+    }
+
+    /// The adjoint of ``gather(_:outer:axisSize:inner:indices:into:)``: zeros of
+    /// `[outer, axisSize, inner]` with each slice of `source` added at its index.
+    static func scatterAdd(_ source: Tensor, outer: Int, inner: Int, indices: Tensor, axisSize: Int) -> TensorStorage {
+        let out = TensorStorage.allocate(source.dtype, count: outer * axisSize * inner)
+        fill(out, 0)
+        withExtendedLifetime((source.storage, indices.storage)) {
+            rg_scatter_add(
+                source.dtype.kernelType, source.storage.raw, Int64(outer), Int64(indices.elementCount), Int64(inner),
+                indices.storage.raw.assumingMemoryBound(to: Int32.self), Int64(axisSize), out.raw)
+        }
+        return out
+    }
+
+    /// `count` matrix products `out[i] = op(a[i]) · op(b[i])` of `m×k` by `k×n` row-major
+    /// blocks laid out one after the other, through BLAS when one is loaded.
+    static func gemm(
+        _ a: Tensor, _ b: Tensor, transposingA: Bool, transposingB: Bool, m: Int, n: Int, k: Int, count: Int
+    ) -> TensorStorage {
+        let out = TensorStorage.allocate(a.dtype, count: count * m * n)
+        withExtendedLifetime((a.storage, b.storage)) {
+            let size = a.dtype.byteSize
+            for index in 0..<count {
+                rg_gemm(
+                    a.dtype.kernelType, transposingA ? 1 : 0, transposingB ? 1 : 0, Int64(m), Int64(n), Int64(k), 1,
+                    a.storage.raw + index * m * k * size, Int64(transposingA ? m : k),
+                    b.storage.raw + index * k * n * size, Int64(transposingB ? k : n), 0,
+                    out.raw + index * m * n * size, Int64(n))
+            }
+        }
+        return out
+    }
+
+    /// The index of the first NaN or infinity among `elementCount − start` elements of a
+    /// floating-point tensor's storage from `start` on, or nil when all are finite.
+    static func firstNonfinite(_ storage: TensorStorage, from start: Int) -> Int? {
+        let dtype = storage.dtype
+        let found = withExtendedLifetime(storage) {
+            rg_first_nonfinite(dtype.kernelType, storage.raw + start * dtype.byteSize, Int64(storage.count - start))
+        }
+        return found < 0 ? nil : start + Int(found)
+    }
+
+    /// The BLAS in use, for example "OpenBLAS (libopenblas.so.0)", or the fallback.
+    static var matrixBackend: String { String(cString: rg_blas_backend()) }
+}
+
+extension DType {
+    /// The kernels' code for this element type.
+    var kernelType: rg_dtype {
+        switch self {
+        case .float32: RG_FLOAT32
+        case .float64: RG_FLOAT64
+        case .int32: RG_INT32
+        case .bool: RG_BOOL
+        }
+    }
+}
