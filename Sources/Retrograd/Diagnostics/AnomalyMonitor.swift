@@ -117,8 +117,9 @@ final class AnomalyMonitor {
     private static func recordIndex(of output: Tensor) -> Int? {
         guard let stack = TapeStack.current else { return nil }
         for tape in stack.tapes.reversed() where tape.isRecording {
-            let slot = tape.slot(of: output.id)
-            if slot >= 0, let last = tape.records.last, last.output == slot { return tape.records.count - 1 }
+            if let index = tape.slot(of: output.id).trackedIndex, let last = tape.records.last, last.output == index {
+                return tape.records.count - 1
+            }
         }
         return nil
     }

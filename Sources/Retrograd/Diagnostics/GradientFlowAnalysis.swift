@@ -50,7 +50,7 @@ extension GradientTape {
     /// The report for one request, given what the backward pass found.
     func explainFlow(of target: Tensor, sources: [FlowSource], found: [Tensor?]) -> GradientFlowReport {
         let targetSlot = slot(of: target.id)
-        let targetRecorded = targetSlot != -1 || flow.madeWhileRecording(target.id)
+        let targetRecorded = targetSlot.isKnown || flow.madeWhileRecording(target.id)
         var graph: FlowGraph?
         var entries: [GradientFlowReport.Entry] = []
         for (index, (source, gradient)) in zip(sources, found).enumerated() {
@@ -60,11 +60,11 @@ extension GradientTape {
                 status = .flows
             } else if !targetRecorded {
                 status = .targetNotRecorded
-            } else if sourceSlot < 0 {
-                status = unwatchedStatus(source)
-            } else {
+            } else if let sourceIndex = sourceSlot.trackedIndex {
                 if graph == nil { graph = FlowGraph(tape: self, target: targetSlot) }
-                status = graph!.status(from: sourceSlot, tape: self)
+                status = graph!.status(from: sourceIndex, tape: self)
+            } else {
+                status = unwatchedStatus(source)
             }
             let name: String
             if case let .variable(variable) = source { name = variable.name } else { name = "tensor \(index)" }
@@ -90,16 +90,19 @@ extension GradientTape {
     }
 
     /// `float32 [] from sum (#5 on the tape)`, or a note that it was not recorded.
-    private func describeTarget(_ target: Tensor, slot: Int32, recorded: Bool) -> String {
+    private func describeTarget(_ target: Tensor, slot: Slot, recorded: Bool) -> String {
         let value = "(\(target.dtype) \(target.shape))"
-        if slot >= 0 {
-            if let index = records.lastIndex(where: { $0.output == slot }) {
+        switch slot {
+        case let .tracked(tracked):
+            if let index = records.lastIndex(where: { $0.output == tracked }) {
                 return "\(value), the result of \(TapeOp(name: records[index].op.name, position: index))"
             }
             return "\(value), a watched source"
-        }
-        if slot < -1, let cut = flow.cuts.last(where: { $0.output == slot }) {
+        case let .cut(index):
+            let cut = flow.cuts[Int(index)]
             return "\(value), the result of \(TapeOp(name: cut.op.name, position: cut.position, site: cut.op.site)) (no gradient)"
+        case .unwatched:
+            break
         }
         return recorded ? "\(value), computed from nothing this tape watched" : "\(value), not computed while this tape recorded"
     }
@@ -109,77 +112,85 @@ extension GradientTape {
 /// with the nodes from which the target can be reached.
 struct FlowGraph {
     private struct Event {
-        var output: Int32
+        /// The result: tracked for an ordinary record, the cut slot of a cut record.
+        var output: Slot
         var inputs: Range<Int>
-        /// The ordinary record's index, or -1.
-        var record: Int
-        /// The cut record's index, or -1.
-        var cut: Int
+        /// The ordinary record's index (nil for a cut record).
+        var record: Int?
     }
 
-    private var inputs: [Int32] = []
+    private var inputs: [Slot] = []
     private var events: [Event] = []
-    private let slotCount: Int
-    private let target: Int32
+    private let trackedCount: Int
+    private let target: Slot
     private var reachesTarget: [Bool]
 
-    init(tape: GradientTape, target: Int32) {
-        slotCount = Int(tape.slotCount)
+    init(tape: GradientTape, target: Slot) {
+        trackedCount = Int(tape.trackedCount)
         self.target = target
-        let cutCount = Int(-2 - tape.flow.nextCutSlot)
-        reachesTarget = [Bool](repeating: false, count: slotCount + cutCount)
+        reachesTarget = [Bool](repeating: false, count: trackedCount + tape.flow.cuts.count)
         let cuts = tape.flow.cuts
         var nextCut = 0
         for (index, record) in tape.records.enumerated() {
             while nextCut < cuts.count && cuts[nextCut].position <= index {
-                append(output: cuts[nextCut].output, inputs: cuts[nextCut].inputs, record: -1, cut: nextCut)
+                append(output: .cut(Int32(nextCut)), inputs: cuts[nextCut].inputs, record: nil)
                 nextCut += 1
             }
-            append(output: record.output, inputs: record.inputSlots, record: index, cut: -1)
+            append(output: .tracked(record.output), inputs: record.inputs, record: index)
         }
         for index in nextCut..<cuts.count {
-            append(output: cuts[index].output, inputs: cuts[index].inputs, record: -1, cut: index)
+            append(output: .cut(Int32(index)), inputs: cuts[index].inputs, record: nil)
         }
-        guard target != -1 else { return }
-        reachesTarget[node(target)] = true
-        for event in events.reversed() where reachesTarget[node(event.output)] {
-            for input in inputs[event.inputs] { reachesTarget[node(input)] = true }
+        guard let targetNode = node(target) else { return }
+        reachesTarget[targetNode] = true
+        for event in events.reversed() where reachesTarget[node(event.output)!] {
+            for input in inputs[event.inputs] { reachesTarget[node(input)!] = true }
         }
     }
 
-    private mutating func append(output: Int32, inputs slots: [Int32], record: Int, cut: Int) {
+    private mutating func append(output: Slot, inputs slots: RecordInputs, record: Int?) {
         let start = inputs.count
-        inputs.append(contentsOf: slots.filter { $0 != -1 })
-        events.append(Event(output: output, inputs: start..<inputs.count, record: record, cut: cut))
+        inputs.append(contentsOf: slots.all.filter(\.isKnown))
+        events.append(Event(output: output, inputs: start..<inputs.count, record: record))
     }
 
-    /// Ordinary slots map to themselves, cut slots (-2, -3, …) follow them.
-    private func node(_ slot: Int32) -> Int { slot >= 0 ? Int(slot) : slotCount + Int(-2 - slot) }
+    /// Tracked values are nodes 0..<trackedCount, cut values follow; unwatched ones are none.
+    private func node(_ slot: Slot) -> Int? {
+        switch slot {
+        case let .tracked(index): Int(index)
+        case let .cut(index): trackedCount + Int(index)
+        case .unwatched: nil
+        }
+    }
 
-    /// What happens between the source in `slot` and the target, for a source that got
-    /// no gradient.
-    func status(from slot: Int32, tape: GradientTape) -> GradientFlowStatus {
+    /// What happens between the source tracked at `source` and the target, for a source
+    /// that got no gradient.
+    func status(from source: Int32, tape: GradientTape) -> GradientFlowStatus {
         // Values reached from the source along ordinary (differentiable) records.
-        var reached = [Bool](repeating: false, count: slotCount)
-        reached[Int(slot)] = true
+        var reached = [Bool](repeating: false, count: trackedCount)
+        reached[Int(source)] = true
         var lastUse: Int?
         var firstCut: Int?
         var firstCustom: Int?
         for event in events {
-            let fromSource = inputs[event.inputs].contains { $0 >= 0 && reached[Int($0)] }
+            let fromSource = inputs[event.inputs].contains { $0.trackedIndex.map { reached[Int($0)] } ?? false }
             guard fromSource else { continue }
-            if event.record >= 0 {
-                reached[Int(event.output)] = true
-                lastUse = event.record
-                if firstCustom == nil, reachesTarget[node(event.output)],
-                   case .custom = tape.records[event.record].op {
-                    firstCustom = event.record
+            switch (event.output, event.record) {
+            case let (.tracked(output), record?):
+                reached[Int(output)] = true
+                lastUse = record
+                if firstCustom == nil, reachesTarget[node(event.output)!], case .custom = tape.records[record].op {
+                    firstCustom = record
                 }
-            } else if firstCut == nil, reachesTarget[node(event.output)], tape.flow.cuts[event.cut].op.isCut {
-                firstCut = event.cut
+            case let (.cut(cut), _):
+                if firstCut == nil, reachesTarget[node(event.output)!], tape.flow.cuts[Int(cut)].op.isCut {
+                    firstCut = Int(cut)
+                }
+            default:
+                break
             }
         }
-        if target >= 0 && reached[Int(target)], let custom = firstCustom {
+        if let target = target.trackedIndex, reached[Int(target)], let custom = firstCustom {
             return .pullbackReturnedNil(TapeOp(name: tape.records[custom].op.name, position: custom))
         }
         if let index = firstCut {
@@ -189,15 +200,5 @@ struct FlowGraph {
             return .nonDifferentiable(op)
         }
         return .notConnected(lastUse: lastUse.map { TapeOp(name: tape.records[$0].op.name, position: $0) })
-    }
-}
-
-extension Record {
-    /// The slots of the op's inputs (-1 for an input that is neither watched nor cut).
-    var inputSlots: [Int32] {
-        switch op {
-        case let .concat(_, _, inputs), let .custom(_, inputs): inputs
-        default: [input0, input1]
-        }
     }
 }

@@ -19,9 +19,9 @@ extension GradientTape {
     ///   answered its gradient request and released its records; ask before `gradient`.
     public func graphviz(outputs: [String: Tensor] = [:]) throws -> String {
         if consumed { throw TapeError.recordsReleased }
-        var producer: [Int32: String] = [:]
-        for (index, record) in records.enumerated() { producer[record.output] = "op\(index)" }
-        for (index, cut) in flow.cuts.enumerated() { producer[cut.output] = "cut\(index)" }
+        var producer: [Slot: String] = [:]
+        for (index, record) in records.enumerated() { producer[.tracked(record.output)] = "op\(index)" }
+        for index in flow.cuts.indices { producer[.cut(Int32(index))] = "cut\(index)" }
 
         var lines = [
             "digraph tape {",
@@ -30,17 +30,19 @@ extension GradientTape {
             "  node [fontname=\"Helvetica\", fontsize=10];",
             "  edge [color=\"#555555\"];",
         ]
-        for slot in 0..<slotCount where producer[slot] == nil {
-            producer[slot] = "s\(slot)"
-            let name = flow.names[slot] ?? "watched value"
-            lines.append("  s\(slot) [label=\(quoted(name, shape: flow.shapes[slot])), shape=ellipse, style=filled, fillcolor=\"#cfe2f3\"];")
+        for index in 0..<trackedCount where producer[.tracked(index)] == nil {
+            producer[.tracked(index)] = "s\(index)"
+            let name = flow.names[index] ?? "watched value"
+            let label = quoted(name, shape: flow.shapes[.tracked(index)])
+            lines.append("  s\(index) [label=\(label), shape=ellipse, style=filled, fillcolor=\"#cfe2f3\"];")
         }
 
         var edges: [String] = []
-        func connect(_ inputs: [Int32], to node: String) {
-            for input in inputs where input != -1 {
+        func connect(_ inputs: RecordInputs, to node: String) {
+            for input in inputs.all {
                 guard let from = producer[input] else { continue }
-                edges.append("  \(from) -> \(node)" + (input < -1 ? " [style=dashed, color=\"#999999\"];" : ";"))
+                let isCut = if case .cut = input { true } else { false }
+                edges.append("  \(from) -> \(node)" + (isCut ? " [style=dashed, color=\"#999999\"];" : ";"))
             }
         }
         var nextCut = 0
@@ -54,9 +56,9 @@ extension GradientTape {
         }
         for (index, record) in records.enumerated() {
             emitCuts(upTo: index)
-            let label = quoted("#\(index) \(record.op.name)", shape: flow.shapes[record.output])
+            let label = quoted("#\(index) \(record.op.name)", shape: flow.shapes[.tracked(record.output)])
             lines.append("  op\(index) [label=\(label), \(opStyle(record.op))];")
-            connect(record.inputSlots, to: "op\(index)")
+            connect(record.inputs, to: "op\(index)")
         }
         emitCuts(upTo: Int.max)
 
@@ -68,7 +70,7 @@ extension GradientTape {
     }
 
     private func opStyle(_ op: Primitive) -> String {
-        guard case let .custom(custom, _) = op else { return "shape=box" }
+        guard case let .custom(custom) = op else { return "shape=box" }
         if custom.name == "gradientReversal" {
             return "shape=box, style=\"filled,bold\", fillcolor=\"#fce5cd\", color=\"#e69138\""
         }

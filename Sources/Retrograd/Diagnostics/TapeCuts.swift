@@ -3,14 +3,13 @@ import Synchronization
 // Where gradients stop, kept on the side of the tape so the gradient-flow report and the
 // graph export can follow a path through a cut.
 //
-// A watched value that goes through `stopGradient`, a comparison, a cast to int32 / bool,
-// argmax or argmin gets a *cut slot*: a negative slot (-2, -3, …), noted in a cut record
-// next to the ordinary records. Ops that read only cut values are noted the same way
-// (derived cut records), so analysis sees whether a cut value reaches the target. The
-// backward pass never looks at cut records, and every derivative rule already skips
-// negative input slots, so gradients, values and the cost of the ordinary records do not
-// change. An op with a watched input and a cut input is an ordinary record whose other
-// input slot is the cut slot.
+// A tracked value that goes through `stopGradient`, a comparison, a cast to int32 / bool,
+// argmax or argmin gets a *cut slot* (`Slot.cut(n)`, n its cut record's index), noted in a
+// cut record next to the ordinary records. Ops that read only cut values are noted the same
+// way (derived cut records), so analysis sees whether a cut value reaches the target. The
+// backward pass never looks at cut records, and the rules add gradients only to tracked
+// inputs, so gradients, values and the cost of the ordinary records do not change. An op
+// with a tracked input and a cut input is an ordinary record whose other input is the cut.
 
 /// What a cut record stands for.
 enum CutOp {
@@ -52,30 +51,20 @@ enum CutOp {
     }
 }
 
-/// One cut (or derived) record: its inputs' slots, its output's cut slot, where it sits
-/// among the ordinary records and the shape of its result.
+/// One cut (or derived) record: its inputs' slots, where it sits among the ordinary records
+/// and the shape of its result. Its output is the cut slot of its own index.
 struct CutRecord {
     var op: CutOp
-    /// The first two input slots (-1 when absent), and any further ones: most cuts have
-    /// one or two inputs, so no array is allocated for them.
-    var input0: Int32
-    var input1: Int32 = -1
-    var moreInputs: [Int32] = []
-    var output: Int32
+    var inputs: RecordInputs
     /// The number of ordinary records the tape held when this one was made.
     var position: Int
     var shape: Shape
-
-    /// The slots of the inputs that are watched or cut.
-    var inputs: [Int32] { ([input0, input1] + moreInputs).filter { $0 != -1 } }
 }
 
 /// The gradient-flow bookkeeping of one tape.
 struct TapeFlowLog {
     /// Cut and derived records, in execution order.
     var cuts: [CutRecord] = []
-    /// The next cut slot to hand out (cut slots count down from -2).
-    var nextCutSlot: Int32 = -2
     /// The range of tensor identities handed out during the first outermost `record`
     /// call, then those of later calls (at most ``maximumWindows``; beyond that the last
     /// range widens). The first is kept inline: most tapes record once.
@@ -84,14 +73,14 @@ struct TapeFlowLog {
     var windowStart: UInt64 = 0
     /// This tape's tick on ``TapeClock``.
     let tick: UInt64 = TapeClock.advance()
-    /// Shapes and names kept when the tape keeps graph details (slot → value).
-    var shapes: [Int32: Shape] = [:]
+    /// Shapes and names kept when the tape keeps graph details.
+    var shapes: [Slot: Shape] = [:]
     var names: [Int32: String] = [:]
 
     static let maximumWindows = 16
 
     /// Whether any cut slot was handed out.
-    var hasCuts: Bool { nextCutSlot != -2 }
+    var hasCuts: Bool { !cuts.isEmpty }
 
     mutating func openWindow() { windowStart = tensorIdentityCounter.load(ordering: .relaxed) }
 
@@ -138,11 +127,11 @@ extension Tensor {
         guard let stack = TapeStack.current else { return }
         for tape in stack.tapes where tape.isRecording {
             let slotA = tape.slot(of: a.id)
-            let slotB = b.map { tape.slot(of: $0.id) } ?? -1
-            if slotA == -1 && slotB == -1 { continue }
+            let slotB = b.map { tape.slot(of: $0.id) } ?? .unwatched
+            if !slotA.isKnown && !slotB.isKnown { continue }
             // A cut of values that were cut already is an op after a cut, not a new cut.
-            let cut = slotA >= 0 || slotB >= 0 ? op() : .derived(op().name)
-            tape.appendCut(cut, output, slotA, slotB)
+            let cut = slotA.trackedIndex != nil || slotB.trackedIndex != nil ? op() : .derived(op().name)
+            tape.appendCut(cut, output, b == nil ? .one(slotA) : .two(slotA, slotB))
         }
     }
 
@@ -152,41 +141,33 @@ extension Tensor {
         guard let stack = TapeStack.current else { return }
         for tape in stack.tapes where tape.isRecording && tape.flow.hasCuts {
             let slot = tape.slot(of: condition.id)
-            guard slot < -1, tape.slot(of: output.id) == -1 else { continue }
-            tape.appendCut(.derived("select"), output, slot)
+            guard case .cut = slot, !tape.slot(of: output.id).isKnown else { continue }
+            tape.appendCut(.derived("select"), output, .one(slot))
         }
     }
 }
 
 extension GradientTape {
     /// Gives `output` a cut slot and notes the record.
-    func appendCut(_ op: CutOp, _ output: Tensor, _ input0: Int32, _ input1: Int32 = -1, more: [Int32] = []) {
-        let slot = flow.nextCutSlot
-        flow.nextCutSlot -= 1
-        setSlot(slot, for: output.id)
-        flow.cuts.append(CutRecord(
-            op: op, input0: input0, input1: input1, moreInputs: more, output: slot, position: records.count,
-            shape: output.shape))
+    func appendCut(_ op: CutOp, _ output: Tensor, _ inputs: RecordInputs) {
+        setSlot(.cut(Int32(flow.cuts.count)), for: output.id)
+        flow.cuts.append(CutRecord(op: op, inputs: inputs, position: records.count, shape: output.shape))
     }
 
-    /// Notes an ordinary op none of whose inputs is watched but some of which are cut.
-    func recordDerivedCut(_ op: Primitive, _ output: Tensor, _ input0: Int32, _ input1: Int32) {
-        appendCut(.derived(op.name), output, input0, input1)
-    }
-
-    /// The same for an op with any number of inputs.
-    func recordDerivedCut(_ op: Primitive, _ output: Tensor, inputs: [Int32]) {
-        appendCut(.derived(op.name), output, -1, more: inputs)
+    /// Notes an ordinary op (named `name`) none of whose inputs is tracked but some of
+    /// which are cut.
+    func recordDerivedCut(_ name: String, _ output: Tensor, _ inputs: RecordInputs) {
+        appendCut(.derived(name), output, inputs)
     }
 
     /// Keeps the shape of the value in `slot`, when the tape keeps graph details.
-    func noteShape(_ slot: Int32, _ shape: Shape) {
+    func noteShape(_ slot: Slot, _ shape: Shape) {
         flow.shapes[slot] = shape
     }
 
     /// Keeps the name and shape of a watched source, when the tape keeps graph details.
-    func noteSource(_ slot: Int32, name: String, shape: Shape) {
-        flow.names[slot] = name
-        flow.shapes[slot] = shape
+    func noteSource(_ index: Int32, name: String, shape: Shape) {
+        flow.names[index] = name
+        flow.shapes[.tracked(index)] = shape
     }
 }

@@ -45,7 +45,7 @@ public func withCustomGradient(
     let output = value.withNewIdentity
     if output.dtype.isFloatingPoint {
         let custom = CustomGradientRecord(name: name, inputs: inputs, output: output, pullback: pullback)
-        Tensor.record({ .custom(custom, inputs: $0) }, output, inputs: inputs)
+        Tensor.record(.custom(custom), output, inputs: inputs)
     }
     return output
 }

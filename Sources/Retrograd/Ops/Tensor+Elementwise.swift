@@ -19,44 +19,52 @@ extension Tensor {
         return shape
     }
 
-    private func unary(_ op: Primitive, _ kernel: Kernels.Unary, savingInput: Bool, savingOutput: Bool) -> Tensor {
-        Tensor.requireFloatingPoint(self, op.name)
+    /// Runs the unary kernel `kernel` (named `name` in messages) and records `primitive`,
+    /// built from the input `x` and the result `y`.
+    @inline(__always)
+    private func unary(
+        _ name: String, _ kernel: Kernels.Unary, _ primitive: (_ x: Tensor, _ y: Tensor) -> Primitive
+    ) -> Tensor {
+        Tensor.requireFloatingPoint(self, name)
         let out = Tensor(storage: Kernels.unary(kernel, self), shape: shape)
-        Tensor.record(op, out, self, saving: savingInput ? self : nil, savingOutput ? out : nil)
+        Tensor.record(primitive(self, out), out, self)
         return out
     }
 
+    /// Runs the binary kernel `kernel` on the broadcast operands and records `primitive`,
+    /// built from the operands `a`, `b` and the result `y`.
+    @inline(__always)
     private static func binary(
-        _ op: Primitive, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor, saving: Bool, savingOutput: Bool = false
+        _ name: String, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor,
+        _ primitive: (_ a: Tensor, _ b: Tensor, _ y: Tensor) -> Primitive
     ) -> Tensor {
-        let shape = operandShape(a, b, op.name)
-        requireFloatingPoint(a, op.name)
+        let shape = operandShape(a, b, name)
+        requireFloatingPoint(a, name)
         let out = Tensor(storage: Kernels.binary(kernel, a, b, shape: shape), shape: shape)
-        record(
-            op, out, a, b, broadcasting: true, saving: saving ? a : nil, saving ? b : nil, savingOutput ? out : nil)
+        record(primitive(a, b, out), out, a, b, broadcasting: true)
         return out
     }
 
     /// e raised to each element.
-    public func exp() -> Tensor { unary(.exp, .exp, savingInput: false, savingOutput: true) }
+    public func exp() -> Tensor { unary("exp", .exp) { _, y in .exp(y: y) } }
     /// The natural logarithm of each element.
-    public func log() -> Tensor { unary(.log, .log, savingInput: true, savingOutput: false) }
+    public func log() -> Tensor { unary("log", .log) { x, _ in .log(x: x) } }
     /// The sine of each element (radians).
-    public func sin() -> Tensor { unary(.sin, .sin, savingInput: true, savingOutput: false) }
+    public func sin() -> Tensor { unary("sin", .sin) { x, _ in .sin(x: x) } }
     /// The cosine of each element (radians).
-    public func cos() -> Tensor { unary(.cos, .cos, savingInput: true, savingOutput: false) }
+    public func cos() -> Tensor { unary("cos", .cos) { x, _ in .cos(x: x) } }
     /// The square root of each element.
-    public func sqrt() -> Tensor { unary(.sqrt, .sqrt, savingInput: false, savingOutput: true) }
+    public func sqrt() -> Tensor { unary("sqrt", .sqrt) { _, y in .sqrt(y: y) } }
     /// The hyperbolic tangent of each element.
-    public func tanh() -> Tensor { unary(.tanh, .tanh, savingInput: false, savingOutput: true) }
+    public func tanh() -> Tensor { unary("tanh", .tanh) { _, y in .tanh(y: y) } }
     /// The logistic function 1 / (1 + e^(−x)) of each element, stable for large |x|.
-    public func sigmoid() -> Tensor { unary(.sigmoid, .sigmoid, savingInput: false, savingOutput: true) }
+    public func sigmoid() -> Tensor { unary("sigmoid", .sigmoid) { _, y in .sigmoid(y: y) } }
     /// 1 / x for each element.
-    public func reciprocal() -> Tensor { unary(.reciprocal, .reciprocal, savingInput: false, savingOutput: true) }
+    public func reciprocal() -> Tensor { unary("reciprocal", .reciprocal) { _, y in .reciprocal(y: y) } }
 
     /// Each element raised to the matching element of `exponent` (broadcast).
     public func pow(_ exponent: Tensor) -> Tensor {
-        Tensor.binary(.pow, .pow, self, exponent, saving: true, savingOutput: true)
+        Tensor.binary("pow", .pow, self, exponent) { base, exponent, y in .pow(base: base, exponent: exponent, y: y) }
     }
 
     /// Each element raised to a constant power.
@@ -64,19 +72,19 @@ extension Tensor {
 
     /// The larger of the two operands at each position (ties count as `self`).
     public func maximum(_ other: Tensor) -> Tensor {
-        Tensor.binary(.maximum, .maximum, self, other, saving: true)
+        Tensor.binary("maximum", .maximum, self, other) { a, b, _ in .maximum(a: a, b: b) }
     }
 
     /// The larger of each element and a constant.
     public func maximum(_ other: Double) -> Tensor { maximum(Tensor(scalar: other, dtype: dtype)) }
 
     /// Elementwise sum, with broadcasting.
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.add, .add, lhs, rhs, saving: false) }
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { binary("add", .add, lhs, rhs) { _, _, _ in .add } }
     /// Elementwise product, with broadcasting.
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { binary(.mul, .mul, lhs, rhs, saving: true) }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { binary("mul", .mul, lhs, rhs) { a, b, _ in .mul(a: a, b: b) } }
 
     /// The negation of each element.
-    public static prefix func - (x: Tensor) -> Tensor { x.unary(.neg, .neg, savingInput: false, savingOutput: false) }
+    public static prefix func - (x: Tensor) -> Tensor { x.unary("neg", .neg) { _, _ in .neg } }
 
     /// Converts to another element type. Casting between float32 and float64 is
     /// differentiable; casting to or from int32 and bool is not.
@@ -133,7 +141,7 @@ public func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
         preconditionFailure("select: condition \(condition.shape) and branches \(a.shape), \(b.shape) cannot be broadcast together")
     }
     let out = Tensor(storage: Kernels.select(condition, a, b, shape: shape), shape: shape)
-    if a.dtype.isFloatingPoint { Tensor.record(.select, out, a, b, broadcasting: true, saving: condition) }
+    if a.dtype.isFloatingPoint { Tensor.record(.select(condition: condition), out, a, b, broadcasting: true) }
     Tensor.recordCutCondition(condition, out)
     return out
 }

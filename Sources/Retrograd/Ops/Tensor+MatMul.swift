@@ -27,7 +27,8 @@ extension Tensor {
         let out = Kernels.gemm(
             lhs, rhs, transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, count: batch.elementCount)
         let result = Tensor(storage: out, shape: target)
-        Tensor.record(.matmul(transposeA: transposingA, transposeB: transposingB), result, lhs, rhs, saving: lhs, rhs)
+        Tensor.record(
+            .matmul(a: lhs, b: rhs, transposeA: transposingA, transposeB: transposingB), result, lhs, rhs)
         return result
     }
 }

@@ -27,9 +27,9 @@ extension Tensor {
         for axis in axes { precondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty") }
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
         if axes.isEmpty { return reshaped(to: outShape) }  // nothing to reduce: the value, recorded
-        let kept = shape.keeping(axes)
         let out = Tensor(storage: Kernels.reduce(.max, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
-        Tensor.record(.max(inputShape: shape, axes: axes), out, self, saving: self, Tensor(storage: out.storage, shape: kept, id: 0))
+        // The result with the reduced axes kept, under identity 0, which no tape ever tracks.
+        Tensor.record(.max(x: self, keptY: Tensor(storage: out.storage, shape: shape.keeping(axes), id: 0), axes: axes), out, self)
         return out
     }
 

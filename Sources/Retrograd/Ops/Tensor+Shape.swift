@@ -112,7 +112,7 @@ extension Tensor {
         let target = Shape(Array(shape.dimensions[..<axis]) + indices.shape.dimensions + Array(shape.dimensions[(axis + 1)...]))
         let out = Kernels.gather(self, outer: outer, axisSize: size, inner: inner, indices: indices, into: target.elementCount)
         let result = Tensor(storage: out, shape: target)
-        if dtype.isFloatingPoint { Tensor.record(.gather(axis: axis, indices: indices, axisSize: size), result, self) }
+        if dtype.isFloatingPoint { Tensor.record(.gather(indices: indices, axis: axis, axisSize: size), result, self) }
         return result
     }
 
@@ -132,7 +132,7 @@ extension Tensor {
         let target = Shape(dims)
         let out = Kernels.scatterAdd(self, outer: outer, inner: inner, indices: indices, axisSize: axisSize)
         let result = Tensor(storage: out, shape: target)
-        Tensor.record(.scatterAdd(axis: axis, indices: indices), result, self)
+        Tensor.record(.scatterAdd(indices: indices, axis: axis), result, self)
         return result
     }
 }
@@ -162,7 +162,7 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     }
     let result = Tensor(storage: out, shape: target)
     if first.dtype.isFloatingPoint {
-        Tensor.record({ .concat(axis: axis, sizes: sizes, inputs: $0) }, result, inputs: tensors)
+        Tensor.record(.concat(axis: axis, sizes: sizes), result, inputs: tensors)
     }
     return result
 }

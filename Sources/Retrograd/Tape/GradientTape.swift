@@ -69,7 +69,8 @@ public final class GradientTape {
     // exclusivity checks (about a tenth of the cost of recording an op) are switched off.
     @exclusivity(unchecked) var records: [Record]
     @exclusivity(unchecked) private var slots: IdentityMap
-    @exclusivity(unchecked) private(set) var slotCount: Int32 = 0
+    /// How many values the tape tracks (the backward pass keeps one gradient per value).
+    @exclusivity(unchecked) private(set) var trackedCount: Int32 = 0
     @exclusivity(unchecked) private var pauseDepth = 0
     /// Cut records, recording windows and graph details (see `TapeCuts.swift`).
     @exclusivity(unchecked) var flow = TapeFlowLog()
@@ -128,40 +129,44 @@ public final class GradientTape {
     /// respect to it can be asked for. Only floating-point tensors can be watched.
     public func watch(_ tensor: Tensor) {
         guard tensor.dtype.isFloatingPoint else { return }
-        let slot = slotOrNew(tensor.id)
-        if keepsGraphDetails { noteSource(slot, name: "watched tensor", shape: tensor.shape) }
+        let index = track(tensor.id)
+        if keepsGraphDetails { noteSource(index, name: "watched tensor", shape: tensor.shape) }
     }
 
     /// Watches a variable, whether or not it is trainable; needed when the tape was
     /// made with `watchAccessedVariables: false`.
     public func watch(_ variable: Variable) {
-        let slot = slotOrNew(variable.id)
-        if keepsGraphDetails { noteSource(slot, name: variable.name, shape: variable.shape) }
+        let index = track(variable.id)
+        if keepsGraphDetails { noteSource(index, name: variable.name, shape: variable.shape) }
     }
 
     // MARK: Slots
 
-    @inline(__always) func slot(of id: UInt64) -> Int32 { slots[id] }
+    /// Where this tape keeps the value with identity `id`.
+    @inline(__always) func slot(of id: UInt64) -> Slot { slots[id] }
 
-    func slotOrNew(_ id: UInt64) -> Int32 {
-        let existing = slots[id]
-        return existing >= 0 ? existing : newSlot(for: id)
+    /// The tracked index of `id`, which is tracked from now on if it was not (watching a
+    /// source). A cut value watched again becomes a fresh source.
+    func track(_ id: UInt64) -> Int32 {
+        if case let .tracked(index) = slots[id] { return index }
+        return newSlot(for: id)
     }
 
+    /// Tracks the value `id` under a new index (an op's result).
     @inline(__always) func newSlot(for id: UInt64) -> Int32 {
-        let slot = slotCount
-        slotCount += 1
-        slots.set(id, slot)
-        return slot
+        let index = trackedCount
+        trackedCount += 1
+        slots.set(id, .tracked(index))
+        return index
     }
 
     /// Maps `id` to `slot` (a cut slot, see `TapeCuts.swift`).
-    func setSlot(_ slot: Int32, for id: UInt64) { slots.set(id, slot) }
+    func setSlot(_ slot: Slot, for id: UInt64) { slots.set(id, slot) }
 
-    /// A slot for an intermediate value that no tensor names (an implicit expand).
+    /// A tracked index for an intermediate value that no tensor names (an implicit expand).
     @inline(__always) func anonymousSlot() -> Int32 {
-        defer { slotCount += 1 }
-        return slotCount
+        defer { trackedCount += 1 }
+        return trackedCount
     }
 
     // MARK: Gradients
@@ -255,15 +260,14 @@ public final class GradientTape {
     /// it is persistent and asked from inside its own `record` closure, as TensorFlow's
     /// persistent tape does; otherwise it pauses itself.
     func backward(from targetID: UInt64, seed: Tensor, to sourceIDs: [UInt64]) -> [Tensor?] {
-        let targetSlot = slots[targetID]
-        guard targetSlot >= 0, seed.dtype.isFloatingPoint else {
+        guard let targetSlot = slots[targetID].trackedIndex, seed.dtype.isFloatingPoint else {
             return sourceIDs.map { _ in nil }
         }
-        let sourceSlots = sourceIDs.map { slots[$0] }
-        let lowest = sourceSlots.filter { $0 >= 0 }.min() ?? Int32.max
+        let sourceSlots = sourceIDs.map { slots[$0].trackedIndex }
+        let lowest = sourceSlots.compactMap { $0 }.min() ?? Int32.max
         guard lowest <= targetSlot else { return sourceIDs.map { _ in nil } }
-        var keep = [Bool](repeating: false, count: Int(slotCount))
-        for slot in sourceSlots where slot >= 0 { keep[Int(slot)] = true }
+        var keep = [Bool](repeating: false, count: Int(trackedCount))
+        for case let slot? in sourceSlots { keep[Int(slot)] = true }
 
         let monitor = AnomalyMonitor.current
         let recordsItself = persistent && recordDepth > 0 && isRecording
@@ -271,8 +275,8 @@ public final class GradientTape {
         defer { if !recordsItself { pauseDepth -= 1 } }
         // The scan reads a snapshot: when this tape records its own pass, it appends.
         let replayed = records
-        var gradients = GradientAccumulator(count: Int(slotCount))
-        gradients.add(targetSlot, seed)
+        var gradients = GradientAccumulator(count: Int(trackedCount))
+        gradients.add(.tracked(targetSlot), seed)
         // Records are read in place (a copy would retain and release every saved tensor).
         replayed.withUnsafeBufferPointer { records in
             guard let first = records.baseAddress else { return }
@@ -289,7 +293,7 @@ public final class GradientTape {
                 }
             }
         }
-        return sourceSlots.map { $0 >= 0 ? gradients.values[Int($0)] : nil }
+        return sourceSlots.map { $0.flatMap { gradients.values[Int($0)] } }
     }
 }
 
@@ -299,10 +303,11 @@ struct GradientAccumulator {
 
     init(count: Int) { values = [Tensor?](repeating: nil, count: count) }
 
-    /// Adds `gradient` into `slot`; slots of unwatched inputs (-1) are skipped.
-    @inline(__always) mutating func add(_ slot: Int32, _ gradient: @autoclosure () -> Tensor) {
-        guard slot >= 0 else { return }
-        let index = Int(slot)
+    /// Adds `gradient` into the input at `slot`; for an input that is not tracked (unwatched
+    /// or cut) nothing is computed.
+    @inline(__always) mutating func add(_ slot: Slot, _ gradient: @autoclosure () -> Tensor) {
+        guard case let .tracked(tracked) = slot else { return }
+        let index = Int(tracked)
         if let existing = values[index] {
             values[index] = existing + gradient()
         } else {

@@ -1,24 +1,42 @@
-/// What a recorded op was, with the attributes its derivative rule needs.
+/// A recorded primitive with the values its derivative rule reads, named as the rule
+/// names them (`x` the input, `y` the result, `a` and `b` two operands).
 ///
-/// This is the primitive set: every other op is written in terms of these, so only
-/// these have derivative rules (in `DerivativeRules.swift`).
+/// This is the primitive set: every other op is written in terms of these, so only these
+/// have derivative rules, all of them in `DerivativeRules.swift`. The inputs that receive
+/// gradients are not here but in the ``Record``'s ``RecordInputs``, in the op's argument
+/// order.
 enum Primitive {
-    case add, mul, neg, reciprocal, exp, log, sin, cos, sqrt, tanh, sigmoid, pow, maximum
-    /// `select(cond, a, b)`; the condition is saved, a and b are inputs 0 and 1.
-    case select
+    case add
+    case mul(a: Tensor, b: Tensor)
+    case neg
+    case reciprocal(y: Tensor)
+    case exp(y: Tensor)
+    case log(x: Tensor)
+    case sin(x: Tensor)
+    case cos(x: Tensor)
+    case sqrt(y: Tensor)
+    case tanh(y: Tensor)
+    case sigmoid(y: Tensor)
+    case pow(base: Tensor, exponent: Tensor, y: Tensor)
+    case maximum(a: Tensor, b: Tensor)
+    /// `select(condition, a, b)`: a and b are inputs 0 and 1.
+    case select(condition: Tensor)
     case sum(inputShape: Shape, axes: [Int])
-    case max(inputShape: Shape, axes: [Int])
+    /// `keptY` is the result with the reduced axes kept as 1.
+    case max(x: Tensor, keptY: Tensor, axes: [Int])
     case reshape(inputShape: Shape)
     case expand(inputShape: Shape)
     case permute([Int])
     case slice(lowerBounds: [Int], inputShape: Shape)
     case pad(lowerBounds: [Int], inputShape: Shape)
-    case concat(axis: Int, sizes: [Int], inputs: [Int32])
-    case matmul(transposeA: Bool, transposeB: Bool)
+    /// One input per joined tensor, `sizes` their extents along `axis`.
+    case concat(axis: Int, sizes: [Int])
+    case matmul(a: Tensor, b: Tensor, transposeA: Bool, transposeB: Bool)
     case cast(from: DType)
-    case gather(axis: Int, indices: Tensor, axisSize: Int)
-    case scatterAdd(axis: Int, indices: Tensor)
-    case custom(CustomGradientRecord, inputs: [Int32])
+    case gather(indices: Tensor, axis: Int, axisSize: Int)
+    case scatterAdd(indices: Tensor, axis: Int)
+    /// A user's derivative: one input per tensor the custom op received.
+    case custom(CustomGradientRecord)
 
     /// The op's name as users know it, for diagnostics and errors.
     var name: String {
@@ -49,7 +67,7 @@ enum Primitive {
         case .cast: "cast"
         case .gather: "gather"
         case .scatterAdd: "scatterAdd"
-        case .custom(let record, _): record.name
+        case .custom(let record): record.name
         }
     }
 
@@ -73,16 +91,4 @@ final class CustomGradientRecord {
         self.output = output
         self.pullback = pullback
     }
-}
-
-/// One recorded op: the primitive, the tape slots of its inputs (-1 when an input is
-/// not watched) and of its output, and the tensors its rule reads.
-struct Record {
-    var op: Primitive
-    var output: Int32
-    var input0: Int32
-    var input1: Int32 = -1
-    var saved0: Tensor? = nil
-    var saved1: Tensor? = nil
-    var saved2: Tensor? = nil
 }

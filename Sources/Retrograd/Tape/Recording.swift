@@ -1,19 +1,20 @@
 // How ops reach the tapes: every primitive's forward function calls one of these after
-// computing its result. Only tapes that are recording and watch an input see the op.
-// While a `withAnomalyDetection` scope is open on the thread, the result is then checked
-// for NaN and infinity (AnomalyMonitor.swift); otherwise that check is one thread-local
-// load and a branch.
+// computing its result, passing the primitive with the values its rule will read. Only
+// tapes that are recording and track an input see the op. While a `withAnomalyDetection`
+// scope is open on the thread, the result is then checked for NaN and infinity
+// (AnomalyMonitor.swift); otherwise that check is one thread-local load and a branch.
 
 extension Tensor {
-    /// Records a primitive with one or two inputs on every tape that watches an input.
+    /// Records a primitive with one or two inputs on every tape that tracks an input.
     ///
-    /// With `broadcasting`, an input whose shape differs from the output's is first
-    /// routed through an implicit `expand` record, so the op's own rule sees operands of
-    /// the output's shape and only `expand`'s rule knows about broadcasting.
+    /// `op` is built only when a tape records. With `broadcasting`, an input whose shape
+    /// differs from the output's is first routed through an implicit `expand` record, so
+    /// the op's own rule sees operands of the output's shape and only `expand`'s rule knows
+    /// about broadcasting.
     @inline(__always)
     static func record(
         _ op: @autoclosure () -> Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor? = nil,
-        broadcasting: Bool = false, saving s0: Tensor? = nil, _ s1: Tensor? = nil, _ s2: Tensor? = nil
+        broadcasting: Bool = false
     ) {
         guard let stack = TapeStack.current else {
             if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b) }
@@ -21,50 +22,53 @@ extension Tensor {
         }
         for tape in stack.tapes where tape.isRecording {
             var slotA = tape.slot(of: a.id)
-            var slotB = b.map { tape.slot(of: $0.id) } ?? -1
-            if slotA < 0 && slotB < 0 {
-                // Cut slots are -2 and below (TapeCuts.swift): follow a path through a cut.
-                if _slowPath(slotA < -1 || slotB < -1) { tape.recordDerivedCut(op(), output, slotA, slotB) }
+            var slotB = b.map { tape.slot(of: $0.id) } ?? .unwatched
+            guard slotA.trackedIndex != nil || slotB.trackedIndex != nil else {
+                // Follow a path through a cut (TapeCuts.swift).
+                if _slowPath(slotA.isKnown || slotB.isKnown) {
+                    tape.recordDerivedCut(op().name, output, b == nil ? .one(slotA) : .two(slotA, slotB))
+                }
                 continue
             }
             if broadcasting {
-                if slotA >= 0 && a.shape != output.shape { slotA = tape.recordExpand(slotA, from: a.shape, to: output.shape) }
-                if let b, slotB >= 0 && b.shape != output.shape { slotB = tape.recordExpand(slotB, from: b.shape, to: output.shape) }
+                if case let .tracked(index) = slotA, a.shape != output.shape {
+                    slotA = .tracked(tape.recordExpand(index, from: a.shape, to: output.shape))
+                }
+                if let b, case let .tracked(index) = slotB, b.shape != output.shape {
+                    slotB = .tracked(tape.recordExpand(index, from: b.shape, to: output.shape))
+                }
             }
             let slotOut = tape.newSlot(for: output.id)
-            tape.records.append(
-                Record(op: op(), output: slotOut, input0: slotA, input1: slotB, saved0: s0, saved1: s1, saved2: s2))
-            if _slowPath(tape.keepsGraphDetails) { tape.noteShape(slotOut, output.shape) }
+            tape.records.append(Record(op: op(), inputs: b == nil ? .one(slotA) : .two(slotA, slotB), output: slotOut))
+            if _slowPath(tape.keepsGraphDetails) { tape.noteShape(.tracked(slotOut), output.shape) }
         }
         if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b) }
     }
 
-    /// Records a primitive with any number of inputs; `op` receives the input slots.
-    static func record(
-        _ op: ([Int32]) -> Primitive, _ output: Tensor, inputs: [Tensor], saving s0: Tensor? = nil
-    ) {
-        defer { if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op([]), output, inputs: inputs) } }
+    /// Records a primitive with any number of inputs (`concat`, custom gradients).
+    static func record(_ op: @autoclosure () -> Primitive, _ output: Tensor, inputs: [Tensor]) {
+        defer { if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, inputs: inputs) } }
         guard let stack = TapeStack.current else { return }
         for tape in stack.tapes where tape.isRecording {
             let slots = inputs.map { tape.slot(of: $0.id) }
-            guard slots.contains(where: { $0 >= 0 }) else {
-                if slots.contains(where: { $0 < -1 }) { tape.recordDerivedCut(op(slots), output, inputs: slots) }
+            guard slots.contains(where: { $0.trackedIndex != nil }) else {
+                if slots.contains(where: \.isKnown) { tape.recordDerivedCut(op().name, output, .many(slots)) }
                 continue
             }
             let slotOut = tape.newSlot(for: output.id)
-            tape.records.append(Record(op: op(slots), output: slotOut, input0: -1, saved0: s0))
-            if tape.keepsGraphDetails { tape.noteShape(slotOut, output.shape) }
+            tape.records.append(Record(op: op(), inputs: .many(slots), output: slotOut))
+            if tape.keepsGraphDetails { tape.noteShape(.tracked(slotOut), output.shape) }
         }
     }
 }
 
 extension GradientTape {
-    /// Appends an implicit broadcast of `slot` (of shape `shape`) and returns the slot of
-    /// the broadcast value.
-    func recordExpand(_ slot: Int32, from shape: Shape, to outputShape: Shape) -> Int32 {
+    /// Appends an implicit broadcast of the value tracked at `index` (of shape `shape`)
+    /// and returns the index of the broadcast value.
+    func recordExpand(_ index: Int32, from shape: Shape, to outputShape: Shape) -> Int32 {
         let expanded = anonymousSlot()
-        records.append(Record(op: .expand(inputShape: shape), output: expanded, input0: slot))
-        if keepsGraphDetails { noteShape(expanded, outputShape) }
+        records.append(Record(op: .expand(inputShape: shape), inputs: .one(.tracked(index)), output: expanded))
+        if keepsGraphDetails { noteShape(.tracked(expanded), outputShape) }
         return expanded
     }
 }

@@ -31,8 +31,8 @@ public final class Variable {
         if trainable {
             if let stack = TapeStack.current {
                 for tape in stack.tapes where tape.isRecording && tape.watchAccessedVariables {
-                    let slot = tape.slotOrNew(id)
-                    if _slowPath(tape.keepsGraphDetails) { tape.noteSource(slot, name: name, shape: stored.shape) }
+                    let index = tape.track(id)
+                    if _slowPath(tape.keepsGraphDetails) { tape.noteSource(index, name: name, shape: stored.shape) }
                 }
             } else {
                 untapedRead = TapeClock.now + 1
