@@ -91,9 +91,8 @@ enum Kernels {
         let out = TensorStorage.allocate(a.dtype, count: shape.elementCount)
         let code = op.code
         if a.elementCount == 1 && b.elementCount == 1 {
-            withExtendedLifetime((a.storage, b.storage)) {
-                rg_binary_scalar(a.dtype.kernelType, code, a.storage.raw, b.storage.raw, out.raw)
-            }
+            // The operands are the caller's, alive for the whole call.
+            rg_binary_scalar(a.dtype.kernelType, code, a.storage.raw, b.storage.raw, out.raw)
             return out
         }
         let count = shape.elementCount, width = a.dtype.byteSize

@@ -19,52 +19,83 @@ extension Tensor {
         return shape
     }
 
-    /// Runs the unary kernel `kernel` (named `name` in messages) and records `primitive`,
-    /// built from the input `x` and the result `y`.
+    /// The result of the unary kernel `kernel` (named `name` in messages) on `self`.
     @inline(__always)
-    private func unary(
-        _ name: String, _ kernel: Kernels.Unary, _ primitive: (_ x: Tensor, _ y: Tensor) -> Primitive
-    ) -> Tensor {
+    private func unary(_ name: String, _ kernel: Kernels.Unary) -> Tensor {
         Tensor.requireFloatingPoint(self, name)
-        let out = Tensor(storage: Kernels.unary(kernel, self), shape: shape)
-        Tensor.record(primitive(self, out), out, self)
-        return out
+        return Tensor(storage: Kernels.unary(kernel, self), shape: shape)
     }
 
-    /// Runs the binary kernel `kernel` on the broadcast operands and records `primitive`,
-    /// built from the operands `a`, `b` and the result `y`.
+    /// The result of the binary kernel `kernel` (named `name` in messages) on the
+    /// broadcast operands.
     @inline(__always)
-    private static func binary(
-        _ name: String, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor,
-        _ primitive: (_ a: Tensor, _ b: Tensor, _ y: Tensor) -> Primitive
-    ) -> Tensor {
+    private static func binary(_ name: String, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = operandShape(a, b, name)
         requireFloatingPoint(a, name)
-        let out = Tensor(storage: Kernels.binary(kernel, a, b, shape: shape), shape: shape)
-        record(primitive(a, b, out), out, a, b, broadcasting: true)
-        return out
+        return Tensor(storage: Kernels.binary(kernel, a, b, shape: shape), shape: shape)
     }
 
     /// e raised to each element.
-    public func exp() -> Tensor { unary("exp", .exp) { _, y in .exp(y: y) } }
+    public func exp() -> Tensor {
+        let y = unary("exp", .exp)
+        Tensor.record(.exp(y: y), y, self)
+        return y
+    }
+
     /// The natural logarithm of each element.
-    public func log() -> Tensor { unary("log", .log) { x, _ in .log(x: x) } }
+    public func log() -> Tensor {
+        let y = unary("log", .log)
+        Tensor.record(.log(x: self), y, self)
+        return y
+    }
+
     /// The sine of each element (radians).
-    public func sin() -> Tensor { unary("sin", .sin) { x, _ in .sin(x: x) } }
+    public func sin() -> Tensor {
+        let y = unary("sin", .sin)
+        Tensor.record(.sin(x: self), y, self)
+        return y
+    }
+
     /// The cosine of each element (radians).
-    public func cos() -> Tensor { unary("cos", .cos) { x, _ in .cos(x: x) } }
+    public func cos() -> Tensor {
+        let y = unary("cos", .cos)
+        Tensor.record(.cos(x: self), y, self)
+        return y
+    }
+
     /// The square root of each element.
-    public func sqrt() -> Tensor { unary("sqrt", .sqrt) { _, y in .sqrt(y: y) } }
+    public func sqrt() -> Tensor {
+        let y = unary("sqrt", .sqrt)
+        Tensor.record(.sqrt(y: y), y, self)
+        return y
+    }
+
     /// The hyperbolic tangent of each element.
-    public func tanh() -> Tensor { unary("tanh", .tanh) { _, y in .tanh(y: y) } }
+    public func tanh() -> Tensor {
+        let y = unary("tanh", .tanh)
+        Tensor.record(.tanh(y: y), y, self)
+        return y
+    }
+
     /// The logistic function 1 / (1 + e^(−x)) of each element, stable for large |x|.
-    public func sigmoid() -> Tensor { unary("sigmoid", .sigmoid) { _, y in .sigmoid(y: y) } }
+    public func sigmoid() -> Tensor {
+        let y = unary("sigmoid", .sigmoid)
+        Tensor.record(.sigmoid(y: y), y, self)
+        return y
+    }
+
     /// 1 / x for each element.
-    public func reciprocal() -> Tensor { unary("reciprocal", .reciprocal) { _, y in .reciprocal(y: y) } }
+    public func reciprocal() -> Tensor {
+        let y = unary("reciprocal", .reciprocal)
+        Tensor.record(.reciprocal(y: y), y, self)
+        return y
+    }
 
     /// Each element raised to the matching element of `exponent` (broadcast).
     public func pow(_ exponent: Tensor) -> Tensor {
-        Tensor.binary("pow", .pow, self, exponent) { base, exponent, y in .pow(base: base, exponent: exponent, y: y) }
+        let y = Tensor.binary("pow", .pow, self, exponent)
+        Tensor.record(.pow(base: self, exponent: exponent, y: y), y, self, exponent, broadcasting: true)
+        return y
     }
 
     /// Each element raised to a constant power.
@@ -72,19 +103,34 @@ extension Tensor {
 
     /// The larger of the two operands at each position (ties count as `self`).
     public func maximum(_ other: Tensor) -> Tensor {
-        Tensor.binary("maximum", .maximum, self, other) { a, b, _ in .maximum(a: a, b: b) }
+        let y = Tensor.binary("maximum", .maximum, self, other)
+        Tensor.record(.maximum(a: self, b: other), y, self, other, broadcasting: true)
+        return y
     }
 
     /// The larger of each element and a constant.
     public func maximum(_ other: Double) -> Tensor { maximum(Tensor(scalar: other, dtype: dtype)) }
 
     /// Elementwise sum, with broadcasting.
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { binary("add", .add, lhs, rhs) { _, _, _ in .add } }
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
+        let y = binary("add", .add, lhs, rhs)
+        record(.add, y, lhs, rhs, broadcasting: true)
+        return y
+    }
+
     /// Elementwise product, with broadcasting.
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { binary("mul", .mul, lhs, rhs) { a, b, _ in .mul(a: a, b: b) } }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
+        let y = binary("mul", .mul, lhs, rhs)
+        record(.mul(a: lhs, b: rhs), y, lhs, rhs, broadcasting: true)
+        return y
+    }
 
     /// The negation of each element.
-    public static prefix func - (x: Tensor) -> Tensor { x.unary("neg", .neg) { _, _ in .neg } }
+    public static prefix func - (x: Tensor) -> Tensor {
+        let y = x.unary("neg", .neg)
+        record(.neg, y, x)
+        return y
+    }
 
     /// Converts to another element type. Casting between float32 and float64 is
     /// differentiable; casting to or from int32 and bool is not.
