@@ -1,4 +1,4 @@
-// Seed 002: "Why does tf2.keras's GradientReversalOperator return fewer gradients than
+// The question "Why does tf2.keras's GradientReversalOperator return fewer gradients than
 // expected?" — a feature extractor, a gradient reversal layer and a classifier, trained
 // from a custom loop: (1) gradients for all variables, (2) gradients for the last layer
 // only, (3) a stop-gradient placed after the reversal.
@@ -7,7 +7,7 @@
 // expected gradients come from a closed-form backward pass written in plain Swift doubles
 // below (softmax cross-entropy: ∂L/∂logits = (p − y)/N; tanh: 1 − h²; GRL: −λ).
 //
-// Note on the seed's Example 3: as printed, it computes `loss` *before* the
+// Note on the answer's Example 3: as printed, it computes `loss` *before* the
 // `tf.stop_gradient` lines and never recomputes it, so its stop has no effect at all;
 // the mistake it means to show (the loss computed from the stopped features) cuts the
 // feature extractor off. Both readings are tested.
@@ -75,8 +75,8 @@ private func referenceGradients(reversalScale lambda: Double?) -> [[Double]] {
     return [dW1.flatMap { $0 }, db1, dW2.flatMap { $0 }, db2]
 }
 
-extension SeedTests {
-    @Suite struct Seed002GradientReversalOperatorTests {
+extension UserQuestionTests {
+    @Suite struct GradientReversalOperatorTests {
         // MARK: Example 1 — the correct loop: every variable gets a gradient
 
         /// With the reversal layer, the classifier's gradients are the ordinary ones and the
@@ -172,9 +172,9 @@ extension SeedTests {
             #expect(allClose(scalarsOf(gradients[1]), reference[1]))
         }
 
-        /// The seed's code as printed: `loss` is taken before the stop and the recomputed
+        /// The answer's code as printed: `loss` is taken before the stop and the recomputed
         /// predictions are never used, so the stop changes nothing.
-        @Test func theSeedsLiteralOrderingHasNoEffect() throws {
+        @Test func theAnswersLiteralOrderingHasNoEffect() throws {
             let model = ToyModel()
             let tape = GradientTape()
             let loss = tape.record { () -> Tensor in

@@ -1,4 +1,4 @@
-// Seed 004: the "Gradient reversal pytorch" notebook — with f(X) = X², g(X) = X³:
+// The "Gradient reversal pytorch" notebook — with f(X) = X², g(X) = X³:
 //   f + g − stop(g)   keeps the value of f and has the gradient f′ + g′ = 2X + 3X²;
 //   stop(2f) − f      keeps the value of f and has the gradient −f′ = −2X.
 // The TensorFlow half runs in float64, the PyTorch half in float32; both are checked here.
@@ -48,8 +48,8 @@ private func valueAndGradient(_ x: Tensor, _ body: (Tensor) -> Tensor) throws ->
     return (scalarsOf(y), scalarsOf(try tape.gradient(of: y, wrt: x)))
 }
 
-extension SeedTests {
-    @Suite struct Seed004GradientReversalNotebookTests {
+extension UserQuestionTests {
+    @Suite struct GradientReversalNotebookTests {
         static let precisions: [DType] = [.float64, .float32]
 
         /// f(X) = X², f′(X) = 2X (cells 7–11 and 25–28).

@@ -1,11 +1,11 @@
-// Seed 000: "How can I implement inverting gradients in TensorFlow using eager execution
+// The question "How can I implement inverting gradients in TensorFlow using eager execution
 // and GradientTape?" — negate the gradients before the optimizer step, for one variable,
 // for two, and for a selected one.
 //
-// Every expected value is derived here, never copied from the seed. The toolkit's
+// Every expected value is derived here, never copied from the answer. The toolkit's
 // optimizers do not exist yet, so the SGD step is written inline: v ← v − lr·g.
 //
-// The seed also claims that "simply negating the loss will not correctly invert the
+// The answer also claims that "simply negating the loss will not correctly invert the
 // gradient": that claim is wrong. ∂(−L)/∂v = −∂L/∂v for every variable, so the gradient
 // of the negated loss *is* the inverted gradient; `negatingTheLossIsTheSameAsNegatingTheGradients`
 // shows it.
@@ -29,11 +29,8 @@ private func sgdStep(_ variables: [Variable], _ gradients: [Tensor?], learningRa
     }
 }
 
-/// Namespace for the seed suites (Seed000…Seed004), so `swift test --filter SeedTests` runs them all.
-@Suite enum SeedTests {}
-
-extension SeedTests {
-    @Suite struct Seed000InvertingGradientsTests {
+extension UserQuestionTests {
+    @Suite struct InvertingGradientsTests {
         // MARK: Example 1 — one variable
 
         /// loss(x) = (x − 5)², ∂loss/∂x = 2(x − 5). Ascent with the inverted gradient:
@@ -129,10 +126,10 @@ extension SeedTests {
             #expect(Swift.abs(scalarsOf(y.value)[0] + 3) > 4)
         }
 
-        // MARK: The seed's claim about negating the loss
+        // MARK: The answer's claim about negating the loss
 
         /// ∂(−L)/∂v = −∂L/∂v for every variable, intermediate or not: negating the loss *does*
-        /// invert the gradient (contrary to the seed's explanation). Checked on a two-layer
+        /// invert the gradient (contrary to the answer's explanation). Checked on a two-layer
         /// composition, where `h` is an intermediate quantity.
         @Test func negatingTheLossIsTheSameAsNegatingTheGradients() throws {
             let a = Variable(Tensor([0.7, -1.3] as [Double], shape: [2]), name: "a")
@@ -167,7 +164,7 @@ extension SeedTests {
             #expect(allClose(scalarsOf(x.value), [5 - 3 * Foundation.pow(1.2, 5)], tolerance: 1e-12))
         }
 
-        /// The seed builds a new tape each iteration. Reusing a one-shot tape across
+        /// The answer builds a new tape each iteration. Reusing a one-shot tape across
         /// iterations would be a mistake, and Retrograd says so instead of answering.
         @Test func reusingTheLoopTapeThrows() throws {
             let x = Variable(Tensor(2.0), name: "var")

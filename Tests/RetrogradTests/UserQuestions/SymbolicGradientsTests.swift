@@ -1,10 +1,10 @@
-// Seed 001: "How do I obtain symbolic gradients in TensorFlow 2.x?" — ask the tape for
+// The question "How do I obtain symbolic gradients in TensorFlow 2.x?" — ask the tape for
 // gradients as tensors and use them yourself: one variable, several variables, a manual
-// update with `assignSub`; plus the seed's remarks on watching, persistence and nesting.
+// update with `assignSub`; plus the answer's remarks on watching, persistence and nesting.
 //
-// Expected values are derived here. The seed's Example 3 prints two wrong numbers:
-// d/dx sin x at 2 is cos 2 ≈ −0.4161468 (the seed prints 0.9899925), so the update
-// x ← 2 − 0.1·cos 2 gives ≈ 2.0416147 (the seed prints 1.9838907). The seed's other
+// Expected values are derived here. The answer's Example 3 prints two wrong numbers:
+// d/dx sin x at 2 is cos 2 ≈ −0.4161468 (the answer prints 0.9899925), so the update
+// x ← 2 − 0.1·cos 2 gives ≈ 2.0416147 (the answer prints 1.9838907). The answer's other
 // printed values (6; 5 and 12) are right, and are re-derived below anyway.
 
 import Foundation
@@ -18,8 +18,8 @@ private func allClose(_ a: [Double], _ b: [Double], tolerance: Double) -> Bool {
     a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
 }
 
-extension SeedTests {
-    @Suite struct Seed001SymbolicGradientsTests {
+extension UserQuestionTests {
+    @Suite struct SymbolicGradientsTests {
         // MARK: Example 1 — dy/dx of x² at 3
 
         /// y = x², dy/dx = 2x = 6 at x = 3; asking for the gradient does not change x.
@@ -55,7 +55,7 @@ extension SeedTests {
         // MARK: Example 3 — sin with a manual assignSub update
 
         /// dy/dx = cos x, so x ← 2 − 0.1·cos 2 = 2 + 0.1·0.41614684 ≈ 2.0416147. cos 2 < 0,
-        /// so a descent step on sin moves x *up* from 2 (the seed's 1.9838907 moves it down).
+        /// so a descent step on sin moves x *up* from 2 (the answer's 1.9838907 moves it down).
         @Test(arguments: [DType.float32, .float64])
         func sinManualUpdate(dtype: DType) throws {
             let tolerance = dtype == .float32 ? 1e-6 : 1e-15
@@ -73,13 +73,13 @@ extension SeedTests {
             #expect(allClose([first.gradient], [Foundation.cos(2.0)], tolerance: tolerance))
             #expect(allClose([first.updated], [2 - learningRate * Foundation.cos(2.0)], tolerance: tolerance))
             #expect(first.updated > 2)
-            #expect(Swift.abs(first.updated - 1.9838907) > 0.05)  // the seed's printed value is not what happens
-            // The seed's "verification" repeats the same computation on a fresh variable: same answer.
+            #expect(Swift.abs(first.updated - 1.9838907) > 0.05)  // the answer's printed value is not what happens
+            // The answer's "verification" repeats the same computation on a fresh variable: same answer.
             let second = try oneStep()
             #expect(second.updated == first.updated)
         }
 
-        // MARK: The seed's remarks: watching, persistence, nesting
+        // MARK: The answer's remarks: watching, persistence, nesting
 
         /// "Variables must be accessed within the tape to be tracked": a value read before
         /// `record` is a constant to the tape.
