@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import RetrogradOptimizers
+import RetrogradTestSupport
 
 /// The tape's gradients of Σ over pairs of (vᵢ − targetᵢ)², aligned with `variables`.
 /// ∂/∂vᵢ = 2(vᵢ − targetᵢ).

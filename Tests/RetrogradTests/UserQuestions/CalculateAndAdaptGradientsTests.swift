@@ -17,13 +17,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
-
-private func scalarsOf(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise.
-private func allClose(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
+import RetrogradTestSupport
 
 /// Ten fixed inputs standing in for the answer's `tf.random.normal([10])`.
 private let softplusInputs: [Double] = [-1.7, -0.9, -0.35, -0.05, 0.0, 0.2, 0.6, 1.1, 1.9, 3.2]
@@ -67,13 +61,13 @@ extension UserQuestionTests {
             let softplus = softplusInputs.map { Foundation.log(1 + Foundation.exp($0)) }
             let sigmoid = softplusInputs.map { 1 / (1 + Foundation.exp(-$0)) }
             let manual = zip(softplus, sigmoid).map { 2 * ($0 - 1) * $1 / n }
-            #expect(allClose(scalarsOf(loss), [softplus.map { (1 - $0) * (1 - $0) }.reduce(0, +) / n], tolerance: tolerance))
-            #expect(allClose(scalarsOf(gradient), manual, tolerance: tolerance))
+            #expect(allClose(values(loss), [softplus.map { (1 - $0) * (1 - $0) }.reduce(0, +) / n], tolerance: tolerance))
+            #expect(allClose(values(gradient), manual, tolerance: tolerance))
             // The library's stable softplus agrees with the literal log(1 + eˣ).
-            #expect(allClose(scalarsOf(x.value.softplus()), softplus, tolerance: tolerance))
+            #expect(allClose(values(x.value.softplus()), softplus, tolerance: tolerance))
             // The same manual formula in tensor ops, as the answer writes it but with /n.
             let manualTensor = 2 * (customActivation(x.value) - yTrue) * x.value.sigmoid() / n
-            #expect(allClose(scalarsOf(gradient), scalarsOf(manualTensor), tolerance: tolerance))
+            #expect(allClose(values(gradient), values(manualTensor), tolerance: tolerance))
         }
 
         /// The answer's manual formula (no 1/n) is n = 10 times the true gradient; its
@@ -84,8 +78,8 @@ extension UserQuestionTests {
             let tape = GradientTape()
             tape.watch(x)
             let loss = tape.record { customLoss(yTrue, x) }
-            let gradient = scalarsOf(try tape.gradient(of: loss, wrt: x))
-            let answerFormula = scalarsOf(2 * (customActivation(x) - yTrue) * x.sigmoid())
+            let gradient = values(try tape.gradient(of: loss, wrt: x))
+            let answerFormula = values(2 * (customActivation(x) - yTrue) * x.sigmoid())
             #expect(allClose(gradient.map { $0 * 10 }, answerFormula))
             #expect(zip(gradient, answerFormula).map { Swift.abs($0 - $1) }.max()! > 1e-4)
         }
@@ -145,31 +139,31 @@ extension UserQuestionTests {
             let setup = DenseSetup()
             let tape = GradientTape()
             let loss = tape.record { setup.loss() }
-            #expect(scalarsOf(loss) == [7.625])
+            #expect(values(loss) == [7.625])
             let gradients = try tape.gradient(of: loss, wrt: setup.variables).map { try #require($0) }
             let dW = [-2.5, -3, -5, -6], db = [-2.5, -3.0]
-            #expect(allClose(scalarsOf(gradients[0]), dW, tolerance: 1e-6))
-            #expect(allClose(scalarsOf(gradients[1]), db, tolerance: 1e-6))
+            #expect(allClose(values(gradients[0]), dW, tolerance: 1e-6))
+            #expect(allClose(values(gradients[1]), db, tolerance: 1e-6))
 
             let clipped = gradients.map { clippedByNorm($0, 1) }
             let expectedW = dW.map { $0 / Foundation.sqrt(76.25) }, expectedB = db.map { $0 / Foundation.sqrt(15.25) }
-            #expect(allClose(scalarsOf(clipped[0]), expectedW, tolerance: 1e-6))
-            #expect(allClose(scalarsOf(clipped[1]), expectedB, tolerance: 1e-6))
+            #expect(allClose(values(clipped[0]), expectedW, tolerance: 1e-6))
+            #expect(allClose(values(clipped[1]), expectedB, tolerance: 1e-6))
             #expect(clipped.allSatisfy { Swift.abs($0.norm().scalar(as: Double.self) - 1) < 1e-6 })
             #expect(clipped[0].shape == [2, 2] && clipped[0].dtype == .float32)
 
             // The step, with the optimizer written inline: v ← v − lr·clip(g).
             let lr = 0.01
             for (variable, gradient) in zip(setup.variables, clipped) { variable.assignSub(gradient * lr) }
-            #expect(allClose(scalarsOf(setup.w.value), zip([0.5, 0, 0, 0.5], expectedW).map { $0 - lr * $1 }, tolerance: 1e-6))
-            #expect(allClose(scalarsOf(setup.b.value), expectedB.map { -lr * $0 }, tolerance: 1e-6))
+            #expect(allClose(values(setup.w.value), zip([0.5, 0, 0, 0.5], expectedW).map { $0 - lr * $1 }, tolerance: 1e-6))
+            #expect(allClose(values(setup.b.value), expectedB.map { -lr * $0 }, tolerance: 1e-6))
         }
 
         /// A gradient already inside the bound is left as it is (min(1, 10/√15.25) = 1).
         @Test func clipByNormLeavesSmallGradientsAlone() {
             let g = Tensor([-2.5, -3] as [Double])
-            #expect(scalarsOf(clippedByNorm(g, 10)) == [-2.5, -3])
-            #expect(allClose(scalarsOf(clippedByNorm(g, 2)), [-2.5, -3].map { 2 * $0 / Foundation.sqrt(15.25) }))
+            #expect(values(clippedByNorm(g, 10)) == [-2.5, -3])
+            #expect(allClose(values(clippedByNorm(g, 2)), [-2.5, -3].map { 2 * $0 / Foundation.sqrt(15.25) }))
         }
 
         // MARK: Example 3 — gradient penalty
@@ -202,14 +196,14 @@ extension UserQuestionTests {
                 let penalty = gradients.map { $0!.abs().sum() }.reduce(Tensor(Float(0)), +)
                 return (loss + 0.1 * penalty, penalty, loss)
             }
-            #expect(allClose(scalarsOf(penalty), [22], tolerance: 1e-6))
-            #expect(allClose(scalarsOf(total), [7.625 + 2.2], tolerance: 1e-6))
+            #expect(allClose(values(penalty), [22], tolerance: 1e-6))
+            #expect(allClose(values(total), [7.625 + 2.2], tolerance: 1e-6))
             let gradients = try outer.gradient(of: total, wrt: setup.variables)
-            #expect(allClose(scalarsOf(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
-            #expect(allClose(scalarsOf(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
+            #expect(allClose(values(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
+            #expect(allClose(values(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
             // The inner tape is persistent: it can still answer (the plain loss gradient).
             let again = try inner.gradient(of: loss, wrt: setup.b)
-            #expect(allClose(scalarsOf(again), [-2.5, -3], tolerance: 1e-6))
+            #expect(allClose(values(again), [-2.5, -3], tolerance: 1e-6))
         }
 
         /// Double backprop, small enough to do by hand: y = w·Σxᵢ², ∂y/∂xᵢ = 2wxᵢ,
@@ -225,13 +219,13 @@ extension UserQuestionTests {
                 inner.watch(x)
                 let y = inner.record { (w.value * x * x).sum() }
                 let dydx = try #require(try inner.gradient(of: y, wrt: x))
-                #expect(scalarsOf(dydx) == [1, 2, 3])  // 2·0.5·x
-                #expect(scalarsOf(try inner.gradient(of: y, wrt: w)) == [14])  // asked twice: persistent
+                #expect(values(dydx) == [1, 2, 3])  // 2·0.5·x
+                #expect(values(try inner.gradient(of: y, wrt: w)) == [14])  // asked twice: persistent
                 return dydx.square().sum()
             }
-            #expect(scalarsOf(penalty) == [14])  // 56·0.25
+            #expect(values(penalty) == [14])  // 56·0.25
             let grads = try outer.gradient(of: penalty, wrt: [x])
-            #expect(scalarsOf(grads[0]) == [2, 4, 6])
+            #expect(values(grads[0]) == [2, 4, 6])
             let outerW = GradientTape()
             let penaltyW = try outerW.record { () throws -> Tensor in
                 let inner = GradientTape()
@@ -239,7 +233,7 @@ extension UserQuestionTests {
                 let y = inner.record { (w.value * x * x).sum() }
                 return try #require(try inner.gradient(of: y, wrt: x)).square().sum()
             }
-            #expect(scalarsOf(try outerW.gradient(of: penaltyW, wrt: w)) == [56])
+            #expect(values(try outerW.gradient(of: penaltyW, wrt: w)) == [56])
         }
 
         /// The checker agrees with the double-backprop penalty, gradient and Hessian-vector products.
@@ -266,10 +260,10 @@ extension UserQuestionTests {
                 let gradients = try tape.gradient(of: loss, wrt: setup.variables)
                 return loss + 0.1 * gradients.map { $0!.abs().sum() }.reduce(Tensor(Float(0)), +)
             }
-            #expect(allClose(scalarsOf(total), [7.625 + 2.2], tolerance: 1e-6))
+            #expect(allClose(values(total), [7.625 + 2.2], tolerance: 1e-6))
             let gradients = try tape.gradient(of: total, wrt: setup.variables)
-            #expect(allClose(scalarsOf(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
-            #expect(allClose(scalarsOf(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
+            #expect(allClose(values(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
+            #expect(allClose(values(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
         }
     }
 }

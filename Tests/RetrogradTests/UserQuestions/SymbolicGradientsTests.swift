@@ -10,13 +10,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
-
-private func scalarsOf(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise.
-private func allClose(_ a: [Double], _ b: [Double], tolerance: Double) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
+import RetrogradTestSupport
 
 extension UserQuestionTests {
     @Suite struct SymbolicGradientsTests {
@@ -44,12 +38,12 @@ extension UserQuestionTests {
             let y = tape.record { x.value * w.value + w.value * w.value }
             let grads = try tape.gradient(of: y, wrt: [x, w])
             #expect(grads.count == 2)
-            #expect(scalarsOf(grads[0]) == [5])  // w
-            #expect(scalarsOf(grads[1]) == [2 + 2 * 5])  // x + 2w
+            #expect(values(grads[0]) == [5])  // w
+            #expect(values(grads[1]) == [2 + 2 * 5])  // x + 2w
             // Reversing the request reverses the answer: gradients are aligned with sources.
             let reversed = try tape.gradient(of: y, wrt: [w, x])
-            #expect(scalarsOf(reversed[0]) == [12])
-            #expect(scalarsOf(reversed[1]) == [5])
+            #expect(values(reversed[0]) == [12])
+            #expect(values(reversed[1]) == [5])
         }
 
         // MARK: Example 3 — sin with a manual assignSub update
@@ -89,10 +83,10 @@ extension UserQuestionTests {
             let tape = GradientTape(persistent: true)
             let y = tape.record { early * early }
             #expect(try tape.gradient(of: y, wrt: x) == nil)
-            #expect(scalarsOf(try tape.gradient(of: y, wrt: x, unconnected: .zero)) == [0])
+            #expect(values(try tape.gradient(of: y, wrt: x, unconnected: .zero)) == [0])
             // Read inside, it is tracked: 2x = 6.
             let z = tape.record { x.value * x.value }
-            #expect(scalarsOf(try tape.gradient(of: z, wrt: x)) == [6])
+            #expect(values(try tape.gradient(of: z, wrt: x)) == [6])
         }
 
         /// A constant tensor gets a gradient only once watched: d(c²)/dc = 2c = 6 at c = 3.
@@ -107,7 +101,7 @@ extension UserQuestionTests {
                 tape.watch(c)
                 return c * c
             }
-            #expect(scalarsOf(try tape.gradient(of: y, wrt: c)) == [6])
+            #expect(values(try tape.gradient(of: y, wrt: c)) == [6])
         }
 
         /// With `watchAccessedVariables: false`, only what is named is watched.
@@ -120,7 +114,7 @@ extension UserQuestionTests {
                 return a.value * b.value  // ∂y/∂a = b = 7; b is not watched
             }
             let grads = try tape.gradient(of: y, wrt: [a, b])
-            #expect(scalarsOf(grads[0]) == [7])
+            #expect(values(grads[0]) == [7])
             #expect(grads[1] == nil)
         }
 
@@ -134,13 +128,13 @@ extension UserQuestionTests {
                 let y = x * x
                 return (y, y * y)
             }
-            #expect(scalarsOf(try tape.gradient(of: z, wrt: x)) == [4 * 27])
-            #expect(scalarsOf(try tape.gradient(of: y, wrt: x)) == [6])
+            #expect(values(try tape.gradient(of: z, wrt: x)) == [4 * 27])
+            #expect(values(try tape.gradient(of: y, wrt: x)) == [6])
 
             let once = GradientTape()
             once.watch(x)
             let y1 = once.record { x * x }
-            #expect(scalarsOf(try once.gradient(of: y1, wrt: x)) == [6])
+            #expect(values(try once.gradient(of: y1, wrt: x)) == [6])
             #expect(throws: TapeError.nonPersistentTapeReused) { try once.gradient(of: y1, wrt: x) }
         }
 
@@ -153,9 +147,9 @@ extension UserQuestionTests {
                 let y = inner.record { x.value.sin() }
                 return try #require(try inner.gradient(of: y, wrt: x))
             }
-            #expect(allClose(scalarsOf(first), [Foundation.cos(2.0)], tolerance: 1e-15))
+            #expect(allClose(values(first), [Foundation.cos(2.0)], tolerance: 1e-15))
             let second = try outer.gradient(of: first, wrt: x)
-            #expect(allClose(scalarsOf(second), [-Foundation.sin(2.0)], tolerance: 1e-15))
+            #expect(allClose(values(second), [-Foundation.sin(2.0)], tolerance: 1e-15))
         }
     }
 }
