@@ -20,6 +20,7 @@ struct RetrogradCommand: ParsableCommand {
     /// Parses and runs the command. Help and `--version` print as usual. Any error is
     /// reported on one line of standard error (see ``CommandLineError``), with
     /// ArgumentParser's exit status: 64 for a bad command line, 1 for a failure while running.
+    /// Errors in reading data files are worded with the command's flags (``DataFileWording``).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
@@ -27,7 +28,7 @@ struct RetrogradCommand: ParsableCommand {
             try command.run()
         } catch {
             let status = exitCode(for: error)
-            let message = self.message(for: error)
+            let message = DataFileWording.message(for: error) ?? self.message(for: error)
             // Help, --version and a bare ExitCode (a failed check) go through ArgumentParser.
             guard !status.isSuccess, !message.isEmpty else { exit(withError: error) }
             printErrorLine(status == .validationFailure

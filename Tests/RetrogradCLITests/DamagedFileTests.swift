@@ -96,6 +96,7 @@ enum LittleEndianBytes {
 enum RunDamage: String, CaseIterable, Sendable {
     case checkpointTruncated, checkpointHeaderLength, checkpointHeaderByte, checkpointDTypeChanged, checkpointOfAnotherMode
     case checkpointOfAnotherConfiguration, checkpointIsADirectory, runDescriptionTruncated, runDescriptionNotJSON
+    case checkpointWithAnExtraEntry, checkpointMissingAnEntry
 
     /// Damages the run in `directory`; returns the damaged file's name and what else the
     /// error must mention.
@@ -141,6 +142,17 @@ enum RunDamage: String, CaseIterable, Sendable {
         case .runDescriptionNotJSON:
             try Data([0xFF, 0xFE, 0x00, 0x7B]).write(to: runFile)
             return ("run.json", ["damaged"])
+        case .checkpointWithAnExtraEntry:
+            var checkpoint = try Checkpoint.load(from: dann)
+            checkpoint.tensors["classifier.extra"] = Tensor([1] as [Float])
+            try checkpoint.save(to: dann)
+            return ("dann.safetensors", ["'classifier.extra'", "does not fit", "--out"])
+        case .checkpointMissingAnEntry:
+            var checkpoint = try Checkpoint.load(from: dann)
+            let weight = try #require(Set(checkpoint.tensors.keys).subtracting(checkpoint.extra.keys).sorted().first)
+            checkpoint.tensors[weight] = nil
+            try checkpoint.save(to: dann)
+            return ("dann.safetensors", ["'\(weight)'", "does not fit", "--out"])
         }
     }
 }
