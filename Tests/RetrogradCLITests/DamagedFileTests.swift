@@ -57,13 +57,7 @@ enum LittleEndianBytes {
 @Suite struct DamagedFileTests {
     @Test(arguments: DamagedData.all)
     func damagedSourceFile(_ damaged: DamagedData) throws {
-        let scratch = try ScratchDirectory(label: "cli")
-        defer { scratch.cleanUp() }
-        let source = try scratch.write(bytes: damaged.bytes, to: damaged.fileName)
-        let out = scratch.file("run")
-        let result = try CLI.run(["dann", "--source", source.path, "--target", Fixtures.path("target.csv"), "--out", out.path])
-        expectOneLineError(result, status: 1, mentions: [damaged.fileName] + damaged.mentions, damaged.description)
-        #expect(!FileManager.default.fileExists(atPath: out.path), "\(damaged): the run directory was created")
+        try expectSourceFileRefused(damaged.bytes, named: damaged.fileName, mentions: damaged.mentions, damaged.description)
     }
 
     /// A run directory whose checkpoint or description is damaged: `--resume` refuses it
@@ -155,4 +149,22 @@ enum RunDamage: String, CaseIterable, Sendable {
             return ("dann.safetensors", ["'\(weight)'", "does not fit", "--out"])
         }
     }
+}
+
+/// Runs `retrograd dann` with `bytes` as the source file (named `fileName`, with the fixture
+/// target) and `arguments`, and checks that it stops with one error line naming the file
+/// and every one of `mentions`, before creating the run directory. Returns the run.
+@discardableResult
+func expectSourceFileRefused(
+    _ bytes: [UInt8], named fileName: String, arguments: [String] = [], mentions: [String], _ comment: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> CLIResult {
+    let scratch = try ScratchDirectory(label: "cli")
+    defer { scratch.cleanUp() }
+    let source = try scratch.write(bytes: bytes, to: fileName)
+    let out = scratch.file("run")
+    let result = try CLI.run(["dann", "--source", source.path, "--target", Fixtures.path("target.csv"), "--out", out.path] + arguments)
+    expectOneLineError(result, status: 1, mentions: [fileName] + mentions, comment, sourceLocation: sourceLocation)
+    #expect(!FileManager.default.fileExists(atPath: out.path), "\(comment): the run directory was created", sourceLocation: sourceLocation)
+    return result
 }

@@ -37,15 +37,9 @@ struct FlagWordedCase: CustomStringConvertible, Sendable {
 @Suite struct DataFileErrorTests {
     @Test(arguments: FlagWordedCase.all)
     func errorIsWordedWithTheCommandsFlags(_ flagCase: FlagWordedCase) throws {
-        let scratch = try ScratchDirectory(label: "cli")
-        defer { scratch.cleanUp() }
-        let source = try scratch.write(bytes: flagCase.bytes, to: flagCase.fileName)
-        let out = scratch.file("run")
-        let result = try CLI.run(
-            ["dann", "--source", source.path, "--target", Fixtures.path("target.csv"), "--out", out.path] + flagCase.arguments)
-        expectOneLineError(result, status: 1, mentions: [flagCase.fileName] + flagCase.mentions, flagCase.description)
+        let result = try expectSourceFileRefused(
+            flagCase.bytes, named: flagCase.fileName, arguments: flagCase.arguments, mentions: flagCase.mentions, flagCase.description)
         #expect(!result.standardError.contains("test fraction"), "no flag sets the test fraction: \(result)")
-        #expect(!FileManager.default.fileExists(atPath: out.path), "\(flagCase): the run directory was created")
     }
 
     /// The advice above works: `--header` makes a first row with a number in it the header,
