@@ -4,7 +4,7 @@ import Foundation
 /// Why an option's value could not be read: thrown by the ``ArgumentValue`` readers.
 /// ArgumentParser prints the description after "The value 'x' is invalid for
 /// '--flag <flag>':", so it says what the option accepts.
-enum ArgumentValueError: Error, Equatable, CustomStringConvertible {
+enum ArgumentValueError: Error, CustomStringConvertible {
     /// The value is not a whole number.
     case notWholeNumber
     /// The value is a whole number beyond `Int.max` (or below `Int.min`).
