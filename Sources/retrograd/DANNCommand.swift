@@ -90,7 +90,8 @@ struct DANNCommand: ParsableCommand {
     /// The options that decide a run; none may be given with --resume.
     private var runOptions: [(String, Bool)] {
         [("--data", data != nil), ("--source", source != nil), ("--target", target != nil), ("--label-column", labelColumn != nil),
-         (header == false ? "--no-header" : "--header", header != nil), ("--angle", angle != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
+         (header == false ? "--no-header" : "--header", header != nil),
+         ("--angle", angle != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
          ("--lambda", lambda != nil), ("--lambda-gamma", lambdaGamma != nil), ("--lr", lr != nil),
          ("--annealing-alpha", annealingAlpha != nil), ("--annealing-beta", annealingBeta != nil), ("--momentum", momentum != nil),
          ("--hidden", hidden != nil), ("--seed", seed != nil), ("--out", out != nil)]
