@@ -49,17 +49,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "RetrogradTests", dependencies: ["Retrograd", "RetrogradCatalog", "CRetrogradKernels"]),
-        .testTarget(name: "RetrogradNNTests", dependencies: ["RetrogradNN"]),
+        .testTarget(
+            name: "RetrogradTests", dependencies: ["Retrograd", "RetrogradCatalog", "CRetrogradKernels", "RetrogradTestSupport"]),
+        .testTarget(name: "RetrogradNNTests", dependencies: ["RetrogradNN", "RetrogradTestSupport"]),
         // Gradient fuzzing: random expressions over nearly every differentiable op of
         // Retrograd and RetrogradNN, checked against finite differences to second order.
         .testTarget(name: "RetrogradFuzzTests", dependencies: ["Retrograd", "RetrogradNN", "RetrogradCatalog"]),
-        .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers"]),
-        // Shared test helpers (scratch directories, expected errors); only test targets use it.
-        .target(name: "RetrogradTestSupport", path: "Tests/RetrogradTestSupport"),
+        .testTarget(name: "RetrogradOptimizersTests", dependencies: ["RetrogradOptimizers", "RetrogradTestSupport"]),
+        // Shared test helpers (closeness of numbers, scratch directories, expected errors);
+        // only test targets use it.
+        .target(name: "RetrogradTestSupport", dependencies: ["Retrograd"], path: "Tests/RetrogradTestSupport"),
         .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData", "RetrogradTestSupport"]),
         .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation", "RetrogradTestSupport"]),
-        .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN"]),
+        .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN", "RetrogradTestSupport"]),
         .testTarget(name: "RetrogradTrainingTests", dependencies: ["RetrogradNN", "RetrogradOptimizers"]),
         // Runs the built `retrograd` executable as a subprocess (it builds it if missing).
         .testTarget(name: "RetrogradCLITests", dependencies: ["DomainAdaptation", "RetrogradTestSupport"]),

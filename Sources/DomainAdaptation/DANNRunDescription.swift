@@ -8,7 +8,7 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
         case moons
         /// ``DomainData/digits(seed:testFraction:)``.
         case digits
-        /// ``DomainData/files(source:target:labelColumn:testFraction:seed:)``.
+        /// ``DomainData/files(source:target:labelColumn:header:testFraction:seed:)``.
         case files
     }
 
@@ -22,14 +22,17 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
     public var target: String?
     /// The label column, as given on the command line: a name or a 0-based index (files only).
     public var labelColumn: String?
+    /// Whether the CSV files' first rows are headers, as `--header` or `--no-header` said;
+    /// `nil` lets each file decide (files only; see ``CSVFile/Header/auto``).
+    public var header: Bool?
 
     /// The moons rotated by `angle` degrees.
     public static func moons(angle: Double = 35) -> DANNDataSpec { DANNDataSpec(kind: .moons, angle: angle) }
     /// The digits and their shifted copy.
     public static let digits = DANNDataSpec(kind: .digits)
     /// A source and a target file.
-    public static func files(source: String, target: String, labelColumn: String? = nil) -> DANNDataSpec {
-        DANNDataSpec(kind: .files, source: source, target: target, labelColumn: labelColumn)
+    public static func files(source: String, target: String, labelColumn: String? = nil, header: Bool? = nil) -> DANNDataSpec {
+        DANNDataSpec(kind: .files, source: source, target: target, labelColumn: labelColumn, header: header)
     }
 
     /// Loads the data; `seed` fixes draws and splits.
@@ -45,7 +48,8 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
             }
             let column = labelColumn.map { Int($0).map(CSVFile.LabelColumn.index) ?? .name($0) }
             return try DomainData.files(
-                source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target), labelColumn: column, seed: seed)
+                source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target), labelColumn: column,
+                header: header.map { $0 ? .present : .absent } ?? .auto, seed: seed)
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// An error in loading a domain-adaptation problem from a source file and a target file
-/// (``DomainData/files(source:target:labelColumn:testFraction:seed:)``).
+/// (``DomainData/files(source:target:labelColumn:header:testFraction:seed:)``).
 ///
 /// Every case names the file it is about; ``description`` is one sentence that says what is
 /// wrong and what to do. Errors found while reading a file's cells (a missing file, a

@@ -10,8 +10,9 @@ extension DomainData {
     /// ```
     ///
     /// **Formats.** A file ending in `.csv` or `.txt` is comma-separated text read by
-    /// ``CSVFile``: every cell a number, an optional header row (a first row with no number in
-    /// it). A file ending in `.npy` holds one 2-D float or integer array, one row per example.
+    /// ``CSVFile``: every cell a number, and a header row when `header` says so or, with
+    /// ``CSVFile/Header/auto``, when the first row has no number in it or `labelColumn` is a
+    /// name. A file ending in `.npy` holds one 2-D float or integer array, one row per example.
     /// The two files may be in different formats. Features become float32.
     ///
     /// **The source's labels.** The source must be labelled. Its label column is
@@ -43,19 +44,22 @@ extension DomainData {
     ///   - source: The labelled source-domain file.
     ///   - target: The target-domain file, labelled or not.
     ///   - labelColumn: The label column of both files, or `nil` for the default above.
+    ///   - header: Whether the first row of each CSV file is a header (`.npy` files have none).
     ///   - testFraction: The share of each file's rows held out for testing, strictly between 0 and 1.
     ///   - seed: Fixes the shuffles behind the splits.
     /// - Throws: A ``DomainDataError`` naming the file: format, column-count, label and row-count
     ///   errors of its own, and the reader's errors (missing file, non-numeric cell with its line
     ///   and column, broken `.npy`) wrapped in ``DomainDataError/data(_:)`` or ``DomainDataError/npy(_:)``.
     public static func files(
-        source: URL, target: URL, labelColumn: CSVFile.LabelColumn? = nil, testFraction: Double = 0.2, seed: UInt64
+        source: URL, target: URL, labelColumn: CSVFile.LabelColumn? = nil, header: CSVFile.Header = .auto,
+        testFraction: Double = 0.2, seed: UInt64
     ) throws(DomainDataError) -> DomainData {
         guard testFraction > 0 && testFraction < 1 else { throw .invalidTestFraction(testFraction) }
-        let sourceData = try DomainFile.read(source, labelColumn: labelColumn, role: .source)
+        let sourceData = try DomainFile.read(source, labelColumn: labelColumn, header: header, role: .source)
         try DomainFile.checkRowCount(sourceData, file: source, testFraction: testFraction)
         let targetData = try DomainFile.read(
-            target, labelColumn: labelColumn, role: .target(sourceFeatures: sourceData.featureCount, sourceFile: source.path))
+            target, labelColumn: labelColumn, header: header,
+            role: .target(sourceFeatures: sourceData.featureCount, sourceFile: source.path))
         try DomainFile.checkRowCount(targetData, file: target, testFraction: testFraction)
 
         let sourceLabels = sourceData.labelScalars ?? []
@@ -93,10 +97,12 @@ enum DomainFile {
     }
 
     /// The file as a float32 dataset, labelled (int32) when it has a label column.
-    static func read(_ url: URL, labelColumn: CSVFile.LabelColumn?, role: Role) throws(DomainDataError) -> Dataset {
+    static func read(
+        _ url: URL, labelColumn: CSVFile.LabelColumn?, header: CSVFile.Header, role: Role
+    ) throws(DomainDataError) -> Dataset {
         let (data, labelIndex): (Dataset, Int?)
         switch url.pathExtension.lowercased() {
-        case "csv", "txt": (data, labelIndex) = try readCSV(url, labelColumn: labelColumn, role: role)
+        case "csv", "txt": (data, labelIndex) = try readCSV(url, labelColumn: labelColumn, header: header, role: role)
         case "npy": (data, labelIndex) = try readNPY(url, labelColumn: labelColumn, role: role)
         default: throw .unsupportedFormat(file: url.path, extension: url.pathExtension)
         }
@@ -111,12 +117,13 @@ enum DomainFile {
 
     /// A CSV file, with its label column (0-based) if it has one.
     private static func readCSV(
-        _ url: URL, labelColumn: CSVFile.LabelColumn?, role: Role
+        _ url: URL, labelColumn: CSVFile.LabelColumn?, header: CSVFile.Header, role: Role
     ) throws(DomainDataError) -> (Dataset, Int?) {
-        var isNamed = false
-        if case .name? = labelColumn { isNamed = true }
+        // A label column given by name needs the header row that holds the names.
+        var firstRow = header
+        if case .name? = labelColumn, header == .auto { firstRow = .present }
         let columns: CSVFile.Columns
-        do throws(DataError) { columns = try CSVFile.columns(url: url, header: isNamed ? .present : .auto) } catch { throw .data(error) }
+        do throws(DataError) { columns = try CSVFile.columns(url: url, header: firstRow) } catch { throw .data(error) }
         let labelIndex = try chooseLabelColumn(
             file: url.path, columns: columns.count, names: columns.names, requested: labelColumn, role: role)
         do throws(DataError) {
@@ -167,7 +174,7 @@ enum DomainFile {
 
     /// The 0-based label column of a file with `columns` columns (and header `names`, if
     /// any), or `nil` for an unlabelled target. The rules are those of
-    /// ``DomainData/files(source:target:labelColumn:testFraction:seed:)``.
+    /// ``DomainData/files(source:target:labelColumn:header:testFraction:seed:)``.
     private static func chooseLabelColumn(
         file: String, columns: Int, names: [String]?, requested: CSVFile.LabelColumn?, role: Role
     ) throws(DomainDataError) -> Int? {

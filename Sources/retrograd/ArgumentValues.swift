@@ -1,47 +1,65 @@
 import ArgumentParser
 import Foundation
 
-/// Why a command-line value could not be read. ArgumentParser prints the description after
-/// "The value 'x' is invalid for '--flag <flag>':", so it says what the flag accepts.
-struct ArgumentValueError: Error, CustomStringConvertible {
-    let description: String
+/// Why an option's value could not be read: thrown by the ``ArgumentValue`` readers.
+/// ArgumentParser prints the description after "The value 'x' is invalid for
+/// '--flag <flag>':", so it says what the option accepts.
+enum ArgumentValueError: Error, CustomStringConvertible {
+    /// The value is not a whole number.
+    case notWholeNumber
+    /// The value is a whole number beyond `Int.max` (or below `Int.min`).
+    case wholeNumberOutOfRange
+    /// The value is not a decimal number.
+    case notNumber
+    /// The value is not a whole number from 0 to `UInt64.max`.
+    case notSeed
+    /// The value of a path option is empty or only spaces.
+    case emptyPath
+    /// The value of a text option is empty.
+    case emptyText
+
+    var description: String {
+        switch self {
+        case .notWholeNumber: "expected a whole number such as 10"
+        case .wholeNumberOutOfRange: "the number is too large; whole numbers go up to \(Int.max)"
+        case .notNumber: "expected a number such as 0.05, 6 or 1e-3"
+        case .notSeed: "expected a whole number from 0 to \(UInt64.max)"
+        case .emptyPath: "expected a path, not an empty string"
+        case .emptyText: "expected some text, not an empty string"
+        }
+    }
 }
 
 /// Readers for option values, used as `@Option(transform:)` so that a value of the wrong
 /// kind is reported with what the option accepts, rather than only "is invalid".
 enum ArgumentValue {
     /// A whole number such as `150` or `-3` (range checks are the command's).
-    static func wholeNumber(_ text: String) throws -> Int {
+    static func wholeNumber(_ text: String) throws(ArgumentValueError) -> Int {
         if let value = Int(text) { return value }
-        if isDigits(text) { throw ArgumentValueError(description: "the number is too large; whole numbers go up to \(Int.max)") }
-        throw ArgumentValueError(description: "expected a whole number such as 10")
+        throw isDigits(text) ? .wholeNumberOutOfRange : .notWholeNumber
     }
 
     /// A decimal number such as `0.05`, `6` or `1e-3` (range checks are the command's).
-    static func number(_ text: String) throws -> Double {
-        guard let value = Double(text) else {
-            throw ArgumentValueError(description: "expected a number such as 0.05, 6 or 1e-3")
-        }
+    static func number(_ text: String) throws(ArgumentValueError) -> Double {
+        guard let value = Double(text) else { throw .notNumber }
         return value
     }
 
     /// A seed: a whole number from 0 to `UInt64.max`.
-    static func seed(_ text: String) throws -> UInt64 {
-        if let value = UInt64(text) { return value }
-        throw ArgumentValueError(description: "expected a whole number from 0 to \(UInt64.max)")
+    static func seed(_ text: String) throws(ArgumentValueError) -> UInt64 {
+        guard let value = UInt64(text) else { throw .notSeed }
+        return value
     }
 
     /// A path; the empty string is refused, since it would silently mean the current directory.
-    static func path(_ text: String) throws -> String {
-        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw ArgumentValueError(description: "expected a path, not an empty string")
-        }
+    static func path(_ text: String) throws(ArgumentValueError) -> String {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw .emptyPath }
         return text
     }
 
     /// Any text but the empty string.
-    static func text(_ text: String) throws -> String {
-        guard !text.isEmpty else { throw ArgumentValueError(description: "expected some text, not an empty string") }
+    static func text(_ text: String) throws(ArgumentValueError) -> String {
+        guard !text.isEmpty else { throw .emptyText }
         return text
     }
 

@@ -1,42 +1,60 @@
+import ArgumentParser
+
 /// The one line `retrograd` prints to standard error when it stops with an error.
+///
+/// For a bad command line (exit status 64) the line is the message, a hint when a
+/// negative number was taken for an option, and a pointer to the subcommand's `--help`.
+/// The message is ArgumentParser's `message(for:)`, which for our own errors is our own
+/// text: `ValidationError`s thrown by `validate()` come back as their message, and the
+/// ``ArgumentValueError``s thrown by the `transform:` readers come back after
+/// "The value 'x' is invalid for '--flag <flag>':". The rest of the line is built from the
+/// arguments and the command table, not read out of ArgumentParser's help text.
 enum CommandLineError {
     /// `Error: ` and `message`, on one line.
     static func line(message: String) -> String {
-        let text = message.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return text.hasPrefix("Error:") ? text : "Error: " + text
+        "Error: " + message.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    /// The line for a bad command line: ArgumentParser's `message`, a hint when a value that
-    /// starts with '-' was taken for an option, the option's help line and the pointer to
-    /// `--help`, both taken from ArgumentParser's `fullMessage` (its usage lines are left out).
-    static func line(message: String, fullMessage: String, arguments: [String]) -> String {
+    /// The line for a bad command line: `message`, the negative-number hint if it applies,
+    /// and where to read about the options.
+    static func usageLine(message: String, arguments: [String]) -> String {
         var parts = [line(message: message)]
         if let hint = negativeValueHint(message: message, arguments: arguments) { parts.append(hint) }
-        let lines = fullMessage.split(separator: "\n").map { oneLine(String($0)) }
-        if let help = lines.first(where: { $0.hasPrefix("Help:") }) { parts.append(help) }
-        if let pointer = lines.first(where: { $0.hasPrefix("See '") }) { parts.append(pointer) }
+        parts.append("See '\(commandPath(arguments: arguments)) --help' for more information.")
         return parts.map(sentence).joined(separator: " ")
+    }
+
+    /// `retrograd` and the subcommand that `arguments` name first, if any: the command
+    /// whose options the arguments are read against.
+    static func commandPath(arguments: [String]) -> String {
+        let root = RetrogradCommand.configuration.commandName ?? "retrograd"
+        let names = RetrogradCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
+        guard let first = arguments.first, names.contains(first) else { return root }
+        return root + " " + first
+    }
+
+    /// After `--epochs -5`, ArgumentParser reads -5 as an option and reports that
+    /// `--epochs` has no value: the hint says how to pass it.
+    ///
+    /// The flag and the value come from `arguments`. Whether ArgumentParser's error is the
+    /// missing value is the one thing read from its text: it throws that error as an
+    /// internal type, so its public API offers only the message (version 1.8.2).
+    static func negativeValueHint(message: String, arguments: [String]) -> String? {
+        for (flag, value) in zip(arguments, arguments.dropFirst()) where flag.hasPrefix("--") && isNegativeNumber(value) {
+            let missingValue = "Missing value for '\(flag)"
+            guard message.hasPrefix(missingValue + " ") || message.hasPrefix(missingValue + "'") else { continue }
+            return "(\(value) was read as an option; to pass a value that starts with '-', write \(flag)=\(value).)"
+        }
+        return nil
+    }
+
+    /// Whether `text` starts like a negative number: `-5`, `-0.1`, `-.5`.
+    private static func isNegativeNumber(_ text: String) -> Bool {
+        text.hasPrefix("-") && text.dropFirst().first.map { $0.isNumber || $0 == "." } == true
     }
 
     /// `text` ending in a full stop, unless it already ends a sentence.
     private static func sentence(_ text: String) -> String {
         [".", "!", "?", ".)"].contains(where: text.hasSuffix) ? text : text + "."
-    }
-
-    /// "Missing value for '--epochs <epochs>'" after `--epochs -5` means the -5 was read as
-    /// an option: say how to pass it.
-    static func negativeValueHint(message: String, arguments: [String]) -> String? {
-        guard message.hasPrefix("Missing value for '--") else { return nil }
-        let flag = message.dropFirst("Missing value for '".count).prefix { $0 != " " && $0 != "'" }
-        guard let position = arguments.firstIndex(of: String(flag)), position + 1 < arguments.count else { return nil }
-        let next = arguments[position + 1]
-        guard next.hasPrefix("-"), next.dropFirst().first.map({ $0.isNumber || $0 == "." }) == true else { return nil }
-        return "(\(next) was read as an option; to pass a value that starts with '-', write \(flag)=\(next).)"
-    }
-
-    /// `text` with line breaks and runs of spaces collapsed to single spaces (for
-    /// ArgumentParser's help lines, which align columns with spaces).
-    static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == " " || $0 == "\t" }).joined(separator: " ")
     }
 }

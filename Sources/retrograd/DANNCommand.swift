@@ -25,7 +25,9 @@ struct DANNCommand: ParsableCommand {
             Data: --data moons (two moons; target rotated by --angle degrees), --data digits (the \
             8×8 UCI digits; target: the other half of the images on random colour/texture \
             backgrounds), or your own --source and --target files (CSV or .npy; the label is the \
-            'label' column or the last one; target labels are optional and used only to evaluate).
+            'label' column or the last one; target labels are optional and used only to evaluate). \
+            A CSV file's first row is a header when none of its cells is a number, unless --header \
+            or --no-header says otherwise.
             """)
 
     enum DataChoice: String, ExpressibleByArgument, CaseIterable {
@@ -51,6 +53,9 @@ struct DANNCommand: ParsableCommand {
     @Option(help: "Label column of the files: a header name or a 0-based index. (default: 'label', else the last column)",
             transform: ArgumentValue.text)
     var labelColumn: String?
+    @Flag(inversion: .prefixedNo, exclusivity: .exclusive,
+          help: "Whether the first row of the CSV files is a header. (default: when none of its cells is a number)")
+    var header: Bool?
     @Option(help: "Rotation of the moons' target domain, in degrees. (default: 35)", transform: ArgumentValue.number)
     var angle: Double?
     @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
@@ -85,6 +90,7 @@ struct DANNCommand: ParsableCommand {
     /// The options that decide a run; none may be given with --resume.
     private var runOptions: [(String, Bool)] {
         [("--data", data != nil), ("--source", source != nil), ("--target", target != nil), ("--label-column", labelColumn != nil),
+         (header == false ? "--no-header" : "--header", header != nil),
          ("--angle", angle != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
          ("--lambda", lambda != nil), ("--lambda-gamma", lambdaGamma != nil), ("--lr", lr != nil),
          ("--annealing-alpha", annealingAlpha != nil), ("--annealing-beta", annealingBeta != nil), ("--momentum", momentum != nil),
@@ -106,6 +112,14 @@ struct DANNCommand: ParsableCommand {
         }
         if source != nil, data != nil { throw ValidationError("Give either --data or --source/--target, not both.") }
         if source == nil, labelColumn != nil { throw ValidationError("--label-column applies to --source/--target files only.") }
+        if let header {
+            let flag = header ? "--header" : "--no-header"
+            if source == nil { throw ValidationError("\(flag) applies to --source/--target files only.") }
+            if !header, let labelColumn, Int(labelColumn) == nil {
+                throw ValidationError("--label-column \(labelColumn) is a column name, but --no-header says the files have no "
+                    + "header row to find it in; give the column's 0-based index instead.")
+            }
+        }
         if angle != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--angle applies to --data moons only.") }
         if let angle, !angle.isFinite { throw ValidationError("--angle must be a finite number of degrees, got \(angle).") }
         _ = try hiddenWidths()
@@ -130,7 +144,7 @@ struct DANNCommand: ParsableCommand {
 
     /// The data to train on, from --data or the files.
     private var dataSpec: DANNDataSpec {
-        if let source, let target { return .files(source: source, target: target, labelColumn: labelColumn) }
+        if let source, let target { return .files(source: source, target: target, labelColumn: labelColumn, header: header) }
         return (data ?? .moons) == .moons ? .moons(angle: angle ?? 35) : .digits
     }
 

@@ -37,7 +37,7 @@ struct GradcheckCommand: ParsableCommand {
         let cases = OpCatalog.cases(matching: filter ?? "")
         let orders = order.map { [$0.rawValue] } ?? [1, 2]
         let nameWidth = max(2, cases.map(\.name.count).max() ?? 0)
-        print(pad("op", nameWidth), "order", "max rel. error", "result", separator: "  ")
+        printLine([pad("op", nameWidth), "order", "max rel. error", "result"].joined(separator: "  "))
         var passed = 0, failed = 0
         let start = Date()
         for check in cases {
@@ -48,11 +48,11 @@ struct GradcheckCommand: ParsableCommand {
                 let ok = error <= check.tolerance
                 if ok { passed += 1 } else { failed += 1 }
                 let shown = String(format: "%.2e", error)
-                print(pad(check.name, nameWidth), pad("\(order)", 5), pad(shown, 14), ok ? "pass" : "FAIL", separator: "  ")
+                printLine([pad(check.name, nameWidth), pad("\(order)", 5), pad(shown, 14), ok ? "pass" : "FAIL"].joined(separator: "  "))
             }
         }
         let seconds = Date().timeIntervalSince(start)
-        print("\(passed) passed, \(failed) failed (\(cases.count) cases, \(String(format: "%.1f", seconds)) s)")
+        printLine("\(passed) passed, \(failed) failed (\(cases.count) cases, \(String(format: "%.1f", seconds)) s)")
         if failed > 0 { throw ExitCode.failure }
     }
 

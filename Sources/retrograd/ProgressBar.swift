@@ -32,10 +32,10 @@ final class ProgressBar {
         if interactive {
             guard finished || now.timeIntervalSince(lastDraw) >= 0.1 else { return }
             lastDraw = now
-            write("\r\u{1B}[2K" + line(step: step, now: now, bar: true, metrics: metrics) + (finished ? "\n" : ""))
+            writeOutput("\r\u{1B}[2K" + line(step: step, now: now, bar: true, metrics: metrics) + (finished ? "\n" : ""))
         } else if finished || step - lastPlainStep >= plainInterval {
             lastPlainStep = step
-            write(line(step: step, now: now, bar: false, metrics: metrics) + "\n")
+            printLine(line(step: step, now: now, bar: false, metrics: metrics))
         }
     }
 
@@ -61,9 +61,5 @@ final class ProgressBar {
     static func duration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded())
         return whole >= 60 ? String(format: "%d:%02d", whole / 60, whole % 60) : "\(whole)s"
-    }
-
-    private func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
     }
 }

@@ -18,23 +18,22 @@ struct RetrogradCommand: ParsableCommand {
     }
 
     /// Parses and runs the command. Help and `--version` print as usual. Any error is
-    /// reported on one line of standard error, with ArgumentParser's exit status (64 for a
-    /// bad command line, 1 for a failure while running): the message, and for a bad
-    /// command line the option's help and where to find the others.
+    /// reported on one line of standard error (see ``CommandLineError``), with
+    /// ArgumentParser's exit status: 64 for a bad command line, 1 for a failure while running.
+    /// Errors in reading data files are worded with the command's flags (``DataFileWording``).
     static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             let status = exitCode(for: error)
-            let message = self.message(for: error)
+            let message = DataFileWording.message(for: error) ?? self.message(for: error)
             // Help, --version and a bare ExitCode (a failed check) go through ArgumentParser.
             guard !status.isSuccess, !message.isEmpty else { exit(withError: error) }
-            let line = status == .validationFailure
-                ? CommandLineError.line(message: message, fullMessage: fullMessage(for: error, columns: 10_000),
-                                        arguments: Array(CommandLine.arguments.dropFirst()))
-                : CommandLineError.line(message: message)
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            printErrorLine(status == .validationFailure
+                ? CommandLineError.usageLine(message: message, arguments: arguments)
+                : CommandLineError.line(message: message))
             Foundation.exit(status.rawValue)
         }
     }

@@ -89,12 +89,12 @@ struct TrainCommand: ParsableCommand {
         model.isTraining = false
         let trainAccuracy = accuracy(logits: model(train.features), labels: train.labels!)
         let testAccuracy = accuracy(logits: model(test.features), labels: test.labels!)
-        print(String(format: "train accuracy %.2f%% (%d points), test accuracy %.2f%% (%d points)",
+        printLine(String(format: "train accuracy %.2f%% (%d points), test accuracy %.2f%% (%d points)",
                      trainAccuracy * 100, train.count, testAccuracy * 100, test.count))
         if let checkpoint {
             let url = URL(fileURLWithPath: checkpoint)
             try Checkpoint.save(variables: model.variables, metadata: ["model": "moons-mlp", "hidden": "\(hidden)"], to: url)
-            print("checkpoint written to \(url.path)")
+            printLine("checkpoint written to \(url.path)")
         }
     }
 }

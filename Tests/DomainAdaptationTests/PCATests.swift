@@ -2,11 +2,6 @@ import Foundation
 import Testing
 @testable import DomainAdaptation
 
-/// Whether two vectors agree entry by entry within `tolerance`.
-private func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-9) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance }
-}
-
 private func matrix(_ rows: [[Double]]) -> Tensor {
     Tensor(rows.flatMap { $0 }, shape: [rows.count, rows[0].count])
 }
@@ -18,15 +13,15 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
         let ts: [Double] = [-2, -1, 0, 1, 2]
         let data = matrix(ts.map { [1 + 0.6 * $0, 2 + 0.8 * $0] })
         let pca = PCA(fitting: data, components: 2)
-        #expect(close(pca.mean, [1, 2]))
-        #expect(close(pca.components[0], [0.6, 0.8]))
+        #expect(allClose(pca.mean, [1, 2], absolute: 1e-9))
+        #expect(allClose(pca.components[0], [0.6, 0.8], absolute: 1e-9))
         // The orthogonal direction ±(−0.8, 0.6), with its largest entry made positive.
-        #expect(close(pca.components[1], [0.8, -0.6]))
-        #expect(close(pca.explainedVariance, [2.5, 0]))
-        #expect(close(pca.explainedVarianceRatio, [1, 0]))
+        #expect(allClose(pca.components[1], [0.8, -0.6], absolute: 1e-9))
+        #expect(allClose(pca.explainedVariance, [2.5, 0], absolute: 1e-9))
+        #expect(allClose(pca.explainedVarianceRatio, [1, 0], absolute: 1e-9))
         let projected = pca.project(data)
-        #expect(close(projected.map { $0[0] }, ts))
-        #expect(close(projected.map { $0[1] }, [0, 0, 0, 0, 0]))
+        #expect(allClose(projected.map { $0[0] }, ts, absolute: 1e-9))
+        #expect(allClose(projected.map { $0[1] }, [0, 0, 0, 0, 0], absolute: 1e-9))
     }
 
     /// (±3, 0) and (0, ±1): the x variance is 18 / 3 = 6, the y variance 2 / 3, no
@@ -34,11 +29,11 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
     @Test func axisAlignedEllipse() {
         let data = matrix([[3, 0], [-3, 0], [0, 1], [0, -1]])
         let pca = PCA(fitting: data, components: 2)
-        #expect(close(pca.components[0], [1, 0]))
-        #expect(close(pca.components[1], [0, 1]))
-        #expect(close(pca.explainedVariance, [6, 2.0 / 3]))
-        #expect(close(pca.explainedVarianceRatio, [0.9, 0.1]))
-        #expect(close(pca.project(matrix([[3, 0], [0, -1], [2, 5]])).flatMap { $0 }, [3, 0, 0, -1, 2, 5]))
+        #expect(allClose(pca.components[0], [1, 0], absolute: 1e-9))
+        #expect(allClose(pca.components[1], [0, 1], absolute: 1e-9))
+        #expect(allClose(pca.explainedVariance, [6, 2.0 / 3], absolute: 1e-9))
+        #expect(allClose(pca.explainedVarianceRatio, [0.9, 0.1], absolute: 1e-9))
+        #expect(allClose(pca.project(matrix([[3, 0], [0, -1], [2, 5]])).flatMap { $0 }, [3, 0, 0, -1, 2, 5], absolute: 1e-9))
     }
 
     /// Points ±2u, ±1v, ±0.5w around (5, −3, 2) with u = (cos 30°, sin 30°, 0),
@@ -53,12 +48,12 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
         let data = Tensor(rows.flatMap { $0 }, shape: [6, 3])
         let pca = PCA(fitting: data, components: 3)
         let tolerance = 1e-5   // the input was rounded to float32
-        #expect(close(pca.components[0], u, tolerance))
-        #expect(close(pca.components[1], v, tolerance))   // its largest entry, cos 30°, is already positive
-        #expect(close(pca.components[2], w, tolerance))
-        #expect(close(pca.explainedVarianceRatio, [16.0 / 21, 4.0 / 21, 1.0 / 21], tolerance))
-        #expect(close(pca.project(data)[0], [2, 0, 0], tolerance))
-        #expect(close(pca.project(data)[3], [0, -1, 0], tolerance))
+        #expect(allClose(pca.components[0], u, absolute: tolerance))
+        #expect(allClose(pca.components[1], v, absolute: tolerance))   // its largest entry, cos 30°, is already positive
+        #expect(allClose(pca.components[2], w, absolute: tolerance))
+        #expect(allClose(pca.explainedVarianceRatio, [16.0 / 21, 4.0 / 21, 1.0 / 21], absolute: tolerance))
+        #expect(allClose(pca.project(data)[0], [2, 0, 0], absolute: tolerance))
+        #expect(allClose(pca.project(data)[3], [0, -1, 0], absolute: tolerance))
     }
 
     /// A general 6 × 4 matrix. Expected values from NumPy 2.4 (`np.cov(X.T)`,
@@ -67,16 +62,16 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
     @Test func matchesNumPyOnAGeneralMatrix() {
         let data = matrix([[2, 0, 1, 4], [1, 3, 0, 2], [4, 1, 2, 0], [0, 2, 3, 1], [3, 4, 1, 3], [2, 2, 2, 2]])
         let pca = PCA(fitting: data, components: 2)
-        #expect(close(pca.mean, [2, 2, 1.5, 2]))
-        #expect(close(pca.explainedVariance, [2.5806215222206266, 2.1045571367551283]))
-        #expect(close(pca.explainedVarianceRatio, [0.3634678200310742, 0.29641649813452514]))
-        #expect(close(pca.components[0], [-0.23109659859824147, 0.4100582749135177, -0.47967335014950585, 0.740513369526589]))
-        #expect(close(pca.components[1], [0.7355752709427511, -0.5198959735940745, -0.2318905494475859, 0.3672383020533997]))
+        #expect(allClose(pca.mean, [2, 2, 1.5, 2], absolute: 1e-9))
+        #expect(allClose(pca.explainedVariance, [2.5806215222206266, 2.1045571367551283], absolute: 1e-9))
+        #expect(allClose(pca.explainedVarianceRatio, [0.3634678200310742, 0.29641649813452514], absolute: 1e-9))
+        #expect(allClose(pca.components[0], [-0.23109659859824147, 0.4100582749135177, -0.47967335014950585, 0.740513369526589], absolute: 1e-9))
+        #expect(allClose(pca.components[1], [0.7355752709427511, -0.5198959735940745, -0.2318905494475859, 0.3672383020533997], absolute: 1e-9))
         let projected = pca.project(data)
-        #expect(close(projected[0], [0.9007468643008955, 1.8902138260187413]))
-        #expect(close(projected[2], [-2.593114886237932, 1.1406246366489843]))
-        #expect(close(projected[5], [-0.23983667507475293, -0.11594527472379294]))
-        #expect(close(pca.project(matrix([[1, 1, 1, 1]]))[0], [-0.6796383707671122, -0.4669723246782834]))
+        #expect(allClose(projected[0], [0.9007468643008955, 1.8902138260187413], absolute: 1e-9))
+        #expect(allClose(projected[2], [-2.593114886237932, 1.1406246366489843], absolute: 1e-9))
+        #expect(allClose(projected[5], [-0.23983667507475293, -0.11594527472379294], absolute: 1e-9))
+        #expect(allClose(pca.project(matrix([[1, 1, 1, 1]]))[0], [-0.6796383707671122, -0.4669723246782834], absolute: 1e-9))
     }
 
     /// 64 features, so the top components come from subspace iteration. The rows are ±s_j·h_j
@@ -94,15 +89,15 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
             rows.append(h.map { -scale * $0 })
         }
         let pca = PCA(fitting: matrix(rows), components: 2)
-        #expect(close(pca.components[0], Array(repeating: 0.125, count: 64), 1e-8))
-        #expect(close(pca.components[1], (0..<64).map { $0 % 2 == 0 ? 0.125 : -0.125 }, 1e-8))
+        #expect(allClose(pca.components[0], Array(repeating: 0.125, count: 64), absolute: 1e-8))
+        #expect(allClose(pca.components[1], (0..<64).map { $0 % 2 == 0 ? 0.125 : -0.125 }, absolute: 1e-8))
         let variances: [Double] = [8192.0 / 127, 7938.0 / 127]
         let ratios: [Double] = [4096.0 / 89440, 3969.0 / 89440]
-        #expect(close(pca.explainedVariance, variances, 1e-8))
-        #expect(close(pca.explainedVarianceRatio, ratios, 1e-10))
+        #expect(allClose(pca.explainedVariance, variances, absolute: 1e-8))
+        #expect(allClose(pca.explainedVarianceRatio, ratios, absolute: 1e-10))
         // The row 5·h_59 has no component along h_0 or h_1.
-        #expect(close(pca.project(matrix([rows[118]]))[0], [0, 0], 1e-8))
-        #expect(close(pca.project(matrix([rows[0]]))[0], [64, 0], 1e-8))
+        #expect(allClose(pca.project(matrix([rows[118]]))[0], [0, 0], absolute: 1e-8))
+        #expect(allClose(pca.project(matrix([rows[0]]))[0], [64, 0], absolute: 1e-8))
     }
 
     /// Data of rank one in 40 dimensions: subspace iteration loses rank after one product
@@ -111,10 +106,10 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
         let direction = (0..<40).map { $0 == 7 || $0 == 30 ? 1 / 2.0.squareRoot() : 0 }
         let rows = (0..<10).map { t in direction.map { Double(t) * $0 } }
         let pca = PCA(fitting: matrix(rows), components: 2)
-        #expect(close(pca.components[0], direction, 1e-8))
+        #expect(allClose(pca.components[0], direction, absolute: 1e-8))
         // Variance of t = 0…9 is 82.5 / 9; the second direction carries nothing.
-        #expect(close(pca.explainedVariance, [82.5 / 9, 0], 1e-8))
-        #expect(close(pca.explainedVarianceRatio, [1, 0], 1e-10))
+        #expect(allClose(pca.explainedVariance, [82.5 / 9, 0], absolute: 1e-8))
+        #expect(allClose(pca.explainedVarianceRatio, [1, 0], absolute: 1e-10))
         let second = pca.components[1]
         #expect(Swift.abs(zip(second, direction).map(*).reduce(0, +)) < 1e-8)
         #expect(Swift.abs(second.map { $0 * $0 }.reduce(0, +) - 1) < 1e-8)
@@ -146,9 +141,9 @@ private func matrix(_ rows: [[Double]]) -> Tensor {
     /// [[2, 1], [1, 2]] has eigenvalues 3 and 1 with eigenvectors (1, 1)/√2 and (1, −1)/√2.
     @Test func jacobiOnATwoByTwo() {
         let (values, vectors) = SymmetricEigen.jacobi([2, 1, 1, 2], size: 2)
-        #expect(close(values, [3, 1], 1e-14))
+        #expect(allClose(values, [3, 1], absolute: 1e-14))
         let r = 1 / 2.0.squareRoot()
-        #expect(close(PCA.withSignConvention(vectors[0]), [r, r], 1e-14))
-        #expect(close(PCA.withSignConvention(vectors[1]), [r, -r], 1e-14))
+        #expect(allClose(PCA.withSignConvention(vectors[0]), [r, r], absolute: 1e-14))
+        #expect(allClose(PCA.withSignConvention(vectors[1]), [r, -r], absolute: 1e-14))
     }
 }

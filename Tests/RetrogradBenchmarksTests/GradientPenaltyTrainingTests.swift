@@ -1,6 +1,7 @@
 import Foundation
 import RetrogradBenchmarks
 import RetrogradNN
+import RetrogradTestSupport
 import Testing
 
 /// W4's loss written out by hand for a critic x → tanh → tanh → score: the input gradient

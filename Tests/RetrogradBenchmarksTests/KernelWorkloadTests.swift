@@ -1,6 +1,7 @@
 import Foundation
 import RetrogradBenchmarks
 import RetrogradNN
+import RetrogradTestSupport
 import Testing
 
 @Suite("W6 and W7: matmul and the elementwise pipeline")

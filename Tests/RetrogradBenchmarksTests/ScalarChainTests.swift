@@ -1,6 +1,7 @@
 import Foundation
 import RetrogradBenchmarks
 import RetrogradNN
+import RetrogradTestSupport
 import Testing
 
 @Suite("W1: scalar chain")

@@ -51,11 +51,6 @@ func logisticLoss(_ x: Double, label y: Double) -> Double {
     max(x, 0) + log1p(exp(-abs(x))) - x * y
 }
 
-/// Whether `a` and `b` agree within `absolute + relative·|b|`.
-func isClose(_ a: Double, _ b: Double, absolute: Double = 0, relative: Double = 0) -> Bool {
-    abs(a - b) <= absolute + relative * abs(b)
-}
-
 /// Central finite differences of `f` at `point`, step `h`.
 func finiteDifferences(_ f: ([Double]) -> Double, at point: [Double], h: Double = 1e-6) -> [Double] {
     point.indices.map { i in

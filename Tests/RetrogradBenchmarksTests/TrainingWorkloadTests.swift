@@ -1,6 +1,7 @@
 import Foundation
 import RetrogradBenchmarks
 import RetrogradNN
+import RetrogradTestSupport
 import Testing
 
 @Suite("W2, W3, W5: training steps")

@@ -57,13 +57,7 @@ enum LittleEndianBytes {
 @Suite struct DamagedFileTests {
     @Test(arguments: DamagedData.all)
     func damagedSourceFile(_ damaged: DamagedData) throws {
-        let scratch = try ScratchDirectory(label: "cli")
-        defer { scratch.cleanUp() }
-        let source = try scratch.write(bytes: damaged.bytes, to: damaged.fileName)
-        let out = scratch.file("run")
-        let result = try CLI.run(["dann", "--source", source.path, "--target", Fixtures.path("target.csv"), "--out", out.path])
-        expectOneLineError(result, status: 1, mentions: [damaged.fileName] + damaged.mentions, damaged.description)
-        #expect(!FileManager.default.fileExists(atPath: out.path), "\(damaged): the run directory was created")
+        try expectSourceFileRefused(damaged.bytes, named: damaged.fileName, mentions: damaged.mentions, damaged.description)
     }
 
     /// A run directory whose checkpoint or description is damaged: `--resume` refuses it
@@ -96,6 +90,7 @@ enum LittleEndianBytes {
 enum RunDamage: String, CaseIterable, Sendable {
     case checkpointTruncated, checkpointHeaderLength, checkpointHeaderByte, checkpointDTypeChanged, checkpointOfAnotherMode
     case checkpointOfAnotherConfiguration, checkpointIsADirectory, runDescriptionTruncated, runDescriptionNotJSON
+    case checkpointWithAnExtraEntry, checkpointMissingAnEntry
 
     /// Damages the run in `directory`; returns the damaged file's name and what else the
     /// error must mention.
@@ -141,6 +136,35 @@ enum RunDamage: String, CaseIterable, Sendable {
         case .runDescriptionNotJSON:
             try Data([0xFF, 0xFE, 0x00, 0x7B]).write(to: runFile)
             return ("run.json", ["damaged"])
+        case .checkpointWithAnExtraEntry:
+            var checkpoint = try Checkpoint.load(from: dann)
+            checkpoint.tensors["classifier.extra"] = Tensor([1] as [Float])
+            try checkpoint.save(to: dann)
+            return ("dann.safetensors", ["'classifier.extra'", "does not fit", "--out"])
+        case .checkpointMissingAnEntry:
+            var checkpoint = try Checkpoint.load(from: dann)
+            let weight = try #require(Set(checkpoint.tensors.keys).subtracting(checkpoint.extra.keys).sorted().first)
+            checkpoint.tensors[weight] = nil
+            try checkpoint.save(to: dann)
+            return ("dann.safetensors", ["'\(weight)'", "does not fit", "--out"])
         }
     }
+}
+
+/// Runs `retrograd dann` with `bytes` as the source file (named `fileName`, with the fixture
+/// target) and `arguments`, and checks that it stops with one error line naming the file
+/// and every one of `mentions`, before creating the run directory. Returns the run.
+@discardableResult
+func expectSourceFileRefused(
+    _ bytes: [UInt8], named fileName: String, arguments: [String] = [], mentions: [String], _ comment: String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws -> CLIResult {
+    let scratch = try ScratchDirectory(label: "cli")
+    defer { scratch.cleanUp() }
+    let source = try scratch.write(bytes: bytes, to: fileName)
+    let out = scratch.file("run")
+    let result = try CLI.run(["dann", "--source", source.path, "--target", Fixtures.path("target.csv"), "--out", out.path] + arguments)
+    expectOneLineError(result, status: 1, mentions: [fileName] + mentions, comment, sourceLocation: sourceLocation)
+    #expect(!FileManager.default.fileExists(atPath: out.path), "\(comment): the run directory was created", sourceLocation: sourceLocation)
+    return result
 }

@@ -35,12 +35,14 @@ import Testing
     func everyOptionHasACase(subcommand: String, cases: [FlagCase]) throws {
         let help = try CLI.run([subcommand, "--help"])
         #expect(help.status == 0 && !help.signaled, "\(help)")
-        // The OPTIONS section lists one option per entry: "  --name <value>  help" or "  -h, --help".
+        // The OPTIONS section lists one option per entry: "  --name <value>  help", "  -h, --help"
+        // or, for a flag with an inverse, "  --name/--no-name  help" (two options).
         let section = help.standardOutput.components(separatedBy: "OPTIONS:").dropFirst().joined()
-        let options = Set(section.split(separator: "\n").compactMap { line -> String? in
+        let options = Set(section.split(separator: "\n").flatMap { line -> [String] in
             let words = line.split(separator: " ")
-            guard let first = words.first, first.hasPrefix("-") else { return nil }
-            return words.prefix(2).map { String($0.filter { $0 != "," }) }.first { $0.hasPrefix("--") }
+            guard let first = words.first, first.hasPrefix("-") else { return [] }
+            let names = words.prefix(2).map { String($0.filter { $0 != "," }) }.first { $0.hasPrefix("--") }
+            return names.map { $0.split(separator: "/").map(String.init) } ?? []
         }).subtracting(["--help", "--version"])
         #expect(!options.isEmpty)
         let covered = Set(cases.filter { $0.arguments.first == subcommand }.flatMap(\.arguments).map { String($0.prefix { $0 != "=" }) })

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RetrogradNN
+import RetrogradTestSupport
 
 // Dense layers and activations: forward values worked out by hand, gradients in closed
 // form or against finite differences, Glorot initialisation.
@@ -134,8 +135,8 @@ struct ActivationCase: Sendable, CustomTestStringConvertible {
     func elementwiseActivationsMatchClosedForms(_ check: ActivationCase) {
         let x = doubles(Self.points)
         let expected = Self.points.map(check.reference)
-        expectClose(check.activation(x), expected, tolerance: 1e-12)
-        expectClose(ActivationLayer(check.activation)(x), expected, tolerance: 1e-12)
+        expectClose(check.activation(x), expected, absolute: 1e-12)
+        expectClose(ActivationLayer(check.activation)(x), expected, absolute: 1e-12)
     }
 
     @Test(arguments: cases)

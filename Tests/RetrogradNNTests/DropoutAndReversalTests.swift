@@ -1,5 +1,6 @@
 import Testing
 @testable import RetrogradNN
+import RetrogradTestSupport
 
 // Dropout and the gradient reversal layer: the two layers whose behaviour depends on
 // state (the training flag, the mask sequence, a λ that changes every step).

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RetrogradNN
+import RetrogradTestSupport
 
 // The gradient penalty: its value for critics whose input gradient is known in closed
 // form, its gradient with respect to the critic's variables through an outer tape, and a
@@ -34,7 +35,7 @@ import Testing
         expectClose(gradient, [4.8, 6.4])
         w.assignSub(gradient! * 0.05)
         expectClose(w.value, [2.76, 3.68])
-        expectClose(try gradientPenalty(of: { $0.matmul(w.value) }, at: x), [12.96], tolerance: 1e-10)
+        expectClose(try gradientPenalty(of: { $0.matmul(w.value) }, at: x), [12.96], absolute: 1e-10)
     }
 
     @Test func aNonlinearCriticGetsGradientsAndOneStepLowersThePenalty() throws {

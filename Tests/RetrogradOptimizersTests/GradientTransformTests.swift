@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import RetrogradOptimizers
+import RetrogradTestSupport
 
 /// The tape's gradients of Σ over pairs of (vᵢ − targetᵢ)², aligned with `variables`.
 /// ∂/∂vᵢ = 2(vᵢ − targetᵢ).
@@ -20,7 +21,8 @@ private func squaredDistanceGradients(_ variables: [Variable], targets: [Double]
 }
 
 @Suite struct GradientNegationTests {
-    /// Seed 000, example 1: loss (x − 5)², SGD with lr on the negated gradient:
+    /// The inverting-gradients question (Tests/RetrogradTests/UserQuestions), example 1:
+    /// loss (x − 5)², SGD with lr on the negated gradient:
     /// x − 5 ← (1 + 2lr)(x − 5), so x_k − 5 = (1 + 2lr)^k (x₀ − 5): ascent.
     @Test func negationClimbsTheLoss() throws {
         let lr = 0.1, x0 = 2.0
@@ -33,8 +35,8 @@ private func squaredDistanceGradients(_ variables: [Variable], targets: [Double]
         }
     }
 
-    /// Seed 000, example 3: only the second variable's gradient reversed. The first
-    /// descends (factor 1 − 2lr per step), the second ascends (1 + 2lr).
+    /// The inverting-gradients question, example 3: only the second variable's gradient
+    /// reversed. The first descends (factor 1 − 2lr per step), the second ascends (1 + 2lr).
     @Test func selectiveNegationReversesOnlyTheSelectedVariables() throws {
         let lr = 0.1
         let a = variable([2], name: "features.a"), b = variable([1], name: "domain.b")

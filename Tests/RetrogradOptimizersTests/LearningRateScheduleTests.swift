@@ -3,10 +3,9 @@
 import Foundation
 import Testing
 import RetrogradOptimizers
+import RetrogradTestSupport
 
 @Suite struct LearningRateScheduleTests {
-    private func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-14 * max(1, abs(b)) }
-
     @Test func constant() {
         let schedule = ConstantSchedule(0.05)
         #expect([0, 1, 1000].allSatisfy { schedule.learningRate(atStep: $0) == 0.05 })
@@ -15,7 +14,7 @@ import RetrogradOptimizers
     /// 0.1 · 0.5^⌊t/3⌋.
     @Test(arguments: [(0, 0.1), (2, 0.1), (3, 0.05), (5, 0.05), (6, 0.025), (10, 0.0125)])
     func stepDecay(step: Int, expected: Double) {
-        #expect(close(StepDecay(initial: 0.1, stepSize: 3, factor: 0.5).learningRate(atStep: step), expected))
+        #expect(isClose(StepDecay(initial: 0.1, stepSize: 3, factor: 0.5).learningRate(atStep: step), expected, tolerance: 1e-14))
     }
 
     /// 1 · 0.5^(t/4), and with staircase 0.5^⌊t/4⌋.
@@ -23,26 +22,26 @@ import RetrogradOptimizers
     func exponentialDecay(step: Int) {
         let smooth = ExponentialDecay(initial: 1, decayRate: 0.5, decaySteps: 4)
         let stairs = ExponentialDecay(initial: 1, decayRate: 0.5, decaySteps: 4, staircase: true)
-        #expect(close(smooth.learningRate(atStep: step), pow(0.5, Double(step) / 4)))
-        #expect(close(stairs.learningRate(atStep: step), pow(0.5, Double(step / 4))))
+        #expect(isClose(smooth.learningRate(atStep: step), pow(0.5, Double(step) / 4), tolerance: 1e-14))
+        #expect(isClose(stairs.learningRate(atStep: step), pow(0.5, Double(step / 4)), tolerance: 1e-14))
     }
 
     @Test func exponentialDecayHandPicked() {
         let schedule = ExponentialDecay(initial: 2, decayRate: 0.25, decaySteps: 10)
-        #expect(close(schedule.learningRate(atStep: 5), 1))  // 2 · 0.25^0.5
-        #expect(close(schedule.learningRate(atStep: 20), 0.125))
+        #expect(isClose(schedule.learningRate(atStep: 5), 1, tolerance: 1e-14))  // 2 · 0.25^0.5
+        #expect(isClose(schedule.learningRate(atStep: 20), 0.125, tolerance: 1e-14))
     }
 
     /// 0.1 + 0.9 · (1 + cos(π·min(t, 10)/10)) / 2.
     @Test(arguments: [(0, 1.0), (5, 0.55), (10, 0.1), (20, 0.1)])
     func cosineDecay(step: Int, expected: Double) {
         let schedule = CosineDecay(initial: 1, totalSteps: 10, minimum: 0.1)
-        #expect(close(schedule.learningRate(atStep: step), expected))
+        #expect(isClose(schedule.learningRate(atStep: step), expected, tolerance: 1e-14))
     }
 
     @Test func cosineDecayQuarter() {
         // At a quarter of the way, cos(π/4) = √2/2: (1 + √2/2)/2 of the initial rate.
-        #expect(close(CosineDecay(initial: 2, totalSteps: 8).learningRate(atStep: 2), 1 + 0.5.squareRoot()))
+        #expect(isClose(CosineDecay(initial: 2, totalSteps: 8).learningRate(atStep: 2), 1 + 0.5.squareRoot(), tolerance: 1e-14))
     }
 
     /// DANN's μ_p = μ₀ / (1 + 10p)^0.75 with p = t / 100 clamped to [0, 1].
@@ -50,15 +49,15 @@ import RetrogradOptimizers
     func annealing(step: Int) {
         let schedule = AnnealingSchedule(initial: 0.01, totalSteps: 100)
         let p = min(Double(step) / 100, 1)
-        #expect(close(schedule.learningRate(atStep: step), 0.01 / pow(1 + 10 * p, 0.75)))
-        #expect(close(schedule.progress(atStep: step), p))
+        #expect(isClose(schedule.learningRate(atStep: step), 0.01 / pow(1 + 10 * p, 0.75), tolerance: 1e-14))
+        #expect(isClose(schedule.progress(atStep: step), p, tolerance: 1e-14))
     }
 
     @Test func annealingHandPicked() {
         // p = 0.5 with α = 2, β = 1: μ₀ / 2.
-        #expect(close(AnnealingSchedule(initial: 0.3, alpha: 2, beta: 1, totalSteps: 8).learningRate(atStep: 4), 0.15))
+        #expect(isClose(AnnealingSchedule(initial: 0.3, alpha: 2, beta: 1, totalSteps: 8).learningRate(atStep: 4), 0.15, tolerance: 1e-14))
         // p = 1 with the paper's constants: μ₀ / 11^0.75.
-        #expect(close(AnnealingSchedule(initial: 1, totalSteps: 3).learningRate(atStep: 3), 1 / pow(11, 0.75)))
+        #expect(isClose(AnnealingSchedule(initial: 1, totalSteps: 3).learningRate(atStep: 3), 1 / pow(11, 0.75), tolerance: 1e-14))
     }
 
     /// An optimizer's schedule replaces its learning rate: DANN's annealed SGD.

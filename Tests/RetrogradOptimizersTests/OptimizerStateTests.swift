@@ -5,6 +5,7 @@ import Foundation
 import Testing
 @testable import Retrograd
 import RetrogradOptimizers
+import RetrogradTestSupport
 
 /// The entries of a state dictionary as plain numbers, for comparing two states.
 private func snapshot(_ state: [String: Tensor]) -> [String: [Double]] {

@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import RetrogradOptimizers
+import RetrogradTestSupport
 
 @Suite struct OptimizerTrajectoryTests {
     @Test(arguments: OptimizerCase.all)

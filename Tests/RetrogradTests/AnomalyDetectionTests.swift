@@ -1,5 +1,6 @@
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
 /// Runs `body` under anomaly detection and returns the anomaly it ends with (nil when it
 /// ends normally; any other error is a test failure).

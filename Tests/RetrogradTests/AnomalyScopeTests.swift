@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
 /// A mutable box that test threads write and the test reads after joining them.
 private final class Shared<Value>: @unchecked Sendable {

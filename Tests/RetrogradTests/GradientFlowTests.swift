@@ -1,5 +1,6 @@
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
 // One minimal example per status of the gradient-flow report. Each expected status comes
 // from what the example does (which op cuts the path, how many ops were recorded before

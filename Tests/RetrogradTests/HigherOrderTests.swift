@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
 @Suite struct HigherOrderTests {
     @Test func secondDerivativeOfCubeThroughNestedTapes() throws {
@@ -25,11 +26,11 @@ import Testing
                 let p = t1.record { x.pow(4) - 2 * x * x * x + x }
                 return try #require(try t1.gradient(of: p, wrt: x))
             }
-            #expect(close(values(d1), [4 * 3.375 - 6 * 2.25 + 1]))  // 4x³ − 6x² + 1
+            #expect(allClose(values(d1), [4 * 3.375 - 6 * 2.25 + 1], tolerance: 1e-9))  // 4x³ − 6x² + 1
             return try #require(try t2.gradient(of: d1, wrt: x))
         }
-        #expect(close(values(d2), [12 * 2.25 - 12 * 1.5]))  // 12x² − 12x
-        #expect(close(values(try t3.gradient(of: d2, wrt: x)), [24 * 1.5 - 12]))
+        #expect(allClose(values(d2), [12 * 2.25 - 12 * 1.5], tolerance: 1e-9))  // 12x² − 12x
+        #expect(allClose(values(try t3.gradient(of: d2, wrt: x)), [24 * 1.5 - 12], tolerance: 1e-9))
     }
 
     @Test func hessianVectorProduct() throws {
@@ -47,7 +48,7 @@ import Testing
         }
         let hv = try #require(try outer.gradient(of: gv, wrt: x))
         let expected: [Double] = [3.0 - 2.0, 1.0 - 24.0]  // [6·0.5·1 + 1·(−2), 1·1 + 6·2·(−2)]
-        #expect(close(values(hv), expected))
+        #expect(allClose(values(hv), expected, tolerance: 1e-9))
     }
 
     @Test func gradientPenaltyTrainsTheWeights() throws {
@@ -65,8 +66,8 @@ import Testing
         }
         let norm2x = 2 * (1.0 + 4 + 0.25).squareRoot()
         let expected = 2 * (0.75 * norm2x - 1) * norm2x
-        #expect(close(values(penalty), [pow(0.75 * norm2x - 1, 2)]))
-        #expect(close(values(try outer.gradient(of: penalty, wrt: w)), [expected]))
+        #expect(allClose(values(penalty), [pow(0.75 * norm2x - 1, 2)], tolerance: 1e-9))
+        #expect(allClose(values(try outer.gradient(of: penalty, wrt: w)), [expected], tolerance: 1e-9))
     }
 
     @Test func customGradientPullbackDifferentiatesAgain() throws {
@@ -82,8 +83,8 @@ import Testing
             }
             return try #require(try inner.gradient(of: y, wrt: x))
         }
-        #expect(close(values(first), [3 * 1.5625]))
-        #expect(close(values(try outer.gradient(of: first, wrt: x)), [6 * 1.25]))
+        #expect(allClose(values(first), [3 * 1.5625], tolerance: 1e-9))
+        #expect(allClose(values(try outer.gradient(of: first, wrt: x)), [6 * 1.25], tolerance: 1e-9))
     }
 
     @Test func tapesInConcurrentTasksDoNotInterfere() async throws {
@@ -108,7 +109,7 @@ import Testing
         }
         #expect(results.count == 16)
         for (k, gradient) in results {
-            #expect(close([try #require(gradient)], [Double(k) * pow(1.1, Double(k - 1))]))
+            #expect(allClose([try #require(gradient)], [Double(k) * pow(1.1, Double(k - 1))], tolerance: 1e-9))
         }
     }
 }
@@ -165,8 +166,8 @@ import Testing
         let tape = GradientTape()
         tape.watch(x)
         let y = tape.record { x * x + x * x * x - stopGradient(x * x * x) }
-        #expect(close(values(y), [2.25]))
-        #expect(close(values(try tape.gradient(of: y, wrt: x)), [2 * -1.5 + 3 * 2.25]))
+        #expect(allClose(values(y), [2.25], tolerance: 1e-9))
+        #expect(allClose(values(try tape.gradient(of: y, wrt: x)), [2 * -1.5 + 3 * 2.25], tolerance: 1e-9))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
 /// The two caches on the recording path: shared storage for equal 0-d constants, and tape
 /// buffers handed from one tape to the next. Neither may leak a value or an identity.

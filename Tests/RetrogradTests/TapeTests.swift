@@ -1,14 +1,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
-
-/// Reads a tensor as doubles, for comparisons.
-func values(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// Elementwise closeness with an absolute-or-relative tolerance.
-func close(_ a: [Double], _ b: [Double], tolerance: Double = 1e-9) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
+import RetrogradTestSupport
 
 @Suite struct TapeRecordingTests {
     @Test func opsOutsideRecordAreNotRecorded() throws {
@@ -213,7 +206,7 @@ func close(_ a: [Double], _ b: [Double], tolerance: Double = 1e-9) -> Bool {
         }
         let j = try #require(try tape.jacobian(of: y, wrt: x))
         #expect(j.shape == [3, 2])
-        #expect(close(values(j), [3, 0, 0.5, 1.5, 0, Foundation.cos(0.5)]))
+        #expect(allClose(values(j), [3, 0, 0.5, 1.5, 0, Foundation.cos(0.5)], tolerance: 1e-9))
     }
 
     @Test func jacobianOfUnconnectedSource() throws {

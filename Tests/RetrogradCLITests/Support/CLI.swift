@@ -133,9 +133,14 @@ final class TextFuture: @unchecked Sendable {
 let alarmingOutput = ["Fatal error", "Program crashed", "Backtrace", "Stack dump", "Thread 0", "Illegal instruction",
                       "Segmentation", "Assertion failed", "Precondition failed", "💣"]
 
+/// Advice the libraries give Swift code, which a command-line user cannot follow: the
+/// command's errors name its flags instead.
+let swiftAPIAdvice = ["header: ", "labelColumn", ".index(", "strict: ", "Checkpoint.save", ".cast(to:", "Pass [Int32]"]
+
 /// Checks that `result` is an orderly failure: an exit (not a signal) with `status`, and
 /// exactly one line on standard error that starts with "Error: ", contains every one of
-/// `mentions`, and shows no sign of a crash; nothing on standard output unless allowed.
+/// `mentions`, shows no sign of a crash and gives no advice meant for Swift code; nothing
+/// on standard output unless allowed.
 func expectOneLineError(
     _ result: CLIResult, status: Int32, mentions: [String], quietOutput: Bool = true,
     _ comment: String = "", sourceLocation: SourceLocation = #_sourceLocation
@@ -151,6 +156,10 @@ func expectOneLineError(
     }
     for word in alarmingOutput {
         #expect(!result.standardError.contains(word) && !result.standardOutput.contains(word), context, sourceLocation: sourceLocation)
+    }
+    for advice in swiftAPIAdvice {
+        #expect(!result.standardError.contains(advice), "advice for Swift code, \(advice.debugDescription): \(context)",
+                sourceLocation: sourceLocation)
     }
     if quietOutput { #expect(result.standardOutput.isEmpty, "nothing ran: \(context)", sourceLocation: sourceLocation) }
 }

@@ -40,14 +40,6 @@ enum Quadratic {
     }
 }
 
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise, and equal counts.
-func allClose(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
-}
-
-/// The elements of a tensor (or none) as Doubles.
-func values(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
 /// A float64 variable holding `scalars`.
 func variable(_ scalars: [Double], name: String) -> Variable { Variable(Tensor(scalars), name: name) }
 

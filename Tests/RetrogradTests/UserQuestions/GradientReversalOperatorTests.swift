@@ -1,4 +1,4 @@
-// Seed 002: "Why does tf2.keras's GradientReversalOperator return fewer gradients than
+// The question "Why does tf2.keras's GradientReversalOperator return fewer gradients than
 // expected?" — a feature extractor, a gradient reversal layer and a classifier, trained
 // from a custom loop: (1) gradients for all variables, (2) gradients for the last layer
 // only, (3) a stop-gradient placed after the reversal.
@@ -7,7 +7,7 @@
 // expected gradients come from a closed-form backward pass written in plain Swift doubles
 // below (softmax cross-entropy: ∂L/∂logits = (p − y)/N; tanh: 1 − h²; GRL: −λ).
 //
-// Note on the seed's Example 3: as printed, it computes `loss` *before* the
+// Note on the answer's Example 3: as printed, it computes `loss` *before* the
 // `tf.stop_gradient` lines and never recomputes it, so its stop has no effect at all;
 // the mistake it means to show (the loss computed from the stopped features) cuts the
 // feature extractor off. Both readings are tested.
@@ -15,13 +15,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
-
-private func scalarsOf(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise.
-private func allClose(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
+import RetrogradTestSupport
 
 /// The toy DANN-style model: features h = tanh(x·W1 + b1) (2 → 3), then a reversal
 /// layer, then a linear classifier (3 → 2) with softmax cross-entropy, mean over the batch.
@@ -75,8 +69,8 @@ private func referenceGradients(reversalScale lambda: Double?) -> [[Double]] {
     return [dW1.flatMap { $0 }, db1, dW2.flatMap { $0 }, db2]
 }
 
-extension SeedTests {
-    @Suite struct Seed002GradientReversalOperatorTests {
+extension UserQuestionTests {
+    @Suite struct GradientReversalOperatorTests {
         // MARK: Example 1 — the correct loop: every variable gets a gradient
 
         /// With the reversal layer, the classifier's gradients are the ordinary ones and the
@@ -93,7 +87,7 @@ extension SeedTests {
             #expect(gradients.allSatisfy { $0 != nil })  // not "fewer gradients"
             for (index, (gradient, expected)) in zip(gradients, referenceGradients(reversalScale: lambda)).enumerated() {
                 #expect(gradient?.shape == model.trainableVariables[index].shape)
-                #expect(allClose(scalarsOf(gradient), expected), "variable \(model.trainableVariables[index].name)")
+                #expect(allClose(values(gradient), expected), "variable \(model.trainableVariables[index].name)")
             }
         }
 
@@ -107,11 +101,11 @@ extension SeedTests {
             }
             let g = try tape.gradient(of: plain, wrt: model.trainableVariables)
             let r = try tape.gradient(of: reversed, wrt: model.trainableVariables)
-            #expect(allClose(scalarsOf(plain), scalarsOf(reversed)))  // identity forward
-            for index in 0..<2 { #expect(allClose(scalarsOf(r[index]), scalarsOf(g[index]).map { -$0 })) }
-            for index in 2..<4 { #expect(allClose(scalarsOf(r[index]), scalarsOf(g[index]))) }
+            #expect(allClose(values(plain), values(reversed)))  // identity forward
+            for index in 0..<2 { #expect(allClose(values(r[index]), values(g[index]).map { -$0 })) }
+            for index in 2..<4 { #expect(allClose(values(r[index]), values(g[index]))) }
             for (gradient, expected) in zip(g, referenceGradients(reversalScale: nil)) {
-                #expect(allClose(scalarsOf(gradient), expected))
+                #expect(allClose(values(gradient), expected))
             }
         }
 
@@ -121,7 +115,7 @@ extension SeedTests {
         /// with them leaves the feature extractor exactly as it was.
         @Test func lastLayerOnlyLeavesTheOthersUntouched() throws {
             let model = ToyModel()
-            let before = model.trainableVariables.map { scalarsOf($0.value) }
+            let before = model.trainableVariables.map { values($0.value) }
             let lr = 0.5
             let tape = GradientTape()
             let loss = tape.record { model.loss(logits: model.classify(gradientReversal(model.features(model.input)))) }
@@ -131,11 +125,11 @@ extension SeedTests {
                 variable.assignSub(try #require(gradient) * lr)
             }
             let reference = referenceGradients(reversalScale: 1)
-            #expect(scalarsOf(model.featureW.value) == before[0])
-            #expect(scalarsOf(model.featureB.value) == before[1])
-            #expect(allClose(scalarsOf(model.headW.value), zip(before[2], reference[2]).map { $0 - lr * $1 }))
-            #expect(allClose(scalarsOf(model.headB.value), zip(before[3], reference[3]).map { $0 - lr * $1 }))
-            #expect(scalarsOf(model.headW.value) != before[2])
+            #expect(values(model.featureW.value) == before[0])
+            #expect(values(model.featureB.value) == before[1])
+            #expect(allClose(values(model.headW.value), zip(before[2], reference[2]).map { $0 - lr * $1 }))
+            #expect(allClose(values(model.headB.value), zip(before[3], reference[3]).map { $0 - lr * $1 }))
+            #expect(values(model.headW.value) != before[2])
         }
 
         // MARK: Example 3 — a stop-gradient after the reversal
@@ -153,11 +147,11 @@ extension SeedTests {
             #expect(gradients[0] == nil)
             #expect(gradients[1] == nil)
             let reference = referenceGradients(reversalScale: 1)
-            #expect(allClose(scalarsOf(gradients[2]), reference[2]))
-            #expect(allClose(scalarsOf(gradients[3]), reference[3]))
+            #expect(allClose(values(gradients[2]), reference[2]))
+            #expect(allClose(values(gradients[3]), reference[3]))
             let zeros = try tape.gradient(of: loss, wrt: model.featureExtractor, unconnected: .zero)
-            #expect(scalarsOf(zeros[0]) == [Double](repeating: 0, count: 6))
-            #expect(scalarsOf(zeros[1]) == [0, 0, 0])
+            #expect(values(zeros[0]) == [Double](repeating: 0, count: 6))
+            #expect(values(zeros[1]) == [0, 0, 0])
         }
 
         /// Without the stop, the same loss reaches the feature extractor (non-nil, reversed).
@@ -168,13 +162,13 @@ extension SeedTests {
             let gradients = try tape.gradient(of: loss, wrt: model.featureExtractor)
             let reference = referenceGradients(reversalScale: 1)
             #expect(gradients[0] != nil && gradients[1] != nil)
-            #expect(allClose(scalarsOf(gradients[0]), reference[0]))
-            #expect(allClose(scalarsOf(gradients[1]), reference[1]))
+            #expect(allClose(values(gradients[0]), reference[0]))
+            #expect(allClose(values(gradients[1]), reference[1]))
         }
 
-        /// The seed's code as printed: `loss` is taken before the stop and the recomputed
+        /// The answer's code as printed: `loss` is taken before the stop and the recomputed
         /// predictions are never used, so the stop changes nothing.
-        @Test func theSeedsLiteralOrderingHasNoEffect() throws {
+        @Test func theAnswersLiteralOrderingHasNoEffect() throws {
             let model = ToyModel()
             let tape = GradientTape()
             let loss = tape.record { () -> Tensor in
@@ -186,7 +180,7 @@ extension SeedTests {
             }
             let gradients = try tape.gradient(of: loss, wrt: model.trainableVariables)
             for (gradient, expected) in zip(gradients, referenceGradients(reversalScale: 1)) {
-                #expect(allClose(scalarsOf(gradient), expected))
+                #expect(allClose(values(gradient), expected))
             }
         }
     }

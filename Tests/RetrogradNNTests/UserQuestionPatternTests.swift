@@ -1,15 +1,17 @@
 import Testing
 @testable import RetrogradNN
 
-// The patterns of the seed questions, written with layers.
+// The patterns of the user questions (Tests/RetrogradTests/UserQuestions), written with
+// layers.
 //
-// Seed 002 ("GradientReversalOperator returns fewer gradients than expected"): asking for
-// gradients of `model.trainable_variables` gives one per variable, reversal or not; asking
-// only for the last layer's (example 2) or cutting the graph with `stop_gradient`
-// (example 3) is what loses them. Freezing is the way to train only part of a model on
-// purpose. Seed 001, example 3: gradients as tensors, applied by hand with `assign_sub`.
+// "Why does tf2.keras's GradientReversalOperator return fewer gradients than expected?":
+// asking for gradients of `model.trainable_variables` gives one per variable, reversal or
+// not; asking only for the last layer's (example 2) or cutting the graph with
+// `stop_gradient` (example 3) is what loses them. Freezing is the way to train only part
+// of a model on purpose. "How do I obtain symbolic gradients in TensorFlow 2.x?",
+// example 3: gradients as tensors, applied by hand with `assign_sub`.
 
-@Suite struct SeedPatternTests {
+@Suite struct UserQuestionPatternTests {
     private struct Model {
         let features = Dense(inputSize: 2, outputSize: 4, activation: .tanh, seed: 31)
         let reversal = GradientReversal(scale: 1)
@@ -21,7 +23,7 @@ import Testing
     private let labels = [0, 1, 1]
 
     /// Example 1: every trainable variable, before or after the reversal, gets a gradient.
-    @Test func seed002EveryVariableGetsAGradientThroughTheReversal() throws {
+    @Test func reversalQuestionEveryVariableGetsAGradient() throws {
         let model = Model().whole
         let tape = GradientTape()
         let loss = tape.record { softmaxCrossEntropy(logits: model(x), labels: labels) }
@@ -32,7 +34,7 @@ import Testing
 
     /// Example 3: a stopGradient after the features leaves them without gradients, which the
     /// tape reports as nil rather than zeros.
-    @Test func seed002StopGradientCutsTheFeaturesOff() throws {
+    @Test func reversalQuestionStopGradientCutsTheFeaturesOff() throws {
         let parts = Model()
         let model = parts.whole
         let tape = GradientTape()

@@ -1,11 +1,11 @@
-// Seed 000: "How can I implement inverting gradients in TensorFlow using eager execution
+// The question "How can I implement inverting gradients in TensorFlow using eager execution
 // and GradientTape?" — negate the gradients before the optimizer step, for one variable,
 // for two, and for a selected one.
 //
-// Every expected value is derived here, never copied from the seed. The toolkit's
+// Every expected value is derived here, never copied from the answer. The toolkit's
 // optimizers do not exist yet, so the SGD step is written inline: v ← v − lr·g.
 //
-// The seed also claims that "simply negating the loss will not correctly invert the
+// The answer also claims that "simply negating the loss will not correctly invert the
 // gradient": that claim is wrong. ∂(−L)/∂v = −∂L/∂v for every variable, so the gradient
 // of the negated loss *is* the inverted gradient; `negatingTheLossIsTheSameAsNegatingTheGradients`
 // shows it.
@@ -13,13 +13,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
-
-private func scalarsOf(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise.
-private func allClose(_ a: [Double], _ b: [Double], tolerance: Double) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
+import RetrogradTestSupport
 
 /// One plain SGD step, as the missing optimizer would take it: v ← v − lr·g.
 private func sgdStep(_ variables: [Variable], _ gradients: [Tensor?], learningRate: Double) {
@@ -29,11 +23,8 @@ private func sgdStep(_ variables: [Variable], _ gradients: [Tensor?], learningRa
     }
 }
 
-/// Namespace for the seed suites (Seed000…Seed004), so `swift test --filter SeedTests` runs them all.
-@Suite enum SeedTests {}
-
-extension SeedTests {
-    @Suite struct Seed000InvertingGradientsTests {
+extension UserQuestionTests {
+    @Suite struct InvertingGradientsTests {
         // MARK: Example 1 — one variable
 
         /// loss(x) = (x − 5)², ∂loss/∂x = 2(x − 5). Ascent with the inverted gradient:
@@ -51,15 +42,15 @@ extension SeedTests {
                 let gradients = try tape.gradient(of: loss, wrt: [x])
                 let inverted = gradients.map { $0.map { -$0 } }
                 // Loss (x_k − 5)², gradient 2(x_k − 5), inverted −2(x_k − 5), all before the step.
-                #expect(allClose(scalarsOf(loss), [(xk - 5) * (xk - 5)], tolerance: tolerance))
-                #expect(allClose(scalarsOf(gradients[0]), [2 * (xk - 5)], tolerance: tolerance))
-                #expect(allClose(scalarsOf(inverted[0]), [-2 * (xk - 5)], tolerance: tolerance))
+                #expect(allClose(values(loss), [(xk - 5) * (xk - 5)], tolerance: tolerance))
+                #expect(allClose(values(gradients[0]), [2 * (xk - 5)], tolerance: tolerance))
+                #expect(allClose(values(inverted[0]), [-2 * (xk - 5)], tolerance: tolerance))
                 sgdStep([x], inverted, learningRate: lr)
                 let expected = 5 + Foundation.pow(1 + 2 * lr, Double(k + 1)) * (x0 - 5)
-                #expect(allClose(scalarsOf(x.value), [expected], tolerance: tolerance), "iteration \(k + 1)")
+                #expect(allClose(values(x.value), [expected], tolerance: tolerance), "iteration \(k + 1)")
             }
             // After five steps: 5 − 3·1.2⁵ = 5 − 7.46496 = −2.46496.
-            #expect(allClose(scalarsOf(x.value), [-2.46496], tolerance: tolerance))
+            #expect(allClose(values(x.value), [-2.46496], tolerance: tolerance))
             #expect(x.dtype == dtype)
         }
 
@@ -73,8 +64,8 @@ extension SeedTests {
                 sgdStep([x], try tape.gradient(of: loss, wrt: [x]), learningRate: lr)
             }
             // 5 − 3·0.8⁵ = 5 − 0.98304 = 4.01696
-            #expect(allClose(scalarsOf(x.value), [5 - 3 * Foundation.pow(0.8, 5)], tolerance: 1e-12))
-            #expect(allClose(scalarsOf(x.value), [4.01696], tolerance: 1e-12))
+            #expect(allClose(values(x.value), [5 - 3 * Foundation.pow(0.8, 5)], tolerance: 1e-12))
+            #expect(allClose(values(x.value), [4.01696], tolerance: 1e-12))
         }
 
         // MARK: Example 2 — two variables, both inverted
@@ -92,15 +83,15 @@ extension SeedTests {
                 let loss = tape.record { (x.value - 5).square() + (y.value + 3).square() }
                 let gradients = try tape.gradient(of: loss, wrt: [x, y])
                 #expect(gradients.count == 2)
-                #expect(allClose(scalarsOf(loss), [25 * Foundation.pow(growth * growth, Double(k))], tolerance: tolerance))
+                #expect(allClose(values(loss), [25 * Foundation.pow(growth * growth, Double(k))], tolerance: tolerance))
                 // Each gradient is paired with its own variable: x's is 2(x_k − 5) < 0, y's is 2(y_k + 3) > 0.
-                #expect(allClose(scalarsOf(gradients[0]), [2 * -3 * Foundation.pow(growth, Double(k))], tolerance: tolerance))
-                #expect(allClose(scalarsOf(gradients[1]), [2 * 4 * Foundation.pow(growth, Double(k))], tolerance: tolerance))
+                #expect(allClose(values(gradients[0]), [2 * -3 * Foundation.pow(growth, Double(k))], tolerance: tolerance))
+                #expect(allClose(values(gradients[1]), [2 * 4 * Foundation.pow(growth, Double(k))], tolerance: tolerance))
                 sgdStep([x, y], gradients.map { $0.map { -$0 } }, learningRate: lr)
             }
             let g5 = Foundation.pow(growth, 5)
-            #expect(allClose(scalarsOf(x.value), [5 - 3 * g5], tolerance: tolerance))
-            #expect(allClose(scalarsOf(y.value), [-3 + 4 * g5], tolerance: tolerance))
+            #expect(allClose(values(x.value), [5 - 3 * g5], tolerance: tolerance))
+            #expect(allClose(values(y.value), [-3 + 4 * g5], tolerance: tolerance))
         }
 
         // MARK: Example 3 — invert only var2's gradient
@@ -117,22 +108,22 @@ extension SeedTests {
                 let tape = GradientTape()
                 let loss = tape.record { (x.value - 5).square() + (y.value + 3).square() }
                 let expectedLoss = 9 * Foundation.pow(down * down, Double(k)) + 16 * Foundation.pow(up * up, Double(k))
-                #expect(allClose(scalarsOf(loss), [expectedLoss], tolerance: tolerance))
+                #expect(allClose(values(loss), [expectedLoss], tolerance: tolerance))
                 let gradients = try tape.gradient(of: loss, wrt: [x, y])
                 let selected = [gradients[0], gradients[1].map { -$0 }]  // invert only var2
                 sgdStep([x, y], selected, learningRate: lr)
             }
-            #expect(allClose(scalarsOf(x.value), [5 - 3 * Foundation.pow(down, 5)], tolerance: tolerance))
-            #expect(allClose(scalarsOf(y.value), [-3 + 4 * Foundation.pow(up, 5)], tolerance: tolerance))
+            #expect(allClose(values(x.value), [5 - 3 * Foundation.pow(down, 5)], tolerance: tolerance))
+            #expect(allClose(values(y.value), [-3 + 4 * Foundation.pow(up, 5)], tolerance: tolerance))
             // x approached its minimum, y left its own: |x − 5| shrank from 3, |y + 3| grew from 4.
-            #expect(Swift.abs(scalarsOf(x.value)[0] - 5) < 3)
-            #expect(Swift.abs(scalarsOf(y.value)[0] + 3) > 4)
+            #expect(Swift.abs(values(x.value)[0] - 5) < 3)
+            #expect(Swift.abs(values(y.value)[0] + 3) > 4)
         }
 
-        // MARK: The seed's claim about negating the loss
+        // MARK: The answer's claim about negating the loss
 
         /// ∂(−L)/∂v = −∂L/∂v for every variable, intermediate or not: negating the loss *does*
-        /// invert the gradient (contrary to the seed's explanation). Checked on a two-layer
+        /// invert the gradient (contrary to the answer's explanation). Checked on a two-layer
         /// composition, where `h` is an intermediate quantity.
         @Test func negatingTheLossIsTheSameAsNegatingTheGradients() throws {
             let a = Variable(Tensor([0.7, -1.3] as [Double], shape: [2]), name: "a")
@@ -149,10 +140,10 @@ extension SeedTests {
             let av = [0.7, -1.3], bv = 0.4
             let da = av.map { 2 * (bv * Foundation.sin(2 * $0) - 1) * bv * 2 * Foundation.cos(2 * $0) }
             let db = av.map { 2 * (bv * Foundation.sin(2 * $0) - 1) * Foundation.sin(2 * $0) }.reduce(0, +)
-            #expect(allClose(scalarsOf(g[0]), da, tolerance: 1e-12))
-            #expect(allClose(scalarsOf(g[1]), [db], tolerance: 1e-12))
-            #expect(allClose(scalarsOf(gNeg[0]), da.map { -$0 }, tolerance: 1e-12))
-            #expect(allClose(scalarsOf(gNeg[1]), [-db], tolerance: 1e-12))
+            #expect(allClose(values(g[0]), da, tolerance: 1e-12))
+            #expect(allClose(values(g[1]), [db], tolerance: 1e-12))
+            #expect(allClose(values(gNeg[0]), da.map { -$0 }, tolerance: 1e-12))
+            #expect(allClose(values(gNeg[1]), [-db], tolerance: 1e-12))
         }
 
         /// One SGD step on −L equals one step on L with the gradient negated.
@@ -164,10 +155,10 @@ extension SeedTests {
                 let negatedLoss = tape.record { -(x.value - 5).square() }
                 sgdStep([x], try tape.gradient(of: negatedLoss, wrt: [x]), learningRate: lr)
             }
-            #expect(allClose(scalarsOf(x.value), [5 - 3 * Foundation.pow(1.2, 5)], tolerance: 1e-12))
+            #expect(allClose(values(x.value), [5 - 3 * Foundation.pow(1.2, 5)], tolerance: 1e-12))
         }
 
-        /// The seed builds a new tape each iteration. Reusing a one-shot tape across
+        /// The answer builds a new tape each iteration. Reusing a one-shot tape across
         /// iterations would be a mistake, and Retrograd says so instead of answering.
         @Test func reusingTheLoopTapeThrows() throws {
             let x = Variable(Tensor(2.0), name: "var")

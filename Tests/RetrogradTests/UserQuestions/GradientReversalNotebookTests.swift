@@ -1,4 +1,4 @@
-// Seed 004: the "Gradient reversal pytorch" notebook — with f(X) = X², g(X) = X³:
+// The "Gradient reversal pytorch" notebook — with f(X) = X², g(X) = X³:
 //   f + g − stop(g)   keeps the value of f and has the gradient f′ + g′ = 2X + 3X²;
 //   stop(2f) − f      keeps the value of f and has the gradient −f′ = −2X.
 // The TensorFlow half runs in float64, the PyTorch half in float32; both are checked here.
@@ -13,6 +13,7 @@
 import Foundation
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
 /// The notebook's `X = np.random.randn(10)`, as it printed it.
 private let notebookX: [Double] = [
@@ -20,20 +21,13 @@ private let notebookX: [Double] = [
     1.13275964, 0.79103318, 0.14766171, -1.03148017, 0.36393108,
 ]
 
-private func scalarsOf(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise.
-private func allClose(_ a: [Double], _ b: [Double], tolerance: Double) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
-
 private func f(_ x: Tensor) -> Tensor { x * x }
 private func g(_ x: Tensor) -> Tensor { x.pow(3) }
 
 /// X in the given precision, and the doubles it really holds (float32 rounds the inputs).
 private func inputs(_ dtype: DType) -> (tensor: Tensor, values: [Double]) {
     let tensor = Tensor(notebookX).cast(to: dtype)
-    return (tensor, scalarsOf(tensor))
+    return (tensor, values(tensor))
 }
 
 /// Tolerance per precision: float32 results are compared with double math on the rounded inputs.
@@ -45,11 +39,11 @@ private func valueAndGradient(_ x: Tensor, _ body: (Tensor) -> Tensor) throws ->
     let tape = GradientTape()
     tape.watch(x)
     let y = tape.record { body(x) }
-    return (scalarsOf(y), scalarsOf(try tape.gradient(of: y, wrt: x)))
+    return (values(y), values(try tape.gradient(of: y, wrt: x)))
 }
 
-extension SeedTests {
-    @Suite struct Seed004GradientReversalNotebookTests {
+extension UserQuestionTests {
+    @Suite struct GradientReversalNotebookTests {
         static let precisions: [DType] = [.float64, .float32]
 
         /// f(X) = X², f′(X) = 2X (cells 7–11 and 25–28).
@@ -77,7 +71,7 @@ extension SeedTests {
         func handWrittenReversal(dtype: DType) throws {
             let (x, xs) = inputs(dtype)
             let (value, gradient) = try valueAndGradient(x) { stopGradient(2 * f($0)) - f($0) }
-            #expect(value == scalarsOf(f(x)))
+            #expect(value == values(f(x)))
             #expect(allClose(value, xs.map { $0 * $0 }, tolerance: tolerance(dtype)))
             #expect(allClose(gradient, xs.map { -2 * $0 }, tolerance: tolerance(dtype)))
             // Cell 21: the plain gradient plus the reversed one is zero (here exactly: X + X and −X − X).
@@ -90,7 +84,7 @@ extension SeedTests {
         func gradientReversalScalesAndFlips(dtype: DType, scale: Double) throws {
             let (x, xs) = inputs(dtype)
             let forward = gradientReversal(x, scale: scale)
-            #expect(scalarsOf(forward) == xs && forward.dtype == dtype && forward.shape == x.shape)
+            #expect(values(forward) == xs && forward.dtype == dtype && forward.shape == x.shape)
             let (value, gradient) = try valueAndGradient(x) { f(gradientReversal($0, scale: scale)) }
             #expect(allClose(value, xs.map { $0 * $0 }, tolerance: tolerance(dtype)))
             #expect(allClose(gradient, xs.map { -scale * 2 * $0 }, tolerance: tolerance(dtype)))
@@ -102,8 +96,8 @@ extension SeedTests {
             let tape = GradientTape(persistent: true)
             tape.watch(x)
             let (a, b) = tape.record { (f(gradientReversal(x, scale: 0.25)), f(gradientReversal(x, scale: 2))) }
-            #expect(allClose(scalarsOf(try tape.gradient(of: a, wrt: x)), xs.map { -0.5 * $0 }, tolerance: 1e-14))
-            #expect(allClose(scalarsOf(try tape.gradient(of: b, wrt: x)), xs.map { -4 * $0 }, tolerance: 1e-14))
+            #expect(allClose(values(try tape.gradient(of: a, wrt: x)), xs.map { -0.5 * $0 }, tolerance: 1e-14))
+            #expect(allClose(values(try tape.gradient(of: b, wrt: x)), xs.map { -4 * $0 }, tolerance: 1e-14))
         }
 
         /// The classic bug: a hand-written reversal stop(2f) − f applied on top of
@@ -140,9 +134,9 @@ extension SeedTests {
             tape.watch(x)
             let y = tape.record { f(x) }
             let ones = try tape.gradient(of: y, wrt: x, outputGradient: Tensor.ones(like: y))
-            #expect(scalarsOf(ones) == scalarsOf(try tape.gradient(of: y, wrt: x)))
+            #expect(values(ones) == values(try tape.gradient(of: y, wrt: x)))
             let weighted = try tape.gradient(of: y, wrt: x, outputGradient: Tensor(weights))
-            #expect(allClose(scalarsOf(weighted), zip(weights, xs).map { 2 * $0 * $1 }, tolerance: 1e-14))
+            #expect(allClose(values(weighted), zip(weights, xs).map { 2 * $0 * $1 }, tolerance: 1e-14))
             #expect(throws: TapeError.self) { try tape.gradient(of: y, wrt: x, outputGradient: Tensor(Float(1))) }
         }
 

@@ -1,10 +1,10 @@
-// Seed 003: "How can I calculate and adapt gradients in TensorFlow?" — (1) a softplus
+// The question "How can I calculate and adapt gradients in TensorFlow?" — (1) a softplus
 // custom loss checked against a manual gradient, (2) clipping by norm, (3) a gradient
 // penalty.
 //
-// The seed's code is wrong in three places, and the tests say what Retrograd does instead:
+// The answer's code is wrong in three places, and the tests say what Retrograd does instead:
 // 1. Its manual gradient 2(softplus(x) − y)·sigmoid(x) omits the 1/n of `reduce_mean`; the
-//    right one is 2(softplus(x) − y)·sigmoid(x)/n, and the seed's `assert_near` would fail.
+//    right one is 2(softplus(x) − y)·sigmoid(x)/n, and the answer's `assert_near` would fail.
 // 2. `Dense(10)` makes a [1, 10] prediction for a [1, 2] target: a shape error, which
 //    stops the program with a message naming the op and both shapes (exit tests below).
 // 3. It calls `tape.gradient` inside a non-persistent tape and again after: the second
@@ -17,27 +17,21 @@
 import Foundation
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
-private func scalarsOf(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise.
-private func allClose(_ a: [Double], _ b: [Double], tolerance: Double = 1e-12) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
-
-/// Ten fixed inputs standing in for the seed's `tf.random.normal([10])`.
+/// Ten fixed inputs standing in for the answer's `tf.random.normal([10])`.
 private let softplusInputs: [Double] = [-1.7, -0.9, -0.35, -0.05, 0.0, 0.2, 0.6, 1.1, 1.9, 3.2]
 
-/// The seed's `custom_activation`, written literally: log(1 + eˣ).
+/// The answer's `custom_activation`, written literally: log(1 + eˣ).
 private func customActivation(_ x: Tensor) -> Tensor { (x.exp() + 1).log() }
 
-/// The seed's `custom_loss`: mean((y − softplus(x))²).
+/// The answer's `custom_loss`: mean((y − softplus(x))²).
 private func customLoss(_ yTrue: Tensor, _ yPred: Tensor) -> Tensor { (yTrue - customActivation(yPred)).square().mean() }
 
 /// g·min(1, c/‖g‖): the whole tensor rescaled to norm c when its norm exceeds c.
 private func clippedByNorm(_ g: Tensor, _ c: Double) -> Tensor { g * (c / g.norm()).minimum(1) }
 
-/// The seed's regression setup with a two-output dense layer (the shapes that fit):
+/// The answer's regression setup with a two-output dense layer (the shapes that fit):
 /// x = [[1, 2]], y = [[3, 4]], W = diag(0.5, 0.5), b = 0.
 private struct DenseSetup {
     let w = Variable(Tensor([0.5, 0, 0, 0.5] as [Float], shape: [2, 2]), name: "dense/w")
@@ -48,8 +42,8 @@ private struct DenseSetup {
     func loss() -> Tensor { (yTrue - (x.matmul(w.value) + b.value)).square().mean() }
 }
 
-extension SeedTests {
-    @Suite struct Seed003CalculateAndAdaptGradientsTests {
+extension UserQuestionTests {
+    @Suite struct CalculateAndAdaptGradientsTests {
         // MARK: Example 1 — softplus custom loss
 
         /// L = (1/n) Σ (yᵢ − softplus(xᵢ))²; softplus′ = sigmoid, so
@@ -67,27 +61,27 @@ extension SeedTests {
             let softplus = softplusInputs.map { Foundation.log(1 + Foundation.exp($0)) }
             let sigmoid = softplusInputs.map { 1 / (1 + Foundation.exp(-$0)) }
             let manual = zip(softplus, sigmoid).map { 2 * ($0 - 1) * $1 / n }
-            #expect(allClose(scalarsOf(loss), [softplus.map { (1 - $0) * (1 - $0) }.reduce(0, +) / n], tolerance: tolerance))
-            #expect(allClose(scalarsOf(gradient), manual, tolerance: tolerance))
+            #expect(allClose(values(loss), [softplus.map { (1 - $0) * (1 - $0) }.reduce(0, +) / n], tolerance: tolerance))
+            #expect(allClose(values(gradient), manual, tolerance: tolerance))
             // The library's stable softplus agrees with the literal log(1 + eˣ).
-            #expect(allClose(scalarsOf(x.value.softplus()), softplus, tolerance: tolerance))
-            // The same manual formula in tensor ops, as the seed writes it but with /n.
+            #expect(allClose(values(x.value.softplus()), softplus, tolerance: tolerance))
+            // The same manual formula in tensor ops, as the answer writes it but with /n.
             let manualTensor = 2 * (customActivation(x.value) - yTrue) * x.value.sigmoid() / n
-            #expect(allClose(scalarsOf(gradient), scalarsOf(manualTensor), tolerance: tolerance))
+            #expect(allClose(values(gradient), values(manualTensor), tolerance: tolerance))
         }
 
-        /// The seed's manual formula (no 1/n) is n = 10 times the true gradient; its
+        /// The answer's manual formula (no 1/n) is n = 10 times the true gradient; its
         /// `assert_near(..., abs_tolerance=1e-4)` would fail.
-        @Test func theSeedsManualFormulaIsOffByTheMeansFactor() throws {
+        @Test func theAnswersManualFormulaIsOffByTheMeansFactor() throws {
             let x = Tensor(softplusInputs)
             let yTrue = Tensor.ones(shape: [10], dtype: .float64)
             let tape = GradientTape()
             tape.watch(x)
             let loss = tape.record { customLoss(yTrue, x) }
-            let gradient = scalarsOf(try tape.gradient(of: loss, wrt: x))
-            let seedFormula = scalarsOf(2 * (customActivation(x) - yTrue) * x.sigmoid())
-            #expect(allClose(gradient.map { $0 * 10 }, seedFormula))
-            #expect(zip(gradient, seedFormula).map { Swift.abs($0 - $1) }.max()! > 1e-4)
+            let gradient = values(try tape.gradient(of: loss, wrt: x))
+            let answerFormula = values(2 * (customActivation(x) - yTrue) * x.sigmoid())
+            #expect(allClose(gradient.map { $0 * 10 }, answerFormula))
+            #expect(zip(gradient, answerFormula).map { Swift.abs($0 - $1) }.max()! > 1e-4)
         }
 
         /// The finite-difference checker agrees with the tape on the custom loss (to second order).
@@ -98,7 +92,7 @@ extension SeedTests {
         }
 
         /// A hand-written loss gradient, installed with `withCustomGradient`, passes the
-        /// checker when it is right (with /n) and fails when it is the seed's (without /n).
+        /// checker when it is right (with /n) and fails when it is the answer's (without /n).
         @Test func handWrittenLossGradientIsVerifiedByTheChecker() {
             let n = Double(softplusInputs.count)
             func loss(_ x: Tensor, pullbackScale: Double) -> Tensor {
@@ -114,9 +108,9 @@ extension SeedTests {
             #expect(wrong.results[0].firstOrderError > 0.5)
         }
 
-        // MARK: Example 2 — clipping, and the seed's shape error
+        // MARK: Example 2 — clipping, and the answer's shape error
 
-        /// y_true [1, 2] − y_pred [1, 10] (the seed's Dense(10) output) cannot broadcast.
+        /// y_true [1, 2] − y_pred [1, 10] (the answer's Dense(10) output) cannot broadcast.
         @Test func denseTenAgainstTwoTargetsIsAShapeError() async {
             let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
                 let x = Tensor([1, 2] as [Float], shape: [1, 2])
@@ -145,36 +139,36 @@ extension SeedTests {
             let setup = DenseSetup()
             let tape = GradientTape()
             let loss = tape.record { setup.loss() }
-            #expect(scalarsOf(loss) == [7.625])
+            #expect(values(loss) == [7.625])
             let gradients = try tape.gradient(of: loss, wrt: setup.variables).map { try #require($0) }
             let dW = [-2.5, -3, -5, -6], db = [-2.5, -3.0]
-            #expect(allClose(scalarsOf(gradients[0]), dW, tolerance: 1e-6))
-            #expect(allClose(scalarsOf(gradients[1]), db, tolerance: 1e-6))
+            #expect(allClose(values(gradients[0]), dW, tolerance: 1e-6))
+            #expect(allClose(values(gradients[1]), db, tolerance: 1e-6))
 
             let clipped = gradients.map { clippedByNorm($0, 1) }
             let expectedW = dW.map { $0 / Foundation.sqrt(76.25) }, expectedB = db.map { $0 / Foundation.sqrt(15.25) }
-            #expect(allClose(scalarsOf(clipped[0]), expectedW, tolerance: 1e-6))
-            #expect(allClose(scalarsOf(clipped[1]), expectedB, tolerance: 1e-6))
+            #expect(allClose(values(clipped[0]), expectedW, tolerance: 1e-6))
+            #expect(allClose(values(clipped[1]), expectedB, tolerance: 1e-6))
             #expect(clipped.allSatisfy { Swift.abs($0.norm().scalar(as: Double.self) - 1) < 1e-6 })
             #expect(clipped[0].shape == [2, 2] && clipped[0].dtype == .float32)
 
             // The step, with the optimizer written inline: v ← v − lr·clip(g).
             let lr = 0.01
             for (variable, gradient) in zip(setup.variables, clipped) { variable.assignSub(gradient * lr) }
-            #expect(allClose(scalarsOf(setup.w.value), zip([0.5, 0, 0, 0.5], expectedW).map { $0 - lr * $1 }, tolerance: 1e-6))
-            #expect(allClose(scalarsOf(setup.b.value), expectedB.map { -lr * $0 }, tolerance: 1e-6))
+            #expect(allClose(values(setup.w.value), zip([0.5, 0, 0, 0.5], expectedW).map { $0 - lr * $1 }, tolerance: 1e-6))
+            #expect(allClose(values(setup.b.value), expectedB.map { -lr * $0 }, tolerance: 1e-6))
         }
 
         /// A gradient already inside the bound is left as it is (min(1, 10/√15.25) = 1).
         @Test func clipByNormLeavesSmallGradientsAlone() {
             let g = Tensor([-2.5, -3] as [Double])
-            #expect(scalarsOf(clippedByNorm(g, 10)) == [-2.5, -3])
-            #expect(allClose(scalarsOf(clippedByNorm(g, 2)), [-2.5, -3].map { 2 * $0 / Foundation.sqrt(15.25) }))
+            #expect(values(clippedByNorm(g, 10)) == [-2.5, -3])
+            #expect(allClose(values(clippedByNorm(g, 2)), [-2.5, -3].map { 2 * $0 / Foundation.sqrt(15.25) }))
         }
 
         // MARK: Example 3 — gradient penalty
 
-        /// The seed's code: `gradient` inside the one-shot tape, then again after — the
+        /// The answer's code: `gradient` inside the one-shot tape, then again after — the
         /// second request throws.
         @Test func secondRequestOnTheOneShotTapeThrows() throws {
             let setup = DenseSetup()
@@ -188,7 +182,7 @@ extension SeedTests {
             #expect(throws: TapeError.nonPersistentTapeReused) { try tape.gradient(of: total, wrt: setup.variables) }
         }
 
-        /// The seed's penalty, done right. With r = ŷ − y = [−2.5, −3] and x = [1, 2]:
+        /// The answer's penalty, done right. With r = ŷ − y = [−2.5, −3] and x = [1, 2]:
         /// ∂L/∂W_kl = x_k r_l, ∂L/∂b_l = r_l, so P = Σ|∂L/∂W| + Σ|∂L/∂b| = (|1| + |2| + 1)·Σ|r_l| = 4·5.5 = 22,
         /// ∂P/∂W_kl = 4·sign(r_l)·x_k = [[−4, −4], [−8, −8]], ∂P/∂b_l = 4·sign(r_l) = [−4, −4].
         /// Total = L + 0.1·P = 7.625 + 2.2; its gradient ∂L + 0.1·∂P.
@@ -202,14 +196,14 @@ extension SeedTests {
                 let penalty = gradients.map { $0!.abs().sum() }.reduce(Tensor(Float(0)), +)
                 return (loss + 0.1 * penalty, penalty, loss)
             }
-            #expect(allClose(scalarsOf(penalty), [22], tolerance: 1e-6))
-            #expect(allClose(scalarsOf(total), [7.625 + 2.2], tolerance: 1e-6))
+            #expect(allClose(values(penalty), [22], tolerance: 1e-6))
+            #expect(allClose(values(total), [7.625 + 2.2], tolerance: 1e-6))
             let gradients = try outer.gradient(of: total, wrt: setup.variables)
-            #expect(allClose(scalarsOf(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
-            #expect(allClose(scalarsOf(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
+            #expect(allClose(values(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
+            #expect(allClose(values(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
             // The inner tape is persistent: it can still answer (the plain loss gradient).
             let again = try inner.gradient(of: loss, wrt: setup.b)
-            #expect(allClose(scalarsOf(again), [-2.5, -3], tolerance: 1e-6))
+            #expect(allClose(values(again), [-2.5, -3], tolerance: 1e-6))
         }
 
         /// Double backprop, small enough to do by hand: y = w·Σxᵢ², ∂y/∂xᵢ = 2wxᵢ,
@@ -225,13 +219,13 @@ extension SeedTests {
                 inner.watch(x)
                 let y = inner.record { (w.value * x * x).sum() }
                 let dydx = try #require(try inner.gradient(of: y, wrt: x))
-                #expect(scalarsOf(dydx) == [1, 2, 3])  // 2·0.5·x
-                #expect(scalarsOf(try inner.gradient(of: y, wrt: w)) == [14])  // asked twice: persistent
+                #expect(values(dydx) == [1, 2, 3])  // 2·0.5·x
+                #expect(values(try inner.gradient(of: y, wrt: w)) == [14])  // asked twice: persistent
                 return dydx.square().sum()
             }
-            #expect(scalarsOf(penalty) == [14])  // 56·0.25
+            #expect(values(penalty) == [14])  // 56·0.25
             let grads = try outer.gradient(of: penalty, wrt: [x])
-            #expect(scalarsOf(grads[0]) == [2, 4, 6])
+            #expect(values(grads[0]) == [2, 4, 6])
             let outerW = GradientTape()
             let penaltyW = try outerW.record { () throws -> Tensor in
                 let inner = GradientTape()
@@ -239,7 +233,7 @@ extension SeedTests {
                 let y = inner.record { (w.value * x * x).sum() }
                 return try #require(try inner.gradient(of: y, wrt: x)).square().sum()
             }
-            #expect(scalarsOf(try outerW.gradient(of: penaltyW, wrt: w)) == [56])
+            #expect(values(try outerW.gradient(of: penaltyW, wrt: w)) == [56])
         }
 
         /// The checker agrees with the double-backprop penalty, gradient and Hessian-vector products.
@@ -254,7 +248,7 @@ extension SeedTests {
             #expect(report.passed, "\(report)")
         }
 
-        /// A single persistent tape asked inside its own `record` (the seed's code with
+        /// A single persistent tape asked inside its own `record` (the answer's code with
         /// `persistent=True`) records its own backward pass, as TensorFlow's persistent tape
         /// does, so the total's gradient includes the penalty's: the same numbers as the
         /// outer-tape version above (∂L + 0.1·∂P).
@@ -266,10 +260,10 @@ extension SeedTests {
                 let gradients = try tape.gradient(of: loss, wrt: setup.variables)
                 return loss + 0.1 * gradients.map { $0!.abs().sum() }.reduce(Tensor(Float(0)), +)
             }
-            #expect(allClose(scalarsOf(total), [7.625 + 2.2], tolerance: 1e-6))
+            #expect(allClose(values(total), [7.625 + 2.2], tolerance: 1e-6))
             let gradients = try tape.gradient(of: total, wrt: setup.variables)
-            #expect(allClose(scalarsOf(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
-            #expect(allClose(scalarsOf(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
+            #expect(allClose(values(gradients[0]), [-2.5 - 0.4, -3 - 0.4, -5 - 0.8, -6 - 0.8], tolerance: 1e-6))
+            #expect(allClose(values(gradients[1]), [-2.5 - 0.4, -3 - 0.4], tolerance: 1e-6))
         }
     }
 }

@@ -1,25 +1,19 @@
-// Seed 001: "How do I obtain symbolic gradients in TensorFlow 2.x?" — ask the tape for
+// The question "How do I obtain symbolic gradients in TensorFlow 2.x?" — ask the tape for
 // gradients as tensors and use them yourself: one variable, several variables, a manual
-// update with `assignSub`; plus the seed's remarks on watching, persistence and nesting.
+// update with `assignSub`; plus the answer's remarks on watching, persistence and nesting.
 //
-// Expected values are derived here. The seed's Example 3 prints two wrong numbers:
-// d/dx sin x at 2 is cos 2 ≈ −0.4161468 (the seed prints 0.9899925), so the update
-// x ← 2 − 0.1·cos 2 gives ≈ 2.0416147 (the seed prints 1.9838907). The seed's other
+// Expected values are derived here. The answer's Example 3 prints two wrong numbers:
+// d/dx sin x at 2 is cos 2 ≈ −0.4161468 (the answer prints 0.9899925), so the update
+// x ← 2 − 0.1·cos 2 gives ≈ 2.0416147 (the answer prints 1.9838907). The answer's other
 // printed values (6; 5 and 12) are right, and are re-derived below anyway.
 
 import Foundation
 import Testing
 @testable import Retrograd
+import RetrogradTestSupport
 
-private func scalarsOf(_ tensor: Tensor?) -> [Double] { tensor?.scalars(as: Double.self) ?? [] }
-
-/// |a − b| ≤ tolerance·max(1, |b|) elementwise.
-private func allClose(_ a: [Double], _ b: [Double], tolerance: Double) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { Swift.abs($0 - $1) <= tolerance * Swift.max(1, Swift.abs($1)) }
-}
-
-extension SeedTests {
-    @Suite struct Seed001SymbolicGradientsTests {
+extension UserQuestionTests {
+    @Suite struct SymbolicGradientsTests {
         // MARK: Example 1 — dy/dx of x² at 3
 
         /// y = x², dy/dx = 2x = 6 at x = 3; asking for the gradient does not change x.
@@ -44,18 +38,18 @@ extension SeedTests {
             let y = tape.record { x.value * w.value + w.value * w.value }
             let grads = try tape.gradient(of: y, wrt: [x, w])
             #expect(grads.count == 2)
-            #expect(scalarsOf(grads[0]) == [5])  // w
-            #expect(scalarsOf(grads[1]) == [2 + 2 * 5])  // x + 2w
+            #expect(values(grads[0]) == [5])  // w
+            #expect(values(grads[1]) == [2 + 2 * 5])  // x + 2w
             // Reversing the request reverses the answer: gradients are aligned with sources.
             let reversed = try tape.gradient(of: y, wrt: [w, x])
-            #expect(scalarsOf(reversed[0]) == [12])
-            #expect(scalarsOf(reversed[1]) == [5])
+            #expect(values(reversed[0]) == [12])
+            #expect(values(reversed[1]) == [5])
         }
 
         // MARK: Example 3 — sin with a manual assignSub update
 
         /// dy/dx = cos x, so x ← 2 − 0.1·cos 2 = 2 + 0.1·0.41614684 ≈ 2.0416147. cos 2 < 0,
-        /// so a descent step on sin moves x *up* from 2 (the seed's 1.9838907 moves it down).
+        /// so a descent step on sin moves x *up* from 2 (the answer's 1.9838907 moves it down).
         @Test(arguments: [DType.float32, .float64])
         func sinManualUpdate(dtype: DType) throws {
             let tolerance = dtype == .float32 ? 1e-6 : 1e-15
@@ -73,13 +67,13 @@ extension SeedTests {
             #expect(allClose([first.gradient], [Foundation.cos(2.0)], tolerance: tolerance))
             #expect(allClose([first.updated], [2 - learningRate * Foundation.cos(2.0)], tolerance: tolerance))
             #expect(first.updated > 2)
-            #expect(Swift.abs(first.updated - 1.9838907) > 0.05)  // the seed's printed value is not what happens
-            // The seed's "verification" repeats the same computation on a fresh variable: same answer.
+            #expect(Swift.abs(first.updated - 1.9838907) > 0.05)  // the answer's printed value is not what happens
+            // The answer's "verification" repeats the same computation on a fresh variable: same answer.
             let second = try oneStep()
             #expect(second.updated == first.updated)
         }
 
-        // MARK: The seed's remarks: watching, persistence, nesting
+        // MARK: The answer's remarks: watching, persistence, nesting
 
         /// "Variables must be accessed within the tape to be tracked": a value read before
         /// `record` is a constant to the tape.
@@ -89,10 +83,10 @@ extension SeedTests {
             let tape = GradientTape(persistent: true)
             let y = tape.record { early * early }
             #expect(try tape.gradient(of: y, wrt: x) == nil)
-            #expect(scalarsOf(try tape.gradient(of: y, wrt: x, unconnected: .zero)) == [0])
+            #expect(values(try tape.gradient(of: y, wrt: x, unconnected: .zero)) == [0])
             // Read inside, it is tracked: 2x = 6.
             let z = tape.record { x.value * x.value }
-            #expect(scalarsOf(try tape.gradient(of: z, wrt: x)) == [6])
+            #expect(values(try tape.gradient(of: z, wrt: x)) == [6])
         }
 
         /// A constant tensor gets a gradient only once watched: d(c²)/dc = 2c = 6 at c = 3.
@@ -107,7 +101,7 @@ extension SeedTests {
                 tape.watch(c)
                 return c * c
             }
-            #expect(scalarsOf(try tape.gradient(of: y, wrt: c)) == [6])
+            #expect(values(try tape.gradient(of: y, wrt: c)) == [6])
         }
 
         /// With `watchAccessedVariables: false`, only what is named is watched.
@@ -120,7 +114,7 @@ extension SeedTests {
                 return a.value * b.value  // ∂y/∂a = b = 7; b is not watched
             }
             let grads = try tape.gradient(of: y, wrt: [a, b])
-            #expect(scalarsOf(grads[0]) == [7])
+            #expect(values(grads[0]) == [7])
             #expect(grads[1] == nil)
         }
 
@@ -134,13 +128,13 @@ extension SeedTests {
                 let y = x * x
                 return (y, y * y)
             }
-            #expect(scalarsOf(try tape.gradient(of: z, wrt: x)) == [4 * 27])
-            #expect(scalarsOf(try tape.gradient(of: y, wrt: x)) == [6])
+            #expect(values(try tape.gradient(of: z, wrt: x)) == [4 * 27])
+            #expect(values(try tape.gradient(of: y, wrt: x)) == [6])
 
             let once = GradientTape()
             once.watch(x)
             let y1 = once.record { x * x }
-            #expect(scalarsOf(try once.gradient(of: y1, wrt: x)) == [6])
+            #expect(values(try once.gradient(of: y1, wrt: x)) == [6])
             #expect(throws: TapeError.nonPersistentTapeReused) { try once.gradient(of: y1, wrt: x) }
         }
 
@@ -153,9 +147,9 @@ extension SeedTests {
                 let y = inner.record { x.value.sin() }
                 return try #require(try inner.gradient(of: y, wrt: x))
             }
-            #expect(allClose(scalarsOf(first), [Foundation.cos(2.0)], tolerance: 1e-15))
+            #expect(allClose(values(first), [Foundation.cos(2.0)], tolerance: 1e-15))
             let second = try outer.gradient(of: first, wrt: x)
-            #expect(allClose(scalarsOf(second), [-Foundation.sin(2.0)], tolerance: 1e-15))
+            #expect(allClose(values(second), [-Foundation.sin(2.0)], tolerance: 1e-15))
         }
     }
 }
