@@ -28,7 +28,7 @@ let package = Package(
             ]
         ),
         .target(name: "RetrogradNN", dependencies: ["Retrograd"]),
-        .target(name: "RetrogradOptimizers", dependencies: ["Retrograd", "CRetrogradKernels"]),
+        .target(name: "RetrogradOptimizers", dependencies: ["Retrograd"]),
         .target(name: "RetrogradData", dependencies: ["Retrograd"]),
         .target(
             name: "DomainAdaptation",

@@ -20,10 +20,6 @@
 /// uses its epsilon-hat form of the step (see ``Adam``) and defaults to λ = 0.004 and
 /// ε̂ = 1e-7.
 public final class AdamW: Optimizer {
-    /// The learning rate η when there is no ``schedule``.
-    public var learningRate: Double
-    /// A schedule that decides η from ``iterations``; replaces ``learningRate`` when set.
-    public var schedule: (any LearningRateSchedule)?
     /// The decay β₁ of the first-moment estimate.
     public let beta1: Double
     /// The decay β₂ of the second-moment estimate.
@@ -34,10 +30,6 @@ public final class AdamW: Optimizer {
     public let weightDecay: Double
     /// Whether the step divides by the running maximum of v (AMSGrad).
     public let amsgrad: Bool
-    /// The number of ``apply(gradients:to:)`` calls so far.
-    public var iterations: Int { table.iterations }
-
-    private var table: SlotTable
 
     /// Creates an AdamW optimizer with PyTorch's defaults.
     ///
@@ -53,35 +45,23 @@ public final class AdamW: Optimizer {
         learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         weightDecay: Double = 1e-2, amsgrad: Bool = false, schedule: (any LearningRateSchedule)? = nil
     ) {
-        AdamRule.check("AdamW", learningRate, beta1, beta2, epsilon, weightDecay)
-        self.learningRate = learningRate
-        self.schedule = schedule
+        AdamMoments.check("AdamW", beta1, beta2, epsilon, weightDecay)
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.amsgrad = amsgrad
-        self.table = SlotTable(optimizer: "AdamW", slots: AdamRule.slots(amsgrad: amsgrad))
+        super.init(learningRate: learningRate, schedule: schedule, slots: AdamMoments.slots(amsgrad: amsgrad))
     }
 
-    /// Takes one step; see the type's documentation for the rule.
-    public func apply(gradients: [Tensor?], to variables: [Variable]) {
-        let lr = currentLearningRate
-        let rule = AdamRule(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon)
-        let decay = 1 - lr * weightDecay
-        table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            adamUpdate(theta: &theta, gradient: gradient, slots: &slots, rule.constants(step: step, decoupledFactor: decay))
-        }
-    }
-
-    /// The state: `iterations`, and per variable `step`, `firstMoment`, `secondMoment`
-    /// and, with AMSGrad, `maxSecondMoment`.
-    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
-        table.stateTensors(for: variables)
-    }
-
-    /// Replaces the state, checking every entry first; see ``Optimizer/loadState(_:for:)``.
-    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
-        try table.loadState(state, for: variables)
+    /// Takes one step of the rule above for one variable, in one fused pass (`AdamStep`).
+    override public func update(
+        _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+    ) {
+        AdamMoments.update(
+            &value, gradient, &slots,
+            AdamStep(
+                learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                decoupledWeightDecay: weightDecay, amsgrad: amsgrad, stepCount: stepCount))
     }
 }

@@ -1,98 +1,60 @@
-// The bookkeeping every optimizer shares: the apply loop with its checks, per-variable
-// step counts and slot tensors, and saving / loading them as named tensors.
+// Saving an optimizer's state as named tensors and loading it back (keys described on
+// `Optimizer`), and the error a refused state throws.
 
-/// Per-variable optimizer state, keyed by variable identity.
-struct SlotTable {
-    /// The state of one variable that has been updated at least once.
-    struct Entry {
-        /// Held strongly, so the `ObjectIdentifier` key cannot be reused by another object.
-        let variable: Variable
-        /// How many updates this variable has had (t in the update rules).
-        var step: Int
-        /// The slot tensors, in the order of `slotNames`.
-        var slots: [Tensor]
-    }
-
-    /// The optimizer's type name, for messages.
-    let optimizerName: String
-    /// The slot names used in state keys (`<variable.name>/<slot>`); no `/` inside.
-    let slotNames: [String]
-    /// The value each slot starts from, aligned with `slotNames`.
-    let initialValues: [Double]
-    /// The number of `apply` calls so far.
-    private(set) var iterations = 0
-    private var entries: [ObjectIdentifier: Entry] = [:]
-    /// Variables this optimizer has already warned about (see `GradientDiagnostics`).
-    private var warnedAboutMissingGradients = Set<UInt64>()
-
-    init(optimizer: String, slots: [(name: String, initialValue: Double)]) {
-        self.optimizerName = optimizer
-        self.slotNames = slots.map(\.name)
-        self.initialValues = slots.map(\.initialValue)
-        precondition(slotNames.allSatisfy { !$0.contains("/") }, "slot names must not contain '/'")
-    }
-
-    /// The slots of a variable that has not been updated yet.
-    private func freshSlots(for variable: Variable) -> [Tensor] {
-        initialValues.map { Tensor.full($0, shape: variable.shape, dtype: variable.dtype) }
-    }
-
-    // MARK: Applying gradients
-
-    /// Checks the lists, then, with no tape recording, updates each variable that has a
-    /// gradient (and is trainable) with `update(&value, gradient, step, &slots)`, where
-    /// `step` is that variable's update count including this one (1 on its first update)
-    /// and `slots` its state, fresh on the first update. The value is the variable's own
-    /// (``Variable/modify(_:)``), so a fused rule can write it in place. Counts the call
-    /// in `iterations`.
-    mutating func apply(
-        _ gradients: [Tensor?], to variables: [Variable],
-        update: (_ value: inout Tensor, _ gradient: Tensor, _ step: Int, _ slots: inout [Tensor]) -> Void
-    ) {
-        let operation = "\(optimizerName).apply(gradients:to:)"
-        precondition(
-            gradients.count == variables.count,
-            "\(operation): \(gradients.count) gradients for \(variables.count) variables; "
-                + "pass the list the tape returned for exactly these variables")
-        // Check everything before the first update, so a bad entry changes nothing.
-        var seen = Set<ObjectIdentifier>()
-        for (gradient, variable) in zip(gradients, variables) {
-            precondition(
-                seen.insert(ObjectIdentifier(variable)).inserted,
-                "\(operation): variable '\(variable.name)' is listed twice")
-            guard let gradient, variable.trainable else { continue }
-            precondition(
-                gradient.shape == variable.shape && gradient.dtype == variable.dtype,
-                "\(operation): the gradient for variable '\(variable.name)' is \(gradient.dtype) \(gradient.shape), "
-                    + "but the variable holds \(variable.dtype) \(variable.shape)")
-            precondition(
-                variable.dtype.isFloatingPoint,
-                "\(operation): variable '\(variable.name)' holds \(variable.dtype); only float32 and float64 variables can be optimized")
-        }
-        withoutRecording {
-            for (gradient, variable) in zip(gradients, variables) {
-                guard let gradient, variable.trainable else {
-                    if variable.trainable { warnAboutMissingGradient(variable, operation) }
-                    continue
-                }
-                let id = ObjectIdentifier(variable)
-                var entry = entries.removeValue(forKey: id)
-                    ?? Entry(variable: variable, step: 0, slots: freshSlots(for: variable))
-                entry.step += 1
-                variable.modify { update(&$0, gradient, entry.step, &entry.slots) }
-                entries[id] = entry
+extension Optimizer {
+    /// The optimizer's state for `variables`, keyed as described under *Saving and
+    /// restoring state*. Variable names must be unique within `variables`.
+    ///
+    /// A subclass's slots are saved under the names it declared (``declaredSlots``).
+    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
+        requireUniqueNames(variables, "stateTensors(for:)")
+        var state = ["iterations": Tensor(Int32(iterations))]
+        for variable in variables {
+            let entry = entries[ObjectIdentifier(variable)]
+            state["\(variable.name)/step"] = Tensor(Int32(entry?.step ?? 0))
+            for (slot, tensor) in zip(declaredSlots, entry?.slots ?? freshSlots(for: variable)) {
+                state["\(variable.name)/\(slot.name)"] = tensor
             }
         }
-        iterations += 1
+        return state
     }
 
-    /// Prints why `variable` got no gradient, once, when the warning is on.
-    private mutating func warnAboutMissingGradient(_ variable: Variable, _ operation: String) {
-        guard GradientDiagnostics.warnsOnMissingGradients, warnedAboutMissingGradients.insert(variable.id).inserted else { return }
-        GradientDiagnostics.warnMissingGradient(for: variable, receiver: operation)
+    /// Replaces the optimizer's state for `variables` (and its ``iterations``) with
+    /// `state`, as ``stateTensors(for:)`` produced it.
+    ///
+    /// Every entry is checked before anything changes: on a missing entry or one of the
+    /// wrong shape or element type, the method throws an ``OptimizerStateError`` naming
+    /// the entry and the optimizer is left as it was. Entries for other variables are
+    /// ignored, and so is the state of variables not in `variables`. A variable loaded
+    /// with step 0 counts as not updated yet: its next update is a first step from fresh
+    /// slots.
+    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
+        requireUniqueNames(variables, "loadState(_:for:)")
+        let loadedIterations = try count(in: state, key: "iterations")
+        var loaded: [VariableState] = []
+        for variable in variables {
+            let step = try count(in: state, key: "\(variable.name)/step")
+            var slots: [Tensor] = []
+            for slot in declaredSlots {
+                let key = "\(variable.name)/\(slot.name)"
+                guard let tensor = state[key] else { throw OptimizerStateError.missingEntry(key: key) }
+                guard tensor.shape == variable.shape else {
+                    throw OptimizerStateError.shapeMismatch(key: key, expected: variable.shape, found: tensor.shape)
+                }
+                guard tensor.dtype == variable.dtype else {
+                    throw OptimizerStateError.typeMismatch(key: key, expected: variable.dtype, found: tensor.dtype)
+                }
+                slots.append(tensor)
+            }
+            loaded.append(VariableState(variable: variable, step: step, slots: slots))
+        }
+        // Everything checked: now change the state.
+        iterations = loadedIterations
+        for entry in loaded {
+            // Step 0 means not updated yet: the next update is a first step.
+            entries[ObjectIdentifier(entry.variable)] = entry.step == 0 ? nil : entry
+        }
     }
-
-    // MARK: Saving and loading
 
     /// Stops when two variables share a name, since their state keys would collide.
     private func requireUniqueNames(_ variables: [Variable], _ operation: String) {
@@ -100,55 +62,8 @@ struct SlotTable {
         for variable in variables {
             precondition(
                 names.insert(variable.name).inserted,
-                "\(optimizerName).\(operation): two variables are named '\(variable.name)'; "
+                "\(name).\(operation): two variables are named '\(variable.name)'; "
                     + "state keys are built from names, so names must be unique")
-        }
-    }
-
-    /// The state as named tensors (see `Optimizer` for the keys).
-    func stateTensors(for variables: [Variable]) -> [String: Tensor] {
-        requireUniqueNames(variables, "stateTensors(for:)")
-        var state = ["iterations": Tensor(Int32(iterations))]
-        for variable in variables {
-            let entry = entries[ObjectIdentifier(variable)]
-            state["\(variable.name)/step"] = Tensor(Int32(entry?.step ?? 0))
-            for (name, slot) in zip(slotNames, entry?.slots ?? freshSlots(for: variable)) {
-                state["\(variable.name)/\(name)"] = slot
-            }
-        }
-        return state
-    }
-
-    /// Checks every entry, then replaces the state of `variables` and `iterations`.
-    mutating func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
-        requireUniqueNames(variables, "loadState(_:for:)")
-        let loadedIterations = try count(in: state, key: "iterations")
-        var loaded: [(variable: Variable, step: Int, slots: [Tensor])] = []
-        for variable in variables {
-            let step = try count(in: state, key: "\(variable.name)/step")
-            var slots: [Tensor] = []
-            for name in slotNames {
-                let key = "\(variable.name)/\(name)"
-                guard let slot = state[key] else { throw OptimizerStateError.missingEntry(key: key) }
-                guard slot.shape == variable.shape else {
-                    throw OptimizerStateError.shapeMismatch(key: key, expected: variable.shape, found: slot.shape)
-                }
-                guard slot.dtype == variable.dtype else {
-                    throw OptimizerStateError.typeMismatch(key: key, expected: variable.dtype, found: slot.dtype)
-                }
-                slots.append(slot)
-            }
-            loaded.append((variable, step, slots))
-        }
-        // Everything checked: now change the state.
-        iterations = loadedIterations
-        for (variable, step, slots) in loaded {
-            let id = ObjectIdentifier(variable)
-            if step == 0 {
-                entries[id] = nil  // not updated yet: its next update is a first step
-            } else {
-                entries[id] = Entry(variable: variable, step: step, slots: slots)
-            }
         }
     }
 
@@ -163,5 +78,44 @@ struct SlotTable {
             throw OptimizerStateError.invalidCount(key: key, found: "\(value)")
         }
         return Int(value)
+    }
+}
+
+/// Why ``Optimizer/loadState(_:for:)`` refused a state; nothing was changed.
+public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
+    /// An entry the optimizer needs is not in the state.
+    case missingEntry(key: String)
+    /// An entry has the wrong shape.
+    case shapeMismatch(key: String, expected: Shape, found: Shape)
+    /// An entry has the wrong element type.
+    case typeMismatch(key: String, expected: DType, found: DType)
+    /// A step count is not a 0-d tensor holding a whole number from 0 to `Int32.max`.
+    case invalidCount(key: String, found: String)
+
+    /// The key of the offending entry.
+    public var key: String {
+        switch self {
+        case let .missingEntry(key), let .shapeMismatch(key, _, _), let .typeMismatch(key, _, _),
+            let .invalidCount(key, _):
+            return key
+        }
+    }
+
+    /// What is wrong with the entry and what to do about it.
+    public var description: String {
+        switch self {
+        case let .missingEntry(key):
+            return "optimizer state has no entry '\(key)'; pass the dictionary stateTensors(for:) made "
+                + "for variables with the same names"
+        case let .shapeMismatch(key, expected, found):
+            return "optimizer state entry '\(key)' has shape \(found), expected \(expected) "
+                + "(the variable's shape); the state was saved for a different model"
+        case let .typeMismatch(key, expected, found):
+            return "optimizer state entry '\(key)' is \(found), expected \(expected) "
+                + "(the variable's element type); cast it with .cast(to:) before loading"
+        case let .invalidCount(key, found):
+            return "optimizer state entry '\(key)' must be a 0-d tensor holding a whole number "
+                + "from 0 to \(Int32.max), found \(found)"
+        }
     }
 }
