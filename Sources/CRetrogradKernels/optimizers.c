@@ -52,7 +52,25 @@ static int has_avx2(void)
 #endif
 }
 
-#define SGD_UPDATE(SUF, T, ATTR)                                                          \
+/// Defines the four builds of a rule: float and double, each for the baseline target and
+/// for AVX2. RULE(SUF, T, SQRT, ATTR) defines the static function <rule>_SUF.
+#define FOUR_BUILDS(RULE)                                                                 \
+    RULE(f32, float, SQRT_F32, )                                                          \
+    RULE(f64, double, SQRT_F64, )                                                         \
+    RULE(f32_avx2, float, SQRT_F32, AVX2)                                                 \
+    RULE(f64_avx2, double, SQRT_F64, AVX2)
+
+/// Calls the build of NAME for `dtype` and this CPU with the arguments that follow; does
+/// nothing for n ≤ 0.
+#define DISPATCH(NAME, dtype, n, ...)                                                     \
+    do {                                                                                  \
+        if ((n) <= 0) break;                                                              \
+        const int wide = has_avx2();                                                      \
+        if ((dtype) == RG_FLOAT32) (wide ? NAME##_f32_avx2 : NAME##_f32)(__VA_ARGS__);   \
+        else if ((dtype) == RG_FLOAT64) (wide ? NAME##_f64_avx2 : NAME##_f64)(__VA_ARGS__); \
+    } while (0)
+
+#define SGD_UPDATE(SUF, T, SQRT, ATTR)                                                    \
     ATTR static void sgd_##SUF(const rg_sgd_step *c, int64_t n, T *restrict theta,        \
                           const T *restrict g, T *restrict buffer)                        \
     {                                                                                     \
@@ -81,18 +99,12 @@ static int has_avx2(void)
         }                                                                                 \
     }
 
-SGD_UPDATE(f32, float, )
-SGD_UPDATE(f64, double, )
-SGD_UPDATE(f32_avx2, float, AVX2)
-SGD_UPDATE(f64_avx2, double, AVX2)
+FOUR_BUILDS(SGD_UPDATE)
 
 void rg_sgd_update(rg_dtype dtype, const rg_sgd_step *step, int64_t n, void *theta,
                    const void *gradient, void *buffer)
 {
-    if (n <= 0) return;
-    const int wide = has_avx2();
-    if (dtype == RG_FLOAT32) (wide ? sgd_f32_avx2 : sgd_f32)(step, n, theta, gradient, buffer);
-    else if (dtype == RG_FLOAT64) (wide ? sgd_f64_avx2 : sgd_f64)(step, n, theta, gradient, buffer);
+    DISPATCH(sgd, dtype, n, step, n, theta, gradient, buffer);
 }
 
 #define ADAM_UPDATE(SUF, T, SQRT, ATTR)                                                   \
@@ -132,25 +144,33 @@ void rg_sgd_update(rg_dtype dtype, const rg_sgd_step *step, int64_t n, void *the
         }                                                                                 \
     }
 
-ADAM_UPDATE(f32, float, SQRT_F32, )
-ADAM_UPDATE(f64, double, SQRT_F64, )
-ADAM_UPDATE(f32_avx2, float, SQRT_F32, AVX2)
-ADAM_UPDATE(f64_avx2, double, SQRT_F64, AVX2)
+FOUR_BUILDS(ADAM_UPDATE)
 
 void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, void *theta,
                     const void *gradient, void *m, void *v, void *u)
 {
-    if (n <= 0) return;
-    const int wide = has_avx2();
-    if (dtype == RG_FLOAT32) (wide ? adam_f32_avx2 : adam_f32)(step, n, theta, gradient, m, v, u);
-    else if (dtype == RG_FLOAT64) (wide ? adam_f64_avx2 : adam_f64)(step, n, theta, gradient, m, v, u);
+    DISPATCH(adam, dtype, n, step, n, theta, gradient, m, v, u);
 }
+
+/// Calls FN(args…, d, c, m) with the three flags D, C, M as constants, one call per
+/// combination, so that each inlined copy of the loop is branch-free.
+#define WITH_CONSTANT_FLAGS(FN, D, C, M, ...)                                             \
+    switch ((D) << 2 | (C) << 1 | (M)) {                                                  \
+    case 0: FN(__VA_ARGS__, 0, 0, 0); break;                                              \
+    case 1: FN(__VA_ARGS__, 0, 0, 1); break;                                              \
+    case 2: FN(__VA_ARGS__, 0, 1, 0); break;                                              \
+    case 3: FN(__VA_ARGS__, 0, 1, 1); break;                                              \
+    case 4: FN(__VA_ARGS__, 1, 0, 0); break;                                              \
+    case 5: FN(__VA_ARGS__, 1, 0, 1); break;                                              \
+    case 6: FN(__VA_ARGS__, 1, 1, 0); break;                                              \
+    default: FN(__VA_ARGS__, 1, 1, 1); break;                                             \
+    }
 
 // RMSProp, as the tensor ops compute it: d = g + θ·λ; s = s·α + (d·d)·(1 − α);
 // a = a·α + d·(1 − α); r = √(s − a·a) (centered) or √s, then r + ε; q = d·(1/r);
 // b = b·μ + q, θ = θ − b·η (momentum) or θ = θ − q·η. The loop is written once and
 // inlined with constant flags, so each of the eight variants is a branch-free loop.
-#define RMSPROP_LOOP(SUF, T, SQRT)                                                        \
+#define RMSPROP_UPDATE(SUF, T, SQRT, ATTR)                                                \
     static inline __attribute__((always_inline)) void rmsprop_loop_##SUF(                 \
         const rg_rmsprop_step *c, int64_t n, T *restrict theta, const T *restrict g,      \
         T *restrict s, T *restrict a, T *restrict b, const int decays, const int centered, \
@@ -178,53 +198,22 @@ void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, void *t
                 theta[i] = theta[i] - q * lr;                                             \
             }                                                                             \
         }                                                                                 \
-    }
-
-RMSPROP_LOOP(f32, float, SQRT_F32)
-RMSPROP_LOOP(f64, double, SQRT_F64)
-
-/// Calls LOOP with the three flags as constants, one call per combination.
-#define WITH_CONSTANT_FLAGS(LOOP, D, C, M)                                                \
-    switch ((D) << 2 | (C) << 1 | (M)) {                                                  \
-    case 0: LOOP(0, 0, 0); break;                                                         \
-    case 1: LOOP(0, 0, 1); break;                                                         \
-    case 2: LOOP(0, 1, 0); break;                                                         \
-    case 3: LOOP(0, 1, 1); break;                                                         \
-    case 4: LOOP(1, 0, 0); break;                                                         \
-    case 5: LOOP(1, 0, 1); break;                                                         \
-    case 6: LOOP(1, 1, 0); break;                                                         \
-    default: LOOP(1, 1, 1); break;                                                        \
-    }
-
-/// One call of the inlined loop with constant flags (the names are those of RMSPROP_UPDATE).
-#define RMSPROP_CALL_f32(D, C, M) rmsprop_loop_f32(c, n, theta, g, s, a, b, D, C, M)
-#define RMSPROP_CALL_f64(D, C, M) rmsprop_loop_f64(c, n, theta, g, s, a, b, D, C, M)
-
-#define RMSPROP_UPDATE(SUF, LOOP_SUF, T, ATTR)                                            \
+    }                                                                                     \
     ATTR static void rmsprop_##SUF(const rg_rmsprop_step *c, int64_t n, T *theta,         \
                                    const T *g, T *s, T *a, T *b)                          \
     {                                                                                     \
-        const int decays = c->weight_decay != 0;                                          \
-        WITH_CONSTANT_FLAGS(RMSPROP_CALL_##LOOP_SUF, decays, a != NULL, b != NULL)        \
+        WITH_CONSTANT_FLAGS(rmsprop_loop_##SUF, c->weight_decay != 0, a != NULL, b != NULL, \
+                            c, n, theta, g, s, a, b)                                      \
     }
 
-RMSPROP_UPDATE(f32, f32, float, )
-RMSPROP_UPDATE(f64, f64, double, )
-RMSPROP_UPDATE(f32_avx2, f32, float, AVX2)
-RMSPROP_UPDATE(f64_avx2, f64, double, AVX2)
+FOUR_BUILDS(RMSPROP_UPDATE)
 
 void rg_rmsprop_update(rg_dtype dtype, const rg_rmsprop_step *step, int64_t n, void *theta,
                        const void *gradient, void *square_average, void *gradient_average,
                        void *momentum_buffer)
 {
-    if (n <= 0) return;
-    const int wide = has_avx2();
-    if (dtype == RG_FLOAT32)
-        (wide ? rmsprop_f32_avx2 : rmsprop_f32)(step, n, theta, gradient, square_average,
-                                                gradient_average, momentum_buffer);
-    else if (dtype == RG_FLOAT64)
-        (wide ? rmsprop_f64_avx2 : rmsprop_f64)(step, n, theta, gradient, square_average,
-                                                gradient_average, momentum_buffer);
+    DISPATCH(rmsprop, dtype, n, step, n, theta, gradient, square_average, gradient_average,
+             momentum_buffer);
 }
 
 // Adagrad, as the tensor ops compute it: d = g + θ·λ; S = S + d·d;
@@ -252,16 +241,10 @@ void rg_rmsprop_update(rg_dtype dtype, const rg_rmsprop_step *step, int64_t n, v
         }                                                                                 \
     }
 
-ADAGRAD_UPDATE(f32, float, SQRT_F32, )
-ADAGRAD_UPDATE(f64, double, SQRT_F64, )
-ADAGRAD_UPDATE(f32_avx2, float, SQRT_F32, AVX2)
-ADAGRAD_UPDATE(f64_avx2, double, SQRT_F64, AVX2)
+FOUR_BUILDS(ADAGRAD_UPDATE)
 
 void rg_adagrad_update(rg_dtype dtype, const rg_adagrad_step *step, int64_t n, void *theta,
                        const void *gradient, void *sum)
 {
-    if (n <= 0) return;
-    const int wide = has_avx2();
-    if (dtype == RG_FLOAT32) (wide ? adagrad_f32_avx2 : adagrad_f32)(step, n, theta, gradient, sum);
-    else if (dtype == RG_FLOAT64) (wide ? adagrad_f64_avx2 : adagrad_f64)(step, n, theta, gradient, sum);
+    DISPATCH(adagrad, dtype, n, step, n, theta, gradient, sum);
 }

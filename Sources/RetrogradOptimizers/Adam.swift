@@ -28,15 +28,17 @@
 /// `weight_decay` is decoupled: Keras `Adam(weight_decay: λ)` is ``AdamW``.
 public final class Adam: Optimizer {
     /// The decay β₁ of the first-moment estimate.
-    public let beta1: Double
+    public var beta1: Double { moments.beta1 }
     /// The decay β₂ of the second-moment estimate.
-    public let beta2: Double
+    public var beta2: Double { moments.beta2 }
     /// The term ε added to the bias-corrected √v.
-    public let epsilon: Double
+    public var epsilon: Double { moments.epsilon }
     /// The L2 penalty λ added to the gradient as λ·θ.
-    public let weightDecay: Double
+    public var weightDecay: Double { moments.weightDecay }
     /// Whether the step divides by the running maximum of v (AMSGrad).
-    public let amsgrad: Bool
+    public var amsgrad: Bool { moments.amsgrad }
+
+    private let moments: AdamMoments
 
     /// Creates an Adam optimizer with PyTorch's defaults.
     ///
@@ -52,47 +54,54 @@ public final class Adam: Optimizer {
         learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         weightDecay: Double = 0, amsgrad: Bool = false, schedule: (any LearningRateSchedule)? = nil
     ) {
-        AdamMoments.check("Adam", beta1, beta2, epsilon, weightDecay)
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-        super.init(learningRate: learningRate, schedule: schedule, slots: AdamMoments.slots(amsgrad: amsgrad))
+        moments = AdamMoments(
+            "Adam", beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupled: false,
+            amsgrad: amsgrad)
+        super.init(learningRate: learningRate, schedule: schedule, slots: moments.slots)
     }
 
     /// Takes one step of the rule above for one variable, in one fused pass (`AdamStep`).
     override public func update(
         _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
     ) {
-        AdamMoments.update(
-            &value, gradient, &slots,
-            AdamStep(
-                learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay,
-                amsgrad: amsgrad, stepCount: stepCount))
+        moments.update(&value, gradient, &slots, stepCount: stepCount, learningRate: learningRate)
     }
 }
 
-/// What ``Adam`` and ``AdamW`` share: the checks of β₁, β₂, ε and λ, the slots, and the
-/// moment update.
-enum AdamMoments {
-    /// `firstMoment`, `secondMoment` and, with AMSGrad, `maxSecondMoment`, all from 0.
-    static func slots(amsgrad: Bool) -> [OptimizerSlot] {
-        [OptimizerSlot("firstMoment"), OptimizerSlot("secondMoment")] + (amsgrad ? [OptimizerSlot("maxSecondMoment")] : [])
-    }
+/// What ``Adam`` and ``AdamW`` share: the hyper-parameters and their checks, the slots,
+/// and the moment update. The two differ only in how λ enters the step.
+struct AdamMoments {
+    let beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double
+    /// Whether λ scales θ before the step (AdamW) instead of adding λ·θ to the gradient (Adam).
+    let decoupled: Bool
+    let amsgrad: Bool
 
-    /// Stops with a message naming `optimizer` when a hyper-parameter is out of range.
-    static func check(_ optimizer: String, _ beta1: Double, _ beta2: Double, _ epsilon: Double, _ weightDecay: Double) {
+    /// Checks the hyper-parameters, stopping with a message that names `optimizer`.
+    init(
+        _ optimizer: String, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, decoupled: Bool,
+        amsgrad: Bool
+    ) {
         precondition(beta1 >= 0 && beta1 < 1, "\(optimizer): beta1 must be in [0, 1), got \(beta1)")
         precondition(beta2 >= 0 && beta2 < 1, "\(optimizer): beta2 must be in [0, 1), got \(beta2)")
         precondition(epsilon >= 0, "\(optimizer): epsilon must not be negative, got \(epsilon)")
         precondition(weightDecay >= 0, "\(optimizer): weightDecay must not be negative, got \(weightDecay)")
+        (self.beta1, self.beta2, self.epsilon, self.weightDecay) = (beta1, beta2, epsilon, weightDecay)
+        (self.decoupled, self.amsgrad) = (decoupled, amsgrad)
     }
 
-    /// Runs `step` on `value` and the moments in `slots` (laid out as ``slots(amsgrad:)``).
-    static func update(_ value: inout Tensor, _ gradient: Tensor, _ slots: inout [Tensor], _ step: AdamStep) {
+    /// `firstMoment`, `secondMoment` and, with AMSGrad, `maxSecondMoment`, all from 0.
+    var slots: [OptimizerSlot] {
+        [OptimizerSlot("firstMoment"), OptimizerSlot("secondMoment")] + (amsgrad ? [OptimizerSlot("maxSecondMoment")] : [])
+    }
+
+    /// One fused step on `value` and the moments in `slots` (laid out as ``slots``).
+    func update(_ value: inout Tensor, _ gradient: Tensor, _ slots: inout [Tensor], stepCount: Int, learningRate: Double) {
+        let step = AdamStep(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            weightDecay: decoupled ? 0 : weightDecay, decoupledWeightDecay: decoupled ? weightDecay : 0,
+            amsgrad: amsgrad, stepCount: stepCount)
         // Moved out of the array, so each moment's storage is referenced once and updated in place.
-        var maximum = step.amsgrad ? slots.popLast() : nil
+        var maximum = amsgrad ? slots.popLast() : nil
         var second = slots.removeLast(), first = slots.removeLast()
         step.apply(to: &value, gradient: gradient, firstMoment: &first, secondMoment: &second, maxSecondMoment: &maximum)
         slots.append(first)

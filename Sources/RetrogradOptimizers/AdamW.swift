@@ -21,15 +21,17 @@
 /// ε̂ = 1e-7.
 public final class AdamW: Optimizer {
     /// The decay β₁ of the first-moment estimate.
-    public let beta1: Double
+    public var beta1: Double { moments.beta1 }
     /// The decay β₂ of the second-moment estimate.
-    public let beta2: Double
+    public var beta2: Double { moments.beta2 }
     /// The term ε added to the bias-corrected √v.
-    public let epsilon: Double
+    public var epsilon: Double { moments.epsilon }
     /// The decoupled weight decay λ: each step multiplies θ by 1 − η·λ.
-    public let weightDecay: Double
+    public var weightDecay: Double { moments.weightDecay }
     /// Whether the step divides by the running maximum of v (AMSGrad).
-    public let amsgrad: Bool
+    public var amsgrad: Bool { moments.amsgrad }
+
+    private let moments: AdamMoments
 
     /// Creates an AdamW optimizer with PyTorch's defaults.
     ///
@@ -45,23 +47,16 @@ public final class AdamW: Optimizer {
         learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         weightDecay: Double = 1e-2, amsgrad: Bool = false, schedule: (any LearningRateSchedule)? = nil
     ) {
-        AdamMoments.check("AdamW", beta1, beta2, epsilon, weightDecay)
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-        super.init(learningRate: learningRate, schedule: schedule, slots: AdamMoments.slots(amsgrad: amsgrad))
+        moments = AdamMoments(
+            "AdamW", beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupled: true,
+            amsgrad: amsgrad)
+        super.init(learningRate: learningRate, schedule: schedule, slots: moments.slots)
     }
 
     /// Takes one step of the rule above for one variable, in one fused pass (`AdamStep`).
     override public func update(
         _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
     ) {
-        AdamMoments.update(
-            &value, gradient, &slots,
-            AdamStep(
-                learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
-                decoupledWeightDecay: weightDecay, amsgrad: amsgrad, stepCount: stepCount))
+        moments.update(&value, gradient, &slots, stepCount: stepCount, learningRate: learningRate)
     }
 }

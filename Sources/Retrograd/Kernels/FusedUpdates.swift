@@ -69,10 +69,8 @@ public struct SGDStep: Sendable, Equatable {
         let constants = rg_sgd_step(
             learning_rate: learningRate, momentum: momentum, dampening: dampening, weight_decay: weightDecay,
             nesterov: nesterov ? 1 : 0, first_step: stepCount == 1 ? 1 : 0)
-        momentumBuffer.withWritableAddress { buffer in
-            FusedPass.run(constants, &value, gradient, (buffer, nil, nil)) { c, x in
-                rg_sgd_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0)
-            }
+        FusedPass.run(constants, &value, gradient, &momentumBuffer) { c, x in
+            rg_sgd_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0)
         }
     }
 }
@@ -143,14 +141,8 @@ public struct AdamStep: Sendable, Equatable {
             step_size: learningRate / (1 - pow(beta1, t)), bias_correction2_root: (1 - pow(beta2, t)).squareRoot(),
             coupled_decay: weightDecay,
             decoupled_factor: decoupledWeightDecay == 0 ? 1 : 1 - learningRate * decoupledWeightDecay)
-        firstMoment.withWritableAddress { m in
-            secondMoment.withWritableAddress { v in
-                maxSecondMoment.withWritableAddress { u in
-                    FusedPass.run(constants, &value, gradient, (m, v, u)) { c, x in
-                        rg_adam_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0, x.slots.1, x.slots.2)
-                    }
-                }
-            }
+        FusedPass.run(constants, &value, gradient, &firstMoment, &secondMoment, &maxSecondMoment) { c, x in
+            rg_adam_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0, x.slots.1, x.slots.2)
         }
     }
 }
@@ -209,14 +201,8 @@ public struct RMSPropStep: Sendable, Equatable {
         guard value.elementCount > 0 else { return }
         let constants = rg_rmsprop_step(
             learning_rate: learningRate, alpha: alpha, epsilon: epsilon, weight_decay: weightDecay, momentum: momentum)
-        squareAverage.withWritableAddress { s in
-            gradientAverage.withWritableAddress { a in
-                momentumBuffer.withWritableAddress { b in
-                    FusedPass.run(constants, &value, gradient, (s, a, b)) { c, x in
-                        rg_rmsprop_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0, x.slots.1, x.slots.2)
-                    }
-                }
-            }
+        FusedPass.run(constants, &value, gradient, &squareAverage, &gradientAverage, &momentumBuffer) { c, x in
+            rg_rmsprop_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0, x.slots.1, x.slots.2)
         }
     }
 }
@@ -266,10 +252,8 @@ public struct AdagradStep: Sendable, Equatable {
         let constants = rg_adagrad_step(
             learning_rate: learningRate / (1 + Double(stepCount - 1) * learningRateDecay),
             weight_decay: weightDecay, epsilon: epsilon)
-        accumulator.withWritableAddress { sum in
-            FusedPass.run(constants, &value, gradient, (sum, nil, nil)) { c, x in
-                rg_adagrad_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0)
-            }
+        FusedPass.run(constants, &value, gradient, &accumulator) { c, x in
+            rg_adagrad_update(x.dtype, c, x.count, x.value, x.gradient, x.slots.0)
         }
     }
 }
@@ -326,36 +310,61 @@ private enum FusedPass {
     }
 
     /// Calls `kernel` with the constants and the addresses of contiguous chunks that
-    /// cover the elements once, concurrently for large tensors. `value` is written in
-    /// place (copied first when shared); the slots' addresses are already writable.
-    static func run<Constants>(
-        _ constants: Constants, _ value: inout Tensor, _ gradient: Tensor,
-        _ slots: (UnsafeMutableRawPointer?, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?),
+    /// cover the elements once, concurrently for large tensors. `value` and the slots are
+    /// written in place (each copied first when its storage is shared); an absent slot
+    /// has a `nil` address.
+    static func run<Constants, A: FusedSlot, B: FusedSlot, C: FusedSlot>(
+        _ constants: Constants, _ value: inout Tensor, _ gradient: Tensor, _ a: inout A, _ b: inout B, _ c: inout C,
         _ kernel: (UnsafePointer<Constants>, Chunk) -> Void
     ) {
         let (dtype, count, byteSize) = (value.dtype.kernelType, value.elementCount, value.dtype.byteSize)
-        value.withWritableAddress { theta in
-            gradient.withReadableAddress { g in
-                // Every chunk's call reads the constants; none writes them.
-                withUnsafePointer(to: constants) { constants in
-                    Parallel.forEachChunk(of: count) { start, length in
-                        let offset = start * byteSize
-                        kernel(
-                            constants,
-                            Chunk(
-                                dtype: dtype, count: Int64(length), value: theta + offset, gradient: g + offset,
-                                slots: (slots.0.map { $0 + offset }, slots.1.map { $0 + offset }, slots.2.map { $0 + offset })))
+        a.withWritableAddress { a in
+            b.withWritableAddress { b in
+                c.withWritableAddress { c in
+                    value.withWritableAddress { theta in
+                        gradient.withReadableAddress { g in
+                            let theta = theta!  // a non-empty float tensor has an address
+                            // Every chunk's call reads the constants; none writes them.
+                            withUnsafePointer(to: constants) { constants in
+                                Parallel.forEachChunk(of: count) { start, length in
+                                    let offset = start * byteSize
+                                    let slots = (a.map { $0 + offset }, b.map { $0 + offset }, c.map { $0 + offset })
+                                    kernel(
+                                        constants,
+                                        Chunk(
+                                            dtype: dtype, count: Int64(length), value: theta + offset,
+                                            gradient: g + offset, slots: slots))
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
     }
+
+    /// ``run(_:_:_:_:_:_:_:)`` for a rule with one slot.
+    static func run<Constants, A: FusedSlot>(
+        _ constants: Constants, _ value: inout Tensor, _ gradient: Tensor, _ a: inout A,
+        _ kernel: (UnsafePointer<Constants>, Chunk) -> Void
+    ) {
+        var (b, c): (Tensor?, Tensor?) = (nil, nil)
+        run(constants, &value, gradient, &a, &b, &c, kernel)
+    }
 }
 
-extension Tensor {
+/// A slot of a fused pass: a tensor, or an optional one whose absence the kernel sees as
+/// a `nil` address.
+private protocol FusedSlot {
+    /// Calls `body` with the address of the elements, to be written in place
+    /// (copy-on-write first), or `nil` for an absent slot.
+    mutating func withWritableAddress<Result>(_ body: (UnsafeMutableRawPointer?) -> Result) -> Result
+}
+
+extension Tensor: FusedSlot {
     /// Calls `body` with the address of the elements, to be written in place
     /// (copy-on-write first). The tensor is float32 or float64 and not empty.
-    fileprivate mutating func withWritableAddress<Result>(_ body: (UnsafeMutableRawPointer) -> Result) -> Result {
+    fileprivate mutating func withWritableAddress<Result>(_ body: (UnsafeMutableRawPointer?) -> Result) -> Result {
         switch dtype {
         case .float32: withUnsafeMutableScalars(as: Float.self) { body(UnsafeMutableRawPointer($0.baseAddress!)) }
         default: withUnsafeMutableScalars(as: Double.self) { body(UnsafeMutableRawPointer($0.baseAddress!)) }
@@ -372,10 +381,10 @@ extension Tensor {
     }
 }
 
-extension Optional<Tensor> {
-    /// As ``Tensor/withWritableAddress(_:)`` for a slot that may be absent (`nil` address).
+extension Optional: FusedSlot where Wrapped == Tensor {
+    /// The wrapped tensor's address, or `nil` for an absent slot.
     fileprivate mutating func withWritableAddress<Result>(_ body: (UnsafeMutableRawPointer?) -> Result) -> Result {
         guard self != nil else { return body(nil) }
-        return self!.withWritableAddress { body($0) }
+        return self!.withWritableAddress(body)
     }
 }
