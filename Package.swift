@@ -29,7 +29,7 @@ let package = Package(
         // Every public op as a gradient-check case, for `retrograd gradcheck` and the tests.
         .target(name: "RetrogradCatalog", dependencies: ["Retrograd"]),
         .target(name: "RetrogradNN", dependencies: ["Retrograd"]),
-        .target(name: "RetrogradOptimizers", dependencies: ["Retrograd", "CRetrogradKernels"]),
+        .target(name: "RetrogradOptimizers", dependencies: ["Retrograd"]),
         .target(name: "RetrogradData", dependencies: ["Retrograd"]),
         .target(
             name: "DomainAdaptation",

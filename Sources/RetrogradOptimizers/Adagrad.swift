@@ -20,10 +20,6 @@
 /// `initialAccumulatorValue: 0.1` for its start. It has no learning-rate decay, and its
 /// `weight_decay` is decoupled (θ −= η·λ·θ), not the L2 term above.
 public final class Adagrad: Optimizer {
-    /// The learning rate η when there is no ``schedule``.
-    public var learningRate: Double
-    /// A schedule that decides η from ``iterations``; replaces ``learningRate`` when set.
-    public var schedule: (any LearningRateSchedule)?
     /// The decay κ: a variable's t-th update uses η / (1 + (t − 1)·κ).
     public let learningRateDecay: Double
     /// The L2 penalty λ added to the gradient as λ·θ.
@@ -32,10 +28,6 @@ public final class Adagrad: Optimizer {
     public let initialAccumulatorValue: Double
     /// The term ε added to √S.
     public let epsilon: Double
-    /// The number of ``apply(gradients:to:)`` calls so far.
-    public var iterations: Int { table.iterations }
-
-    private var table: SlotTable
 
     /// Creates an Adagrad optimizer with PyTorch's defaults.
     ///
@@ -50,41 +42,31 @@ public final class Adagrad: Optimizer {
         learningRate: Double = 1e-2, learningRateDecay: Double = 0, weightDecay: Double = 0,
         initialAccumulatorValue: Double = 0, epsilon: Double = 1e-10, schedule: (any LearningRateSchedule)? = nil
     ) {
-        precondition(learningRate >= 0, "Adagrad: learningRate must not be negative, got \(learningRate)")
         precondition(learningRateDecay >= 0, "Adagrad: learningRateDecay must not be negative, got \(learningRateDecay)")
         precondition(weightDecay >= 0, "Adagrad: weightDecay must not be negative, got \(weightDecay)")
         precondition(
             initialAccumulatorValue >= 0,
             "Adagrad: initialAccumulatorValue must not be negative, got \(initialAccumulatorValue)")
         precondition(epsilon >= 0, "Adagrad: epsilon must not be negative, got \(epsilon)")
-        self.learningRate = learningRate
-        self.schedule = schedule
         self.learningRateDecay = learningRateDecay
         self.weightDecay = weightDecay
         self.initialAccumulatorValue = initialAccumulatorValue
         self.epsilon = epsilon
-        self.table = SlotTable(optimizer: "Adagrad", slots: [("accumulator", initialAccumulatorValue)])
+        super.init(
+            learningRate: learningRate, schedule: schedule,
+            slots: [OptimizerSlot("accumulator", initialValue: initialAccumulatorValue)])
     }
 
-    /// Takes one step; see the type's documentation for the rule.
-    public func apply(gradients: [Tensor?], to variables: [Variable]) {
-        let (lr, kappa, lambda, epsilon) = (currentLearningRate, learningRateDecay, weightDecay, epsilon)
-        table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            let d = lambda != 0 ? gradient + theta * lambda : gradient
-            let rate = lr / (1 + Double(step - 1) * kappa)
-            let sum = slots[0] + d * d
-            slots[0] = sum
-            theta = theta - (d / (sum.sqrt() + epsilon)) * rate
-        }
-    }
-
-    /// The state: `iterations`, and per variable `step` and `accumulator`.
-    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
-        table.stateTensors(for: variables)
-    }
-
-    /// Replaces the state, checking every entry first; see ``Optimizer/loadState(_:for:)``.
-    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
-        try table.loadState(state, for: variables)
+    /// Takes one step of the rule above for one variable, in one fused pass (`AdagradStep`).
+    override public func update(
+        _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+    ) {
+        let step = AdagradStep(
+            learningRate: learningRate, learningRateDecay: learningRateDecay, weightDecay: weightDecay, epsilon: epsilon,
+            stepCount: stepCount)
+        // Moved out of the array, so the accumulator's storage is referenced once and updated in place.
+        var sum = slots.removeLast()
+        step.apply(to: &value, gradient: gradient, accumulator: &sum)
+        slots.append(sum)
     }
 }

@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 /// Adam (Kingma & Ba, 2015) with optional L2 weight decay and AMSGrad, following
 /// PyTorch's `torch.optim.Adam` exactly.
 ///
@@ -29,24 +27,18 @@ import CRetrogradKernels
 /// constant ε reproduces it exactly, and the two agree to within O(ε) once √v̂ ≫ ε. Keras'
 /// `weight_decay` is decoupled: Keras `Adam(weight_decay: λ)` is ``AdamW``.
 public final class Adam: Optimizer {
-    /// The learning rate η when there is no ``schedule``.
-    public var learningRate: Double
-    /// A schedule that decides η from ``iterations``; replaces ``learningRate`` when set.
-    public var schedule: (any LearningRateSchedule)?
     /// The decay β₁ of the first-moment estimate.
-    public let beta1: Double
+    public var beta1: Double { moments.beta1 }
     /// The decay β₂ of the second-moment estimate.
-    public let beta2: Double
+    public var beta2: Double { moments.beta2 }
     /// The term ε added to the bias-corrected √v.
-    public let epsilon: Double
+    public var epsilon: Double { moments.epsilon }
     /// The L2 penalty λ added to the gradient as λ·θ.
-    public let weightDecay: Double
+    public var weightDecay: Double { moments.weightDecay }
     /// Whether the step divides by the running maximum of v (AMSGrad).
-    public let amsgrad: Bool
-    /// The number of ``apply(gradients:to:)`` calls so far.
-    public var iterations: Int { table.iterations }
+    public var amsgrad: Bool { moments.amsgrad }
 
-    private var table: SlotTable
+    private let moments: AdamMoments
 
     /// Creates an Adam optimizer with PyTorch's defaults.
     ///
@@ -62,66 +54,58 @@ public final class Adam: Optimizer {
         learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         weightDecay: Double = 0, amsgrad: Bool = false, schedule: (any LearningRateSchedule)? = nil
     ) {
-        AdamRule.check("Adam", learningRate, beta1, beta2, epsilon, weightDecay)
-        self.learningRate = learningRate
-        self.schedule = schedule
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-        self.table = SlotTable(optimizer: "Adam", slots: AdamRule.slots(amsgrad: amsgrad))
+        moments = AdamMoments(
+            "Adam", beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupled: false,
+            amsgrad: amsgrad)
+        super.init(learningRate: learningRate, schedule: schedule, slots: moments.slots)
     }
 
-    /// Takes one step; see the type's documentation for the rule.
-    public func apply(gradients: [Tensor?], to variables: [Variable]) {
-        let rule = AdamRule(learningRate: currentLearningRate, beta1: beta1, beta2: beta2, epsilon: epsilon)
-        let lambda = weightDecay
-        table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            adamUpdate(theta: &theta, gradient: gradient, slots: &slots, rule.constants(step: step, coupledDecay: lambda))
-        }
-    }
-
-    /// The state: `iterations`, and per variable `step`, `firstMoment`, `secondMoment`
-    /// and, with AMSGrad, `maxSecondMoment`.
-    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
-        table.stateTensors(for: variables)
-    }
-
-    /// Replaces the state, checking every entry first; see ``Optimizer/loadState(_:for:)``.
-    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
-        try table.loadState(state, for: variables)
+    /// Takes one step of the rule above for one variable, in one fused pass (`AdamStep`).
+    override public func update(
+        _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+    ) {
+        moments.update(&value, gradient, &slots, stepCount: stepCount, learningRate: learningRate)
     }
 }
 
-/// The Adam moment update and step shared by ``Adam`` and ``AdamW``.
-struct AdamRule {
-    var learningRate: Double
-    var beta1: Double
-    var beta2: Double
-    var epsilon: Double
+/// What ``Adam`` and ``AdamW`` share: the hyper-parameters and their checks, the slots,
+/// and the moment update. The two differ only in how λ enters the step.
+struct AdamMoments {
+    let beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double
+    /// Whether λ scales θ before the step (AdamW) instead of adding λ·θ to the gradient (Adam).
+    let decoupled: Bool
+    let amsgrad: Bool
 
-    static func slots(amsgrad: Bool) -> [(name: String, initialValue: Double)] {
-        [("firstMoment", 0), ("secondMoment", 0)] + (amsgrad ? [("maxSecondMoment", 0)] : [])
-    }
-
-    static func check(
-        _ name: String, _ learningRate: Double, _ beta1: Double, _ beta2: Double, _ epsilon: Double,
-        _ weightDecay: Double
+    /// Checks the hyper-parameters, stopping with a message that names `optimizer`.
+    init(
+        _ optimizer: String, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, decoupled: Bool,
+        amsgrad: Bool
     ) {
-        precondition(learningRate >= 0, "\(name): learningRate must not be negative, got \(learningRate)")
-        precondition(beta1 >= 0 && beta1 < 1, "\(name): beta1 must be in [0, 1), got \(beta1)")
-        precondition(beta2 >= 0 && beta2 < 1, "\(name): beta2 must be in [0, 1), got \(beta2)")
-        precondition(epsilon >= 0, "\(name): epsilon must not be negative, got \(epsilon)")
-        precondition(weightDecay >= 0, "\(name): weightDecay must not be negative, got \(weightDecay)")
+        precondition(beta1 >= 0 && beta1 < 1, "\(optimizer): beta1 must be in [0, 1), got \(beta1)")
+        precondition(beta2 >= 0 && beta2 < 1, "\(optimizer): beta2 must be in [0, 1), got \(beta2)")
+        precondition(epsilon >= 0, "\(optimizer): epsilon must not be negative, got \(epsilon)")
+        precondition(weightDecay >= 0, "\(optimizer): weightDecay must not be negative, got \(weightDecay)")
+        (self.beta1, self.beta2, self.epsilon, self.weightDecay) = (beta1, beta2, epsilon, weightDecay)
+        (self.decoupled, self.amsgrad) = (decoupled, amsgrad)
     }
 
-    /// The constants of step `t` (1-based): PyTorch's bias corrections, and the decay.
-    func constants(step t: Int, coupledDecay: Double = 0, decoupledFactor: Double = 1) -> rg_adam_step {
-        rg_adam_step(
-            beta1: beta1, beta2: beta2, epsilon: epsilon,
-            step_size: learningRate / (1 - power(beta1, Double(t))),
-            bias_correction2_root: (1 - power(beta2, Double(t))).squareRoot(),
-            coupled_decay: coupledDecay, decoupled_factor: decoupledFactor)
+    /// `firstMoment`, `secondMoment` and, with AMSGrad, `maxSecondMoment`, all from 0.
+    var slots: [OptimizerSlot] {
+        [OptimizerSlot("firstMoment"), OptimizerSlot("secondMoment")] + (amsgrad ? [OptimizerSlot("maxSecondMoment")] : [])
+    }
+
+    /// One fused step on `value` and the moments in `slots` (laid out as ``slots``).
+    func update(_ value: inout Tensor, _ gradient: Tensor, _ slots: inout [Tensor], stepCount: Int, learningRate: Double) {
+        let step = AdamStep(
+            learningRate: learningRate, beta1: beta1, beta2: beta2, epsilon: epsilon,
+            weightDecay: decoupled ? 0 : weightDecay, decoupledWeightDecay: decoupled ? weightDecay : 0,
+            amsgrad: amsgrad, stepCount: stepCount)
+        // Moved out of the array, so each moment's storage is referenced once and updated in place.
+        var maximum = amsgrad ? slots.popLast() : nil
+        var second = slots.removeLast(), first = slots.removeLast()
+        step.apply(to: &value, gradient: gradient, firstMoment: &first, secondMoment: &second, maxSecondMoment: &maximum)
+        slots.append(first)
+        slots.append(second)
+        if let maximum { slots.append(maximum) }
     }
 }

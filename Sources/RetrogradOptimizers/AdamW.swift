@@ -20,24 +20,18 @@
 /// uses its epsilon-hat form of the step (see ``Adam``) and defaults to λ = 0.004 and
 /// ε̂ = 1e-7.
 public final class AdamW: Optimizer {
-    /// The learning rate η when there is no ``schedule``.
-    public var learningRate: Double
-    /// A schedule that decides η from ``iterations``; replaces ``learningRate`` when set.
-    public var schedule: (any LearningRateSchedule)?
     /// The decay β₁ of the first-moment estimate.
-    public let beta1: Double
+    public var beta1: Double { moments.beta1 }
     /// The decay β₂ of the second-moment estimate.
-    public let beta2: Double
+    public var beta2: Double { moments.beta2 }
     /// The term ε added to the bias-corrected √v.
-    public let epsilon: Double
+    public var epsilon: Double { moments.epsilon }
     /// The decoupled weight decay λ: each step multiplies θ by 1 − η·λ.
-    public let weightDecay: Double
+    public var weightDecay: Double { moments.weightDecay }
     /// Whether the step divides by the running maximum of v (AMSGrad).
-    public let amsgrad: Bool
-    /// The number of ``apply(gradients:to:)`` calls so far.
-    public var iterations: Int { table.iterations }
+    public var amsgrad: Bool { moments.amsgrad }
 
-    private var table: SlotTable
+    private let moments: AdamMoments
 
     /// Creates an AdamW optimizer with PyTorch's defaults.
     ///
@@ -53,35 +47,16 @@ public final class AdamW: Optimizer {
         learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
         weightDecay: Double = 1e-2, amsgrad: Bool = false, schedule: (any LearningRateSchedule)? = nil
     ) {
-        AdamRule.check("AdamW", learningRate, beta1, beta2, epsilon, weightDecay)
-        self.learningRate = learningRate
-        self.schedule = schedule
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-        self.table = SlotTable(optimizer: "AdamW", slots: AdamRule.slots(amsgrad: amsgrad))
+        moments = AdamMoments(
+            "AdamW", beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, decoupled: true,
+            amsgrad: amsgrad)
+        super.init(learningRate: learningRate, schedule: schedule, slots: moments.slots)
     }
 
-    /// Takes one step; see the type's documentation for the rule.
-    public func apply(gradients: [Tensor?], to variables: [Variable]) {
-        let lr = currentLearningRate
-        let rule = AdamRule(learningRate: lr, beta1: beta1, beta2: beta2, epsilon: epsilon)
-        let decay = 1 - lr * weightDecay
-        table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            adamUpdate(theta: &theta, gradient: gradient, slots: &slots, rule.constants(step: step, decoupledFactor: decay))
-        }
-    }
-
-    /// The state: `iterations`, and per variable `step`, `firstMoment`, `secondMoment`
-    /// and, with AMSGrad, `maxSecondMoment`.
-    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
-        table.stateTensors(for: variables)
-    }
-
-    /// Replaces the state, checking every entry first; see ``Optimizer/loadState(_:for:)``.
-    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
-        try table.loadState(state, for: variables)
+    /// Takes one step of the rule above for one variable, in one fused pass (`AdamStep`).
+    override public func update(
+        _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+    ) {
+        moments.update(&value, gradient, &slots, stepCount: stepCount, learningRate: learningRate)
     }
 }

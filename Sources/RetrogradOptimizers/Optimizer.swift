@@ -10,6 +10,13 @@
 /// optimizer.apply(gradients: grads, to: model.trainableVariables)
 /// ```
 ///
+/// `Optimizer` is the base class of ``SGD``, ``Adam``, ``AdamW``, ``RMSProp`` and
+/// ``Adagrad``. It owns what they share: the learning rate and ``schedule``,
+/// ``iterations``, the checks and the loop of ``apply(gradients:to:)``, each variable's
+/// step count and slots, and saving and loading them. A subclass declares its slots and
+/// overrides ``update(_:gradient:slots:stepCount:learningRate:)`` (see *Writing an
+/// optimizer*).
+///
 /// ## Conventions
 ///
 /// - A `nil` gradient (a variable the loss does not reach) leaves its variable *and* its
@@ -22,8 +29,13 @@
 /// - Every variable keeps its own step count t, used for bias corrections and
 ///   Adagrad's decay. The optimizer also counts its ``apply(gradients:to:)`` calls in
 ///   ``iterations``; a ``LearningRateSchedule`` is consulted with that count.
-/// - Updates are never recorded on a gradient tape and are computed with tensor ops in
-///   the variable's element type.
+/// - Updates are never recorded on a gradient tape and are computed in the variable's
+///   element type. Every built-in optimizer takes one route: its step is one fused pass
+///   per variable through the core's fused-update API (`SGDStep`, `AdamStep`,
+///   `RMSPropStep`, `AdagradStep` in `Retrograd`), which reads θ, g and the slots once
+///   and writes θ and the slots in place (copy-on-write, so a tape or a caller holding
+///   the old value never sees it change), with the same bits as the rule written with
+///   tensor ops.
 /// - An optimizer keeps a reference to every variable it has updated, with its state
 ///   (as a PyTorch optimizer holds its parameters); use one optimizer per model.
 /// - Programmer errors stop the program with a message: a gradient list whose count
@@ -49,16 +61,102 @@
 /// as long as variable names are unique within the list, which is checked. Hyper-
 /// parameters (learning rate, betas, …) are not part of the state; the optimizer they
 /// are loaded into keeps its own.
-public protocol Optimizer: AnyObject {
+///
+/// ## Writing an optimizer
+///
+/// Subclass `Optimizer`, pass your slots to `super.init`, and override
+/// ``update(_:gradient:slots:stepCount:learningRate:)``; everything else comes from the
+/// base class, state keys included. Tensor ops work in the update (nothing is recorded),
+/// and so does the fused-update API:
+///
+/// ```swift
+/// final class SignSGD: Optimizer {
+///     let momentum: Double
+///
+///     init(learningRate: Double, momentum: Double = 0.9) {
+///         self.momentum = momentum
+///         super.init(learningRate: learningRate, slots: [OptimizerSlot("momentum")])
+///     }
+///
+///     override func update(
+///         _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+///     ) {
+///         slots[0] = slots[0] * momentum + gradient
+///         value = value - slots[0].sign() * learningRate
+///     }
+/// }
+/// ```
+open class Optimizer {
     /// The learning rate used when there is no ``schedule``.
-    var learningRate: Double { get set }
+    public var learningRate: Double
 
     /// A schedule that decides the learning rate from ``iterations``; when set, it
     /// replaces ``learningRate``.
-    var schedule: (any LearningRateSchedule)? { get set }
+    public var schedule: (any LearningRateSchedule)?
 
     /// The number of ``apply(gradients:to:)`` calls so far (the step a schedule sees).
-    var iterations: Int { get }
+    public internal(set) var iterations = 0
+
+    /// The slots every variable keeps, in the order ``update(_:gradient:slots:stepCount:learningRate:)``
+    /// receives them.
+    public let declaredSlots: [OptimizerSlot]
+
+    /// The state of each variable updated at least once, by identity.
+    var entries: [ObjectIdentifier: VariableState] = [:]
+    /// Variables this optimizer has already warned about (see `GradientDiagnostics`).
+    private var warnedAboutMissingGradients = Set<UInt64>()
+
+    /// Creates an optimizer whose variables each keep `slots`.
+    ///
+    /// - Parameters:
+    ///   - learningRate: η when there is no schedule; not negative.
+    ///   - schedule: A schedule that replaces `learningRate`.
+    ///   - slots: The per-variable state the update needs; names are unique, not empty and
+    ///     without `/`.
+    public init(learningRate: Double, schedule: (any LearningRateSchedule)? = nil, slots: [OptimizerSlot] = []) {
+        self.learningRate = learningRate
+        self.schedule = schedule
+        self.declaredSlots = slots
+        precondition(learningRate >= 0, "\(name): learningRate must not be negative, got \(learningRate)")
+        var names = Set<String>()
+        for slot in slots {
+            precondition(
+                !slot.name.isEmpty && !slot.name.contains("/") && names.insert(slot.name).inserted,
+                "\(name): slot names must be unique, not empty and without '/', got \(slots.map(\.name))")
+        }
+    }
+
+    /// The learning rate the next ``apply(gradients:to:)`` will use: the schedule's rate
+    /// at ``iterations``, or ``learningRate`` when there is no schedule.
+    public final var currentLearningRate: Double {
+        schedule?.learningRate(atStep: iterations) ?? learningRate
+    }
+
+    /// The optimizer's type name, for messages (`SGD`, or a subclass's own name).
+    final private(set) lazy var name = String(describing: type(of: self))
+
+    /// The name of ``apply(gradients:to:)`` in messages.
+    private var operation: String { "\(name).apply(gradients:to:)" }
+
+    /// Updates one variable; ``apply(gradients:to:)`` calls it, do not call it yourself.
+    ///
+    /// Subclasses override it with their rule. It runs with no tape recording.
+    ///
+    /// - Parameters:
+    ///   - value: The variable's own value, to change in place (or assign); its shape and
+    ///     element type must stay the same.
+    ///   - gradient: The gradient, of the value's shape and element type.
+    ///   - slots: The variable's slots, in the order of ``declaredSlots``, holding their
+    ///     initial values on its first update. Each must keep the value's shape and
+    ///     element type.
+    ///   - stepCount: The variable's update count t, this update included (1 on its
+    ///     first).
+    ///   - learningRate: The rate of this step, ``currentLearningRate``.
+    open func update(
+        _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+    ) {
+        preconditionFailure("\(name) must override update(_:gradient:slots:stepCount:learningRate:)")
+    }
 
     /// Updates each variable from the gradient at the same position.
     ///
@@ -66,67 +164,91 @@ public protocol Optimizer: AnyObject {
     ///   - gradients: One gradient per variable, as `tape.gradient(of:wrt:)` returns them
     ///     for `variables`; `nil` skips that variable.
     ///   - variables: The variables the gradients are aligned with.
-    func apply(gradients: [Tensor?], to variables: [Variable])
+    public final func apply(gradients: [Tensor?], to variables: [Variable]) {
+        precondition(
+            gradients.count == variables.count,
+            "\(operation): \(gradients.count) gradients for \(variables.count) variables; "
+                + "pass the list the tape returned for exactly these variables")
+        // Check everything before the first update, so a bad entry changes nothing.
+        var seen = Set<ObjectIdentifier>()
+        for (gradient, variable) in zip(gradients, variables) {
+            precondition(
+                seen.insert(ObjectIdentifier(variable)).inserted,
+                "\(operation): variable '\(variable.name)' is listed twice")
+            guard let gradient, variable.trainable else { continue }
+            precondition(
+                gradient.shape == variable.shape && gradient.dtype == variable.dtype,
+                "\(operation): the gradient for variable '\(variable.name)' is \(gradient.dtype) \(gradient.shape), "
+                    + "but the variable holds \(variable.dtype) \(variable.shape)")
+            precondition(
+                variable.dtype.isFloatingPoint,
+                "\(operation): variable '\(variable.name)' holds \(variable.dtype); only float32 and float64 variables can be optimized")
+        }
+        let rate = currentLearningRate
+        withoutRecording {
+            for (gradient, variable) in zip(gradients, variables) {
+                guard let gradient, variable.trainable else {
+                    if variable.trainable { warnAboutMissingGradient(variable) }
+                    continue
+                }
+                let id = ObjectIdentifier(variable)
+                // Taken out of the table, so the slots' storage is referenced once and a
+                // fused update writes it in place.
+                var state = entries.removeValue(forKey: id)
+                    ?? VariableState(variable: variable, step: 0, slots: freshSlots(for: variable))
+                state.step += 1
+                variable.modify {
+                    update(&$0, gradient: gradient, slots: &state.slots, stepCount: state.step, learningRate: rate)
+                }
+                requireSlots(state.slots, of: variable)
+                entries[id] = state
+            }
+        }
+        iterations += 1
+    }
 
-    /// The optimizer's state for `variables`, keyed as described under *Saving and
-    /// restoring state*. Variable names must be unique within `variables`.
-    func stateTensors(for variables: [Variable]) -> [String: Tensor]
+    /// The slots of a variable that has not been updated yet.
+    func freshSlots(for variable: Variable) -> [Tensor] {
+        declaredSlots.map { Tensor.full($0.initialValue, shape: variable.shape, dtype: variable.dtype) }
+    }
 
-    /// Replaces the optimizer's state for `variables` (and its ``iterations``) with
-    /// `state`, as ``stateTensors(for:)`` produced it.
-    ///
-    /// Every entry is checked before anything changes: on a missing entry or one of the
-    /// wrong shape or element type, the method throws an ``OptimizerStateError`` naming
-    /// the entry and the optimizer is left as it was. Entries for other variables are
-    /// ignored, and so is the state of variables not in `variables`. A variable loaded
-    /// with step 0 counts as not updated yet: its next update is a first step from fresh
-    /// slots.
-    func loadState(_ state: [String: Tensor], for variables: [Variable]) throws
+    /// Stops when an update left the slots out of step with the declaration or the variable.
+    private func requireSlots(_ slots: [Tensor], of variable: Variable) {
+        precondition(
+            slots.count == declaredSlots.count
+                && slots.allSatisfy { $0.shape == variable.shape && $0.dtype == variable.dtype },
+            "\(name).update: left \(slots.count) slots for variable '\(variable.name)' "
+                + "(\(slots.map { "\($0.dtype) \($0.shape)" })); it must keep the \(declaredSlots.count) declared "
+                + "slots, each \(variable.dtype) \(variable.shape)")
+    }
+
+    /// Prints why `variable` got no gradient, once, when the warning is on.
+    private func warnAboutMissingGradient(_ variable: Variable) {
+        guard GradientDiagnostics.warnsOnMissingGradients, warnedAboutMissingGradients.insert(variable.id).inserted else { return }
+        GradientDiagnostics.warnMissingGradient(for: variable, receiver: operation)
+    }
 }
 
-extension Optimizer {
-    /// The learning rate the next ``apply(gradients:to:)`` will use: the schedule's rate
-    /// at ``iterations``, or ``learningRate`` when there is no schedule.
-    public var currentLearningRate: Double {
-        schedule?.learningRate(atStep: iterations) ?? learningRate
+/// One piece of per-variable state an ``Optimizer`` keeps, such as a momentum buffer.
+public struct OptimizerSlot: Sendable, Equatable {
+    /// The name in state keys, `<variable.name>/<name>`; not empty, no `/`.
+    public let name: String
+    /// The value every element starts from.
+    public let initialValue: Double
+
+    /// Declares a slot named `name` whose elements start at `initialValue`.
+    public init(_ name: String, initialValue: Double = 0) {
+        self.name = name
+        self.initialValue = initialValue
     }
 }
 
-/// Why ``Optimizer/loadState(_:for:)`` refused a state; nothing was changed.
-public enum OptimizerStateError: Error, Equatable, CustomStringConvertible {
-    /// An entry the optimizer needs is not in the state.
-    case missingEntry(key: String)
-    /// An entry has the wrong shape.
-    case shapeMismatch(key: String, expected: Shape, found: Shape)
-    /// An entry has the wrong element type.
-    case typeMismatch(key: String, expected: DType, found: DType)
-    /// A step count is not a 0-d tensor holding a whole number from 0 to `Int32.max`.
-    case invalidCount(key: String, found: String)
-
-    /// The key of the offending entry.
-    public var key: String {
-        switch self {
-        case let .missingEntry(key), let .shapeMismatch(key, _, _), let .typeMismatch(key, _, _),
-            let .invalidCount(key, _):
-            return key
-        }
-    }
-
-    /// What is wrong with the entry and what to do about it.
-    public var description: String {
-        switch self {
-        case let .missingEntry(key):
-            return "optimizer state has no entry '\(key)'; pass the dictionary stateTensors(for:) made "
-                + "for variables with the same names"
-        case let .shapeMismatch(key, expected, found):
-            return "optimizer state entry '\(key)' has shape \(found), expected \(expected) "
-                + "(the variable's shape); the state was saved for a different model"
-        case let .typeMismatch(key, expected, found):
-            return "optimizer state entry '\(key)' is \(found), expected \(expected) "
-                + "(the variable's element type); cast it with .cast(to:) before loading"
-        case let .invalidCount(key, found):
-            return "optimizer state entry '\(key)' must be a 0-d tensor holding a whole number "
-                + "from 0 to \(Int32.max), found \(found)"
-        }
-    }
+/// The state of one variable that has been updated at least once.
+struct VariableState {
+    /// Held strongly, so the `ObjectIdentifier` key cannot be reused by another object.
+    let variable: Variable
+    /// How many updates this variable has had (t in the update rules).
+    var step: Int
+    /// The slot tensors, in the order of ``Optimizer/declaredSlots``.
+    var slots: [Tensor]
 }

@@ -23,10 +23,6 @@
 /// which matches this rule while η is constant. Its `weight_decay` is decoupled
 /// (θ −= η·λ·θ), not the L2 term above.
 public final class RMSProp: Optimizer {
-    /// The learning rate η when there is no ``schedule``.
-    public var learningRate: Double
-    /// A schedule that decides η from ``iterations``; replaces ``learningRate`` when set.
-    public var schedule: (any LearningRateSchedule)?
     /// The smoothing α of the running average of squared gradients (Keras' ρ).
     public let alpha: Double
     /// The term ε added to the root.
@@ -37,10 +33,6 @@ public final class RMSProp: Optimizer {
     public let momentum: Double
     /// Whether the squared average is centered by the square of the mean gradient.
     public let centered: Bool
-    /// The number of ``apply(gradients:to:)`` calls so far.
-    public var iterations: Int { table.iterations }
-
-    private var table: SlotTable
 
     /// Creates an RMSProp optimizer with PyTorch's defaults.
     ///
@@ -56,59 +48,36 @@ public final class RMSProp: Optimizer {
         learningRate: Double = 1e-2, alpha: Double = 0.99, epsilon: Double = 1e-8, weightDecay: Double = 0,
         momentum: Double = 0, centered: Bool = false, schedule: (any LearningRateSchedule)? = nil
     ) {
-        precondition(learningRate >= 0, "RMSProp: learningRate must not be negative, got \(learningRate)")
         precondition(alpha >= 0, "RMSProp: alpha must not be negative, got \(alpha)")
         precondition(epsilon >= 0, "RMSProp: epsilon must not be negative, got \(epsilon)")
         precondition(weightDecay >= 0, "RMSProp: weightDecay must not be negative, got \(weightDecay)")
         precondition(momentum >= 0, "RMSProp: momentum must not be negative, got \(momentum)")
-        self.learningRate = learningRate
-        self.schedule = schedule
         self.alpha = alpha
         self.epsilon = epsilon
         self.weightDecay = weightDecay
         self.momentum = momentum
         self.centered = centered
-        var slots: [(name: String, initialValue: Double)] = [("squareAverage", 0)]
-        if centered { slots.append(("gradientAverage", 0)) }
-        if momentum > 0 { slots.append(("momentum", 0)) }
-        self.table = SlotTable(optimizer: "RMSProp", slots: slots)
+        var slots = [OptimizerSlot("squareAverage")]
+        if centered { slots.append(OptimizerSlot("gradientAverage")) }
+        if momentum > 0 { slots.append(OptimizerSlot("momentum")) }
+        super.init(learningRate: learningRate, schedule: schedule, slots: slots)
     }
 
-    /// Takes one step; see the type's documentation for the rule.
-    public func apply(gradients: [Tensor?], to variables: [Variable]) {
-        let (lr, alpha, epsilon, lambda, mu, centered) =
-            (currentLearningRate, alpha, epsilon, weightDecay, momentum, centered)
-        table.apply(gradients, to: variables) { theta, gradient, _, slots in
-            let d = lambda != 0 ? gradient + theta * lambda : gradient
-            let square = slots[0] * alpha + (d * d) * (1 - alpha)
-            slots[0] = square
-            var root: Tensor
-            if centered {
-                let average = slots[1] * alpha + d * (1 - alpha)
-                slots[1] = average
-                root = (square - average * average).sqrt()
-            } else {
-                root = square.sqrt()
-            }
-            root = root + epsilon
-            guard mu > 0 else {
-                theta = theta - (d / root) * lr
-                return
-            }
-            let buffer = slots[slots.count - 1] * mu + d / root
-            slots[slots.count - 1] = buffer
-            theta = theta - buffer * lr
-        }
-    }
-
-    /// The state: `iterations`, and per variable `step`, `squareAverage`, and when used
-    /// `gradientAverage` and `momentum`.
-    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
-        table.stateTensors(for: variables)
-    }
-
-    /// Replaces the state, checking every entry first; see ``Optimizer/loadState(_:for:)``.
-    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
-        try table.loadState(state, for: variables)
+    /// Takes one step of the rule above for one variable, in one fused pass (`RMSPropStep`).
+    override public func update(
+        _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+    ) {
+        let step = RMSPropStep(
+            learningRate: learningRate, alpha: alpha, epsilon: epsilon, weightDecay: weightDecay, momentum: momentum,
+            centered: centered)
+        // Moved out of the array, so each slot's storage is referenced once and updated in place.
+        var buffer = momentum > 0 ? slots.popLast() : nil
+        var average = centered ? slots.popLast() : nil
+        var square = slots.removeLast()
+        step.apply(
+            to: &value, gradient: gradient, squareAverage: &square, gradientAverage: &average, momentumBuffer: &buffer)
+        slots.append(square)
+        if let average { slots.append(average) }
+        if let buffer { slots.append(buffer) }
     }
 }

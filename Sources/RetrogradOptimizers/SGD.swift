@@ -1,5 +1,3 @@
-import CRetrogradKernels
-
 /// Stochastic gradient descent with optional momentum, Nesterov momentum and L2 weight
 /// decay, following PyTorch's `torch.optim.SGD` exactly.
 ///
@@ -24,10 +22,6 @@ import CRetrogradKernels
 /// the two differ. Keras' `weight_decay` is decoupled (θ −= η·λ·θ before the step),
 /// not the L2 term added to the gradient here; use ``AdamW`` for decoupled decay.
 public final class SGD: Optimizer {
-    /// The learning rate η when there is no ``schedule``.
-    public var learningRate: Double
-    /// A schedule that decides η from ``iterations``; replaces ``learningRate`` when set.
-    public var schedule: (any LearningRateSchedule)?
     /// The momentum factor μ (0 for plain gradient descent).
     public let momentum: Double
     /// The dampening τ of the gradient added to the momentum buffer.
@@ -36,10 +30,6 @@ public final class SGD: Optimizer {
     public let nesterov: Bool
     /// The L2 penalty λ added to the gradient as λ·θ.
     public let weightDecay: Double
-    /// The number of ``apply(gradients:to:)`` calls so far.
-    public var iterations: Int { table.iterations }
-
-    private var table: SlotTable
 
     /// Creates an SGD optimizer with PyTorch's defaults.
     ///
@@ -54,40 +44,28 @@ public final class SGD: Optimizer {
         learningRate: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
         weightDecay: Double = 0, schedule: (any LearningRateSchedule)? = nil
     ) {
-        precondition(learningRate >= 0, "SGD: learningRate must not be negative, got \(learningRate)")
         precondition(momentum >= 0, "SGD: momentum must not be negative, got \(momentum)")
         precondition(weightDecay >= 0, "SGD: weightDecay must not be negative, got \(weightDecay)")
         precondition(
             !nesterov || (momentum > 0 && dampening == 0),
             "SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum \(momentum), dampening \(dampening)")
-        self.learningRate = learningRate
-        self.schedule = schedule
         self.momentum = momentum
         self.dampening = dampening
         self.nesterov = nesterov
         self.weightDecay = weightDecay
-        self.table = SlotTable(optimizer: "SGD", slots: momentum != 0 ? [("momentum", 0)] : [])
+        super.init(learningRate: learningRate, schedule: schedule, slots: momentum != 0 ? [OptimizerSlot("momentum")] : [])
     }
 
-    /// Takes one step; see the type's documentation for the rule.
-    public func apply(gradients: [Tensor?], to variables: [Variable]) {
-        let (lr, mu, tau, nesterov, lambda) = (currentLearningRate, momentum, dampening, nesterov, weightDecay)
-        table.apply(gradients, to: variables) { theta, gradient, step, slots in
-            sgdUpdate(
-                theta: &theta, gradient: gradient, slots: &slots,
-                rg_sgd_step(
-                    learning_rate: lr, momentum: mu, dampening: tau, weight_decay: lambda, nesterov: nesterov ? 1 : 0,
-                    first_step: step == 1 ? 1 : 0))
-        }
-    }
-
-    /// The state: `iterations`, `<name>/step` and, with momentum, `<name>/momentum`.
-    public func stateTensors(for variables: [Variable]) -> [String: Tensor] {
-        table.stateTensors(for: variables)
-    }
-
-    /// Replaces the state, checking every entry first; see ``Optimizer/loadState(_:for:)``.
-    public func loadState(_ state: [String: Tensor], for variables: [Variable]) throws {
-        try table.loadState(state, for: variables)
+    /// Takes one step of the rule above for one variable, in one fused pass (`SGDStep`).
+    override public func update(
+        _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
+    ) {
+        let step = SGDStep(
+            learningRate: learningRate, momentum: momentum, dampening: dampening, weightDecay: weightDecay,
+            nesterov: nesterov, stepCount: stepCount)
+        // Moved out of the array, so the buffer's storage is referenced once and updated in place.
+        var buffer = slots.popLast()
+        step.apply(to: &value, gradient: gradient, momentumBuffer: &buffer)
+        if let buffer { slots.append(buffer) }
     }
 }

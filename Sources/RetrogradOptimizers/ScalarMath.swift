@@ -6,7 +6,7 @@ import Glibc
 import Musl
 #endif
 
-// The two libm functions the schedules and the bias corrections need, without pulling
+// The two libm functions the learning-rate schedules need, without pulling
 // Foundation into the library.
 
 @inline(__always) func power(_ base: Double, _ exponent: Double) -> Double { pow(base, exponent) }

@@ -61,7 +61,7 @@ struct TrainCommand: ParsableCommand {
             Dense(inputSize: 2, outputSize: hidden, activation: .tanh, seed: seed &+ 2),
             Dense(inputSize: hidden, outputSize: hidden, activation: .tanh, seed: seed &+ 3),
             Dense(inputSize: hidden, outputSize: 2, seed: seed &+ 4))
-        let optimizer: any Optimizer =
+        let optimizer: Optimizer =
             switch self.optimizer {
             case .adam: Adam(learningRate: lr)
             case .sgd: SGD(learningRate: lr, momentum: 0.9)

@@ -75,4 +75,26 @@ import RetrogradOptimizers
         }
         #expect(text(result).contains("Nesterov"), "\(text(result))")
     }
+
+    @Test func aFusedStepNeedsTheSlotsItsRuleUses() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var value = Tensor([1, 2] as [Float]), square = Tensor([0, 0] as [Float])
+            var average: Tensor? = nil, buffer: Tensor? = nil
+            RMSPropStep(learningRate: 0.1, alpha: 0.9, epsilon: 1e-8, centered: true).apply(
+                to: &value, gradient: Tensor([1, 1] as [Float]), squareAverage: &square, gradientAverage: &average,
+                momentumBuffer: &buffer)
+        }
+        let message = text(result)
+        #expect(message.contains("RMSPropStep.apply") && message.contains("gradientAverage is nil"), "\(message)")
+    }
+
+    @Test func aFusedStepChecksTheSlotShapes() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            var value = Tensor([1, 2] as [Double]), sum = Tensor([0, 0, 0] as [Double])
+            AdagradStep(learningRate: 0.1, epsilon: 1e-10, stepCount: 1).apply(
+                to: &value, gradient: Tensor([1, 1] as [Double]), accumulator: &sum)
+        }
+        let message = text(result)
+        #expect(message.contains("accumulator is float64 [3]") && message.contains("float64 [2]"), "\(message)")
+    }
 }

@@ -167,6 +167,31 @@ typedef struct {
 void rg_adam_update(rg_dtype dtype, const rg_adam_step *step, int64_t n, void *theta,
                     const void *gradient, void *m, void *v, void *u);
 
+/// The constants of one RMSProp step (PyTorch's rule; see RetrogradOptimizers' RMSProp).
+/// Centering and momentum are on when their slots are passed.
+typedef struct {
+    double learning_rate, alpha, epsilon, weight_decay, momentum;
+} rg_rmsprop_step;
+
+/// One RMSProp step, in place on θ, the square average s, the gradient average a (NULL
+/// unless centered) and the momentum buffer b (NULL without momentum). No array may
+/// overlap another.
+void rg_rmsprop_update(rg_dtype dtype, const rg_rmsprop_step *step, int64_t n, void *theta,
+                       const void *gradient, void *square_average, void *gradient_average,
+                       void *momentum_buffer);
+
+/// The constants of one Adagrad step (PyTorch's rule; see RetrogradOptimizers' Adagrad).
+typedef struct {
+    /// The decayed rate η / (1 + (t − 1)·κ) of this step.
+    double learning_rate;
+    double weight_decay, epsilon;
+} rg_adagrad_step;
+
+/// One Adagrad step, in place on θ and the accumulator `sum`. No array may overlap
+/// another.
+void rg_adagrad_update(rg_dtype dtype, const rg_adagrad_step *step, int64_t n, void *theta,
+                       const void *gradient, void *sum);
+
 /// The index of the first NaN or infinite element of a float32 or float64 buffer of `n`
 /// elements, or -1 when every element is finite (anomaly detection).
 int64_t rg_first_nonfinite(rg_dtype dtype, const void *x, int64_t n);

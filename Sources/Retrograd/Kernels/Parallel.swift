@@ -8,21 +8,21 @@ import Darwin
 /// Splitting large elementwise work across the cores, for kernels written with
 /// ``Tensor/withUnsafeScalars(as:_:)`` and friends (Retrograd's own elementwise ops and
 /// the optimizers' updates use it).
-public enum Parallel {
+enum Parallel {
     /// The number of chunks large work is split into: the online cores, at most 8.
-    public static let chunkCount: Int = {
+    static let chunkCount: Int = {
         let cores = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         return Swift.max(1, Swift.min(cores, 8))
     }()
 
     /// Work on fewer elements than this runs on the calling thread: below it, handing work
     /// to other threads costs more than it saves.
-    public static let minimumCount = 1 << 17
+    static let minimumCount = 1 << 17
 
     /// Calls `body(start, count)` for contiguous chunks that cover `0..<count` exactly once,
     /// concurrently when `count` is at least ``minimumCount``. Chunk boundaries are
     /// multiples of 64 elements. `body` must only write to its own chunk.
-    public static func forEachChunk(of count: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
+    static func forEachChunk(of count: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
         let chunks = count >= minimumCount ? chunkCount : 1
         guard chunks > 1 else { return body(0, count) }
         let size = ((count + chunks - 1) / chunks + 63) / 64 * 64

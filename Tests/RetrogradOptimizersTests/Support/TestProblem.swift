@@ -48,7 +48,7 @@ func variable(_ scalars: [Double], name: String) -> Variable { Variable(Tensor(s
 struct OptimizerCase: Sendable, CustomStringConvertible {
     let description: String
     let learningRate: Double
-    let make: @Sendable () -> any Optimizer
+    let make: @Sendable () -> Optimizer
     let reference: @Sendable () -> any ReferenceOptimizer
 
     /// Every configuration the tests compare with PyTorch's rules.
