@@ -4,6 +4,7 @@
 
 import Testing
 import RetrogradOptimizers
+import RetrogradTestSupport
 
 /// Sign SGD with momentum: b = μ·b + g, θ = θ − η·sign(b), written with tensor ops.
 private final class SignSGD: Optimizer {
