@@ -7,7 +7,7 @@ import Testing
     static let description = DANNRunDescription(
         data: .moons(angle: 35),
         configuration: DANNConfiguration(
-            epochs: 4, batchSize: 16, hidden: [6], activation: "sigmoid", learningRate: 0.1, maxLambda: 2, seed: 3),
+            epochs: 4, batchSize: 16, hidden: [6], activation: .sigmoid, learningRate: 0.1, maxLambda: 2, seed: 3),
         modes: [.sourceOnly, .dann])
 
     @Test func reportHoldsTheConfigurationEveryEpochAndTheFinalNumbers() throws {
@@ -110,7 +110,7 @@ import Testing
         let data = DomainData.moons(count: 32, testCount: 32, seed: 1)
         let config = DANNConfiguration(epochs: 2, batchSize: 8, hidden: [4], learningRate: 0.1, seed: 1)
         let dann = try DANNTrainer(configuration: config, data: data, mode: .dann)
-        dann.trainEpoch()
+        try dann.trainEpoch()
         try dann.saveCheckpoint(to: scratch.file("dann.safetensors"))
         let other = try DANNTrainer(configuration: config, data: data, mode: .sourceOnly)
         let before = other.model.variables.map { $0.value.scalars(as: Float.self) }
