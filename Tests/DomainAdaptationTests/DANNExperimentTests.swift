@@ -127,4 +127,35 @@ import Testing
         let retuned = try DANNTrainer(configuration: changed, data: data, mode: .dann)
         #expect(throws: DANNError.self) { try retuned.restore(from: scratch.file("dann.safetensors")) }
     }
+
+    /// The learning-rate schedule reads the optimizer's step count, so a restore brings it
+    /// back, and a checkpoint whose count disagrees with its epochs is refused.
+    @Test func theOptimizersStepCountIsRestoredAndChecked() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let data = DomainData.moons(count: 32, testCount: 32, seed: 1)
+        let config = DANNConfiguration(epochs: 3, batchSize: 8, hidden: [4], learningRate: 0.1, seed: 1)
+        let saved = try DANNTrainer(configuration: config, data: data, mode: .dann)
+        try saved.trainEpoch()
+        let url = scratch.file("dann.safetensors")
+        try saved.saveCheckpoint(to: url)
+
+        let restored = try DANNTrainer(configuration: config, data: data, mode: .dann)
+        try restored.restore(from: url)
+        #expect(restored.optimizer.iterations == 4)  // 32 rows in batches of 8: 4 steps
+        // The next step is at p = 4/12: μ = 0.1 / (1 + 10/3)^0.75.
+        #expect(abs(restored.optimizer.currentLearningRate - 0.1 / pow(13.0 / 3, 0.75)) < 1e-12)
+
+        var checkpoint = try Checkpoint.load(from: url)
+        checkpoint.tensors["optimizer:iterations"] = Tensor(Int32(3))
+        try checkpoint.save(to: url)
+        let fresh = try DANNTrainer(configuration: config, data: data, mode: .dann)
+        #expect {
+            try fresh.restore(from: url)
+        } throws: { error in
+            guard case DANNError.checkpointMismatch(_, let reason) = error else { return false }
+            return reason.contains("3 steps") && reason.contains("make 4")
+        }
+        #expect(fresh.optimizer.iterations == 0 && fresh.completedEpochs == 0)
+    }
 }
