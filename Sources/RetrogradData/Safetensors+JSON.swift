@@ -110,12 +110,4 @@ extension Safetensors {
         default: return "null"
         }
     }
-
-    /// The JSON text of `value` (compact, slashes unescaped), for the header.
-    static func jsonText(_ value: some Encodable) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        // Strings and arrays of strings, the only values written here, always encode.
-        return String(decoding: try! encoder.encode(value), as: UTF8.self)
-    }
 }
