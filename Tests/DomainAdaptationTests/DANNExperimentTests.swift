@@ -104,14 +104,24 @@ import Testing
         }
     }
 
+    /// 32 source rows in batches of 8: 4 steps an epoch.
+    static let smallData = DomainData.moons(count: 32, testCount: 32, seed: 1)
+
+    /// The checkpoint of a DANN trainer after its first epoch, as `dann.safetensors` in `scratch`.
+    private func checkpointAfterOneEpoch(_ config: DANNConfiguration, in scratch: ScratchDirectory) throws -> URL {
+        let trainer = try DANNTrainer(configuration: config, data: Self.smallData, mode: .dann)
+        try trainer.trainEpoch()
+        let url = scratch.file("dann.safetensors")
+        try trainer.saveCheckpoint(to: url)
+        return url
+    }
+
     @Test func aCheckpointOfAnotherModeIsRefusedAndChangesNothing() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
-        let data = DomainData.moons(count: 32, testCount: 32, seed: 1)
+        let data = Self.smallData
         let config = DANNConfiguration(epochs: 2, batchSize: 8, hidden: [4], learningRate: 0.1, seed: 1)
-        let dann = try DANNTrainer(configuration: config, data: data, mode: .dann)
-        try dann.trainEpoch()
-        try dann.saveCheckpoint(to: scratch.file("dann.safetensors"))
+        _ = try checkpointAfterOneEpoch(config, in: scratch)
         let other = try DANNTrainer(configuration: config, data: data, mode: .sourceOnly)
         let before = other.model.variables.map { $0.value.scalars(as: Float.self) }
         #expect {
@@ -133,23 +143,19 @@ import Testing
     @Test func theOptimizersStepCountIsRestoredAndChecked() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
-        let data = DomainData.moons(count: 32, testCount: 32, seed: 1)
         let config = DANNConfiguration(epochs: 3, batchSize: 8, hidden: [4], learningRate: 0.1, seed: 1)
-        let saved = try DANNTrainer(configuration: config, data: data, mode: .dann)
-        try saved.trainEpoch()
-        let url = scratch.file("dann.safetensors")
-        try saved.saveCheckpoint(to: url)
+        let url = try checkpointAfterOneEpoch(config, in: scratch)
 
-        let restored = try DANNTrainer(configuration: config, data: data, mode: .dann)
+        let restored = try DANNTrainer(configuration: config, data: Self.smallData, mode: .dann)
         try restored.restore(from: url)
-        #expect(restored.optimizer.iterations == 4)  // 32 rows in batches of 8: 4 steps
+        #expect(restored.optimizer.iterations == 4)  // one epoch of 4 steps
         // The next step is at p = 4/12: μ = 0.1 / (1 + 10/3)^0.75.
         #expect(abs(restored.optimizer.currentLearningRate - 0.1 / pow(13.0 / 3, 0.75)) < 1e-12)
 
         var checkpoint = try Checkpoint.load(from: url)
         checkpoint.tensors["optimizer:iterations"] = Tensor(Int32(3))
         try checkpoint.save(to: url)
-        let fresh = try DANNTrainer(configuration: config, data: data, mode: .dann)
+        let fresh = try DANNTrainer(configuration: config, data: Self.smallData, mode: .dann)
         #expect {
             try fresh.restore(from: url)
         } throws: { error in
