@@ -29,7 +29,8 @@ public enum DANNMode: String, Codable, Sendable, CaseIterable {
 /// - λ_p = maxLambda · (2 / (1 + exp(−γ p)) − 1), γ = `lambdaGamma` (10). A γ of 0 means a
 ///   constant λ = maxLambda.
 /// - μ_p = μ₀ / (1 + α p)^β, μ₀ = `learningRate`, α = `annealingAlpha` (10),
-///   β = `annealingBeta` (0.75). An α of 0 means a constant learning rate.
+///   β = `annealingBeta` (0.75): the optimizer's ``learningRateSchedule(totalSteps:)``.
+///   An α of 0 means a constant learning rate.
 public struct DANNConfiguration: Codable, Sendable, Equatable {
     /// Passes over the source training set.
     public var epochs: Int
@@ -37,8 +38,9 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     public var batchSize: Int
     /// Widths of the feature extractor's hidden layers (at least one).
     public var hidden: [Int]
-    /// The feature extractor's activation: "sigmoid", "relu" or "tanh".
-    public var activation: String
+    /// The feature extractor's activation: `.sigmoid`, `.relu` or `.tanh` (written
+    /// "sigmoid", "relu" and "tanh" in JSON).
+    public var activation: Activation
     /// Widths of the domain classifier's hidden layers (empty: logistic regression on the features).
     public var domainHidden: [Int]
     /// The initial learning rate μ₀.
@@ -58,7 +60,7 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
 
     /// Creates a configuration; every value is checked by ``validate()``.
     public init(
-        epochs: Int, batchSize: Int, hidden: [Int], activation: String = "relu", domainHidden: [Int] = [],
+        epochs: Int, batchSize: Int, hidden: [Int], activation: Activation = .relu, domainHidden: [Int] = [],
         learningRate: Double, momentum: Double = 0.9, annealingAlpha: Double = 10, annealingBeta: Double = 0.75,
         maxLambda: Double = 1, lambdaGamma: Double = 10, seed: UInt64 = 0
     ) {
@@ -81,7 +83,7 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     /// example per step (the paper's per-example SGD), μ₀ = 0.05, λ up to 6, 150 epochs.
     public static func moons(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
-            epochs: 150, batchSize: 1, hidden: [15], activation: "sigmoid", domainHidden: [],
+            epochs: 150, batchSize: 1, hidden: [15], activation: .sigmoid, domainHidden: [],
             learningRate: 0.05, maxLambda: 6, seed: seed)
     }
 
@@ -92,18 +94,8 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     /// or varied more.)
     public static func digits(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
-            epochs: 150, batchSize: 64, hidden: [128, 64], activation: "tanh", domainHidden: [32],
+            epochs: 150, batchSize: 64, hidden: [128, 64], activation: .tanh, domainHidden: [32],
             learningRate: 0.1, maxLambda: 0.3, seed: seed)
-    }
-
-    /// The activation named by ``activation``.
-    public var featureActivation: Activation? {
-        switch activation {
-        case "sigmoid": return .sigmoid
-        case "relu": return .relu
-        case "tanh": return .tanh
-        default: return nil
-        }
     }
 
     /// λ_p for training progress `p` in [0, 1].
@@ -112,9 +104,10 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
         return maxLambda * (2 / (1 + exp(-lambdaGamma * p)) - 1)
     }
 
-    /// μ_p for training progress `p` in [0, 1].
-    public func learningRate(atProgress p: Double) -> Double {
-        learningRate / pow(1 + annealingAlpha * p, annealingBeta)
+    /// The learning-rate annealing μ_p of a run of `totalSteps` optimizer steps, for the
+    /// optimizer to consult with its step count.
+    public func learningRateSchedule(totalSteps: Int) -> AnnealingSchedule {
+        AnnealingSchedule(initial: learningRate, alpha: annealingAlpha, beta: annealingBeta, totalSteps: totalSteps)
     }
 
     /// The most epochs a run may have (so that the step count cannot overflow).
@@ -136,7 +129,7 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
         try require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "hidden", "one or more positive widths, such as 64 or 128,64", hidden)
         try require(hidden.allSatisfy(widths.contains), "hidden", "widths of at most \(Self.maximumWidth)", hidden)
         try require(domainHidden.allSatisfy(widths.contains), "domain-hidden", "positive widths of at most \(Self.maximumWidth)", domainHidden)
-        try require(featureActivation != nil, "activation", "sigmoid, relu or tanh", activation)
+        try require(Self.name(of: activation) != nil, "activation", "sigmoid, relu or tanh", activation)
         try require(learningRate > 0 && learningRate.isFinite, "lr", "a positive number", learningRate)
         try require(momentum >= 0 && momentum < 1, "momentum", "a number in [0, 1)", momentum)
         try require(annealingAlpha >= 0 && annealingAlpha.isFinite, "annealing-alpha", "a number ≥ 0", annealingAlpha)

@@ -115,7 +115,7 @@ public final class DANNExperiment {
             observer.modeStarted(trainer.mode, trainer.completedEpochs, trainer)
             while !trainer.isFinished {
                 let started = Date()
-                let metrics = trainer.trainEpoch(progress: observer.step)
+                let metrics = try trainer.trainEpoch(progress: observer.step)
                 report.models[index].seconds += Date().timeIntervalSince(started)
                 try trainer.saveCheckpoint(to: directory.appendingPathComponent(Self.checkpointName(trainer.mode)))
                 try writeReport()

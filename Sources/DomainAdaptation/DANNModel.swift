@@ -30,7 +30,7 @@ public final class DANNModel: Layer {
     /// weights drawn from `seed`.
     public init(featureCount: Int, classCount: Int, configuration: DANNConfiguration, seed: UInt64) {
         var generator = SeededGenerator(seed: seed)
-        let activation = configuration.featureActivation ?? .relu
+        let activation = configuration.activation
         var width = featureCount
         var featureLayers = [any Layer]()
         for size in configuration.hidden {

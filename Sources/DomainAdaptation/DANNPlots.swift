@@ -63,6 +63,8 @@ enum DANNPlots {
         let samples = 200
         let progress = (0...samples).map { Double($0) / Double(samples) }
         let epochs = progress.map { $0 * Double(configuration.epochs) }
+        // A run of `samples` steps: step k is at progress k / samples.
+        let rates = configuration.learningRateSchedule(totalSteps: samples)
         return Figure(
             title: "Schedules (p = training progress)",
             panels: [
@@ -71,7 +73,7 @@ enum DANNPlots {
                     series: [LineSeries(name: "λ_p = λ·(2/(1+exp(−γp)) − 1)", xs: epochs, ys: progress.map(configuration.lambda(atProgress:)))])),
                 .line(LineChart(
                     title: "Learning rate μ_p", xLabel: "epoch", yLabel: "learning rate",
-                    series: [LineSeries(name: "μ_p = μ₀/(1+αp)^β", xs: epochs, ys: progress.map(configuration.learningRate(atProgress:)), color: .vermillion)])),
+                    series: [LineSeries(name: "μ_p = μ₀/(1+αp)^β", xs: epochs, ys: (0...samples).map(rates.learningRate(atStep:)), color: .vermillion)])),
             ])
     }
 

@@ -12,13 +12,12 @@ extension DANNTrainer {
     /// and the reversal scale is restored.
     public func stepGraph() -> String {
         let epoch = min(completedEpochs, configuration.epochs - 1)
-        let (sourceRows, targetRows) = rows(batch: 0, orders(epoch: epoch))
-        let progress = Double(epoch * stepsPerEpoch) / Double(totalSteps)
+        let (source, target) = batches(epoch: epoch)[0]
         let scale = model.reversal.scale
         defer { model.reversal.scale = scale }
-        model.reversal.scale = mode == .dann ? configuration.lambda(atProgress: progress) : 0
+        model.reversal.scale = lambda(atStep: epoch * stepsPerEpoch)
         let tape = GradientTape(persistent: true, keepingGraphDetails: true)
-        let losses = tape.record { self.losses(batch(sourceRows: sourceRows, targetRows: targetRows)) }
+        let losses = tape.record { self.losses(source: source, target: target) }
         // A persistent tape that has answered nothing: its records are all there.
         return try! tape.graphviz(outputs: ["label loss": losses.label, "domain loss": losses.domain, "total loss": losses.total])
     }

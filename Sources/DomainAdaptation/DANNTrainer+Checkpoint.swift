@@ -32,12 +32,14 @@ extension DANNTrainer {
 
     /// Continues from a checkpoint written by ``saveCheckpoint(to:)`` for the same mode,
     /// configuration and data: restores the weights, the optimizer's momentum and step
-    /// counts, and the history, so the next epoch is the one after the checkpoint's.
+    /// counts (its `iterations`, the global step its learning-rate schedule reads), and the
+    /// history, so the next epoch is the one after the checkpoint's.
     ///
     /// Everything is checked before anything changes.
     ///
     /// - Throws: ``DANNError/checkpointMismatch(file:reason:)`` when the checkpoint is for
-    ///   another mode, configuration or data set, or holds other variables;
+    ///   another mode, configuration or data set, holds other variables, or an optimizer
+    ///   step count that does not match its epochs;
     ///   ``DANNError/checkpoint(_:)`` when the file cannot be read.
     public func restore(from url: URL) throws(DANNError) {
         let checkpoint: Checkpoint
@@ -70,11 +72,18 @@ extension DANNTrainer {
             state[String(key.dropFirst(CheckpointKey.optimizerPrefix.count))] = tensor
         }
         // Check both parts before changing either: the optimizer first on a scratch copy.
-        let scratch = SGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
+        let scratch = Self.makeOptimizer(configuration, schedule: learningRateSchedule)
         do {
             try scratch.loadState(state, for: variables)
         } catch {
             throw .checkpointMismatch(file: file, reason: "the optimizer state does not fit: \(error)")
+        }
+        // The schedule reads the optimizer's step count as the run's global step.
+        guard scratch.iterations == savedHistory.count * stepsPerEpoch else {
+            throw .checkpointMismatch(
+                file: file,
+                reason: "its optimizer has taken \(scratch.iterations) steps, but its \(savedHistory.count) epochs of "
+                    + "\(stepsPerEpoch) steps make \(savedHistory.count * stepsPerEpoch)")
         }
         do {
             try checkpoint.restore(into: model.variables)

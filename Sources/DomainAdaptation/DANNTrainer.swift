@@ -10,7 +10,8 @@ import Foundation
 /// with SGD and momentum, where R_λ is the gradient reversal layer (λ = λ_p for DANN,
 /// 0 for source-only, so the baseline's domain classifier learns but never shapes the
 /// features). λ_p and the learning rate μ_p follow the schedules of
-/// ``DANNConfiguration``, with p = global step / total steps.
+/// ``DANNConfiguration``, with p = global step / total steps; the optimizer sets μ_p
+/// itself from its step count.
 ///
 /// Everything random comes from the configuration's seed: the initial weights (the same for
 /// both modes), and each epoch's order of source and target examples. A run interrupted
@@ -25,7 +26,9 @@ public final class DANNTrainer {
     public let data: DomainData
     /// The network.
     public let model: DANNModel
-    /// The optimizer (SGD with the configuration's momentum).
+    /// The optimizer: SGD with the configuration's momentum, its learning rate μ_p set by
+    /// the configuration's ``DANNConfiguration/learningRateSchedule(totalSteps:)`` from
+    /// the optimizer's own step count, which is the run's global step.
     public let optimizer: SGD
     /// One entry per completed epoch.
     public internal(set) var history: [EpochMetrics] = []
@@ -33,6 +36,8 @@ public final class DANNTrainer {
     public let stepsPerEpoch: Int
 
     let variables: [Variable]
+    /// μ_p over the whole run; its progress p = step / total steps also drives λ_p.
+    let learningRateSchedule: AnnealingSchedule
 
     /// Prepares a run: checks the configuration and the data and builds the model.
     ///
@@ -53,10 +58,14 @@ public final class DANNTrainer {
             featureCount: data.featureCount, classCount: data.classCount, configuration: configuration,
             seed: derivedSeed(configuration.seed, stream: 1, index: 0))
         variables = model.trainableVariables
-        optimizer = SGD(learningRate: configuration.learningRate, momentum: configuration.momentum)
-        // Rounded up without computing count + batchSize - 1, which overflows for a huge batch size.
-        let (full, rest) = data.sourceTrain.count.quotientAndRemainder(dividingBy: configuration.batchSize)
-        stepsPerEpoch = rest == 0 ? full : full + 1
+        stepsPerEpoch = data.sourceTrain.batches(size: configuration.batchSize).count
+        learningRateSchedule = configuration.learningRateSchedule(totalSteps: stepsPerEpoch * configuration.epochs)
+        optimizer = Self.makeOptimizer(configuration, schedule: learningRateSchedule)
+    }
+
+    /// SGD with the configuration's momentum and learning-rate schedule.
+    static func makeOptimizer(_ configuration: DANNConfiguration, schedule: AnnealingSchedule) -> SGD {
+        SGD(learningRate: configuration.learningRate, momentum: configuration.momentum, schedule: schedule)
     }
 
     /// Epochs completed so far.
@@ -69,20 +78,20 @@ public final class DANNTrainer {
     /// Runs the next epoch and evaluates the model after it.
     ///
     /// - Parameter progress: Called after every step.
+    /// - Throws: What a step's gradient request throws: an `AnomalyError` when the caller
+    ///   runs training inside `withAnomalyDetection` and a NaN or infinity appears. The
+    ///   failing step changes no weight; the epoch is not recorded.
     @discardableResult
-    public func trainEpoch(progress: ((DANNProgress) -> Void)? = nil) -> EpochMetrics {
+    public func trainEpoch(progress: ((DANNProgress) -> Void)? = nil) throws -> EpochMetrics {
         precondition(!isFinished, "DANNTrainer: all \(configuration.epochs) epochs have run already")
         let epoch = completedEpochs
-        let orders = self.orders(epoch: epoch)
         var means = RunningMeans()
         var (lambda, rate) = (0.0, 0.0)
-        for batch in 0..<stepsPerEpoch {
-            let step = epoch * stepsPerEpoch + batch
-            let p = Double(step) / Double(totalSteps)
-            lambda = mode == .dann ? configuration.lambda(atProgress: p) : 0
-            rate = configuration.learningRate(atProgress: p)
-            let (sourceRows, targetRows) = rows(batch: batch, orders)
-            let figures = self.step(sourceRows: sourceRows, targetRows: targetRows, lambda: lambda, learningRate: rate)
+        for (index, pair) in batches(epoch: epoch).enumerated() {
+            let step = epoch * stepsPerEpoch + index
+            lambda = self.lambda(atStep: step)
+            rate = optimizer.currentLearningRate
+            let figures = try self.step(source: pair.batch, target: pair.partner, lambda: lambda)
             means.add(labelLoss: figures.labelLoss, domainLoss: figures.domainLoss, accuracy: figures.accuracy, domainAccuracy: figures.domainAccuracy)
             progress?(DANNProgress(
                 mode: mode, epoch: epoch + 1, step: step + 1, totalSteps: totalSteps, labelLoss: means.labelLoss,
@@ -95,63 +104,46 @@ public final class DANNTrainer {
         return metrics
     }
 
-    /// The epoch's order of source and of target examples.
-    func orders(epoch: Int) -> (source: [Int], target: [Int]) {
-        (Dataset.permutation(count: data.sourceTrain.count, seed: derivedSeed(configuration.seed, stream: 2, index: epoch)),
-         Dataset.permutation(count: data.targetTrain.count, seed: derivedSeed(configuration.seed, stream: 3, index: epoch)))
+    /// The steps of an epoch: the source rows in batches, in the epoch's order, each with as
+    /// many target rows, taken in the epoch's target order.
+    func batches(epoch: Int) -> PairedBatchSequence {
+        data.sourceTrain.batches(size: configuration.batchSize, shuffle: true, seed: derivedSeed(configuration.seed, stream: 2, index: epoch))
+            .paired(with: data.targetTrain, shuffle: true, seed: derivedSeed(configuration.seed, stream: 3, index: epoch))
     }
 
-    /// The source rows of step `batch` of an epoch, and as many target rows.
-    func rows(batch: Int, _ orders: (source: [Int], target: [Int])) -> (source: [Int], target: [Int]) {
-        let batchSize = configuration.batchSize
-        let start = batch * batchSize  // below orders.source.count, so neither this nor the end overflows
-        let sourceRows = Array(orders.source[start..<(start + min(batchSize, orders.source.count - start))])
-        let targetRows = sourceRows.indices.map { orders.target[(batch * batchSize + $0) % orders.target.count] }
-        return (sourceRows, targetRows)
+    /// The gradient reversal scale of global step `step`: λ_p for DANN, 0 for source-only,
+    /// at the progress the learning-rate schedule sees.
+    func lambda(atStep step: Int) -> Double {
+        mode == .dann ? configuration.lambda(atProgress: learningRateSchedule.progress(atStep: step)) : 0
     }
 
-    /// One SGD step on the given source and target rows.
-    private func step(sourceRows: [Int], targetRows: [Int], lambda: Double, learningRate: Double)
+    /// One SGD step on a source batch and its target rows. Throws before the update when
+    /// the gradient request throws, so a failed step changes no weight.
+    private func step(source: Batch, target: Batch, lambda: Double) throws
         -> (labelLoss: Double, domainLoss: Double, accuracy: Double, domainAccuracy: Double)
     {
-        let batch = self.batch(sourceRows: sourceRows, targetRows: targetRows)
         model.reversal.scale = lambda
-        optimizer.learningRate = learningRate
         let tape = GradientTape()
-        let losses = tape.record { self.losses(batch) }
-        // A fresh one-shot tape asked once: `gradient` has nothing to throw here.
-        let gradients = try! tape.gradient(of: losses.total, wrt: variables)
+        let losses = tape.record { self.losses(source: source, target: target) }
+        let gradients = try tape.gradient(of: losses.total, wrt: variables)
         optimizer.apply(gradients: gradients, to: variables)
         return (losses.label.scalar(as: Double.self), losses.domain.scalar(as: Double.self),
-                accuracy(logits: losses.logits, labels: batch.labels),
-                domainHits(losses.domainLogits.scalars(as: Double.self), sourceCount: sourceRows.count).overall)
+                accuracy(logits: losses.logits, labels: source.labels!),
+                domainHits(losses.domainLogits.scalars(as: Double.self), sourceCount: source.count).overall)
     }
 
-    /// The inputs of one step: source rows then target rows, their domains (source 0,
-    /// target 1) and the source labels.
-    struct Batch {
-        let inputs: Tensor
-        let domains: Tensor
-        let labels: Tensor
-        let sourceCount: Int
-    }
-
-    func batch(sourceRows: [Int], targetRows: [Int]) -> Batch {
-        let source = data.sourceTrain.rows(sourceRows), target = data.targetTrain.features.gather(indices: targetRows)
-        let inputs = concat([source.features, target], axis: 0)
-        let domains = Tensor(sourceRows.map { _ in Float(0) } + targetRows.map { _ in Float(1) }, shape: [inputs.shape[0]])
-            .cast(to: inputs.dtype)
-        return Batch(inputs: inputs, domains: domains, labels: source.labels!, sourceCount: sourceRows.count)
-    }
-
-    /// The forward pass of one step (recorded by whatever tape is active):
+    /// The forward pass of one step (recorded by whatever tape is active), on the source
+    /// rows then the target rows, with domains 0 (source) and 1 (target):
     /// L = CE(G_y(G_f(x_s)), y_s) + BCE(G_d(R_λ(G_f([x_s; x_t]))), domains).
-    func losses(_ batch: Batch) -> (total: Tensor, label: Tensor, domain: Tensor, logits: Tensor, domainLogits: Tensor) {
-        let features = model.features(batch.inputs)
-        let logits = model.labelHead(features.slice(0..<batch.sourceCount))
+    func losses(source: Batch, target: Batch) -> (total: Tensor, label: Tensor, domain: Tensor, logits: Tensor, domainLogits: Tensor) {
+        let inputs = concat([source.features, target.features], axis: 0)
+        let domains = Tensor([Float](repeating: 0, count: source.count) + [Float](repeating: 1, count: target.count), shape: [inputs.shape[0]])
+            .cast(to: inputs.dtype)
+        let features = model.features(inputs)
+        let logits = model.labelHead(features.slice(0..<source.count))
         let domainLogits = model.domainLogits(features: features)
-        let labelLoss = softmaxCrossEntropy(logits: logits, labels: batch.labels)
-        let domainLoss = binaryCrossEntropy(logits: domainLogits, labels: batch.domains)
+        let labelLoss = softmaxCrossEntropy(logits: logits, labels: source.labels!)
+        let domainLoss = binaryCrossEntropy(logits: domainLogits, labels: domains)
         return (labelLoss + domainLoss, labelLoss, domainLoss, logits, domainLogits)
     }
 

@@ -31,7 +31,7 @@ extension Checkpoint {
         if tensors["__metadata__"] != nil { throw .reservedName(name: "__metadata__") }
         var allMetadata = metadata
         if !extra.isEmpty {
-            allMetadata[Checkpoint.extraNamesKey] = "[" + Safetensors.sortedNames(extra.keys).map(jsonQuoted).joined(separator: ",") + "]"
+            allMetadata[Checkpoint.extraNamesKey] = jsonText(Safetensors.sortedNames(extra.keys))
         }
         self.init(tensors: tensors, metadata: allMetadata)
     }
@@ -44,9 +44,9 @@ extension Checkpoint {
     /// The names listed under ``extraNamesKey`` (empty when the key is absent or unreadable).
     var extraNames: Set<String> {
         guard let list = metadata[Checkpoint.extraNamesKey],
-            case .array(let items)? = try? JSONParser.parse(ArraySlice(list.utf8))
+            let names = try? jsonDecoder().decode([String].self, from: Data(list.utf8))
         else { return [] }
-        return Set(items.compactMap { if case .string(let name) = $0 { name } else { nil } })
+        return Set(names)
     }
 
     /// Sets each variable to the entry with its name — all or nothing.

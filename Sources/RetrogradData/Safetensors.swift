@@ -35,7 +35,7 @@ enum Safetensors {
     static func encode(_ tensors: [String: Tensor], metadata: [String: String]) -> [UInt8] {
         var members = [String]()
         if !metadata.isEmpty {
-            let pairs = sortedNames(metadata.keys).map { "\(jsonQuoted($0)):\(jsonQuoted(metadata[$0]!))" }
+            let pairs = sortedNames(metadata.keys).map { "\(jsonText($0)):\(jsonText(metadata[$0]!))" }
             members.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
         }
         let names = sortedNames(tensors.keys)
@@ -45,7 +45,7 @@ enum Safetensors {
             let size = tensor.elementCount * tensor.dtype.byteSize
             let shape = tensor.shape.dimensions.map(String.init).joined(separator: ",")
             members.append(
-                "\(jsonQuoted(name)):{\"dtype\":\"\(self.name(of: tensor.dtype))\",\"shape\":[\(shape)],"
+                "\(jsonText(name)):{\"dtype\":\"\(self.name(of: tensor.dtype))\",\"shape\":[\(shape)],"
                     + "\"data_offsets\":[\(offset),\(offset + size)]}")
             offset += size
         }
@@ -83,28 +83,20 @@ enum Safetensors {
         }
         let dataStart = 8 + Int(length)
         let dataSize = bytes.count - dataStart
-        let root: JSONValue
-        do {
-            root = try JSONParser.parse(bytes[8..<dataStart])
-        } catch {
-            throw .corruptHeader(file: file, reason: "invalid JSON: \(error.reason)")
-        }
-        guard case .object(let members) = root else {
-            throw .corruptHeader(file: file, reason: "the header is \(root.kind), not a JSON object")
-        }
+        let members = try members(ofHeader: bytes[8..<dataStart], file: file)
 
         var metadata = [String: String]()
         var entries = [Entry]()
-        var seen = Set<String>()
-        for (name, value) in members {
-            guard seen.insert(name).inserted else { throw .corruptHeader(file: file, reason: "'\(name)' appears twice") }
+        // In name order, so that of several bad entries the same one is always reported.
+        for name in sortedNames(members.keys) {
+            let value = members[name]!
             if name == "__metadata__" {
-                guard case .object(let pairs) = value else {
-                    throw .corruptHeader(file: file, reason: "__metadata__ is \(value.kind), not an object of strings")
+                guard let pairs = value as? [String: Any] else {
+                    throw .corruptHeader(file: file, reason: "__metadata__ is \(kind(of: value)), not an object of strings")
                 }
-                for (key, item) in pairs {
-                    guard case .string(let text) = item else {
-                        throw .corruptHeader(file: file, reason: "__metadata__ '\(key)' is \(item.kind), not a string")
+                for key in sortedNames(pairs.keys) {
+                    guard let text = pairs[key] as? String else {
+                        throw .corruptHeader(file: file, reason: "__metadata__ '\(key)' is \(kind(of: pairs[key]!)), not a string")
                     }
                     metadata[key] = text
                 }
@@ -137,24 +129,24 @@ enum Safetensors {
     }
 
     /// Checks one header entry: its fields, dtype, shape and offsets.
-    private static func entry(_ name: String, _ value: JSONValue, file: String, dataSize: Int) throws(CheckpointError) -> Entry {
+    private static func entry(_ name: String, _ value: Any, file: String, dataSize: Int) throws(CheckpointError) -> Entry {
         func corrupt(_ what: String) -> CheckpointError { .corruptHeader(file: file, reason: "entry '\(name)' \(what)") }
-        guard case .object(let fields) = value else { throw corrupt("is \(value.kind), not an object") }
-        func field(_ key: String) throws(CheckpointError) -> JSONValue {
-            guard let found = fields.first(where: { $0.key == key }) else { throw corrupt("has no \"\(key)\"") }
-            return found.value
+        guard let fields = value as? [String: Any] else { throw corrupt("is \(kind(of: value)), not an object") }
+        func field(_ key: String) throws(CheckpointError) -> Any {
+            guard let found = fields[key] else { throw corrupt("has no \"\(key)\"") }
+            return found
         }
-        guard case .string(let dtypeName) = try field("dtype") else { throw corrupt("has a dtype that is not a string") }
-        guard case .array(let dimensionValues) = try field("shape") else { throw corrupt("has a shape that is not an array") }
-        guard case .array(let offsetValues) = try field("data_offsets"), offsetValues.count == 2,
-            let begin = offsetValues[0].nonNegativeInteger, let end = offsetValues[1].nonNegativeInteger
+        guard let dtypeName = try field("dtype") as? String else { throw corrupt("has a dtype that is not a string") }
+        guard let dimensionValues = try field("shape") as? [Any] else { throw corrupt("has a shape that is not an array") }
+        guard let offsetValues = try field("data_offsets") as? [Any], offsetValues.count == 2,
+            let begin = nonNegativeInteger(offsetValues[0]), let end = nonNegativeInteger(offsetValues[1])
         else { throw corrupt("has data_offsets that are not two non-negative integers") }
         guard let dtype = dtype(named: dtypeName) else {
             throw .unsupportedDType(file: file, entry: name, dtype: dtypeName)
         }
         var dimensions = [Int](), count = 1
         for item in dimensionValues {
-            guard let size = item.nonNegativeInteger else { throw corrupt("has a shape entry that is \(item.kind), not a size") }
+            guard let size = nonNegativeInteger(item) else { throw corrupt("has a shape entry that is \(kind(of: item)), not a size") }
             let (product, overflow) = count.multipliedReportingOverflow(by: size)
             guard !overflow, product <= Int.max / 8 else { throw corrupt("has a shape that is too large") }
             dimensions.append(size)

@@ -45,14 +45,14 @@ private func damagedCopies(of bytes: [UInt8], stride step: Int, flips count: Int
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
         let saved = try DANNTrainer(configuration: Self.configuration, data: Self.data, mode: .dann)
-        saved.trainEpoch()
+        try saved.trainEpoch()
         let url = scratch.file("dann.safetensors")
         try saved.saveCheckpoint(to: url)
         let bytes = [UInt8](try Data(contentsOf: url))
 
         let trainer = try DANNTrainer(configuration: Self.configuration, data: Self.data, mode: .dann)
-        trainer.trainEpoch()
-        trainer.trainEpoch()  // two epochs: a refused restore must not go back to one
+        try trainer.trainEpoch()
+        try trainer.trainEpoch()  // two epochs: a refused restore must not go back to one
         var refused = 0
         for (what, damaged) in damagedCopies(of: bytes, stride: 7, flips: 300, seed: 21) {
             try Data(damaged).write(to: url)
@@ -113,7 +113,7 @@ private func damagedCopies(of bytes: [UInt8], stride step: Int, flips count: Int
         configuration.batchSize = .max
         let trainer = try DANNTrainer(configuration: configuration, data: DANNCorruptionTests.data, mode: .dann)
         #expect(trainer.stepsPerEpoch == 1)
-        trainer.trainEpoch()
+        try trainer.trainEpoch()
         #expect(trainer.completedEpochs == 1)
     }
 

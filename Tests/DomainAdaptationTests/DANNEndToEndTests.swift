@@ -17,7 +17,7 @@ import Testing
             var target = [DANNMode: Double](), domain = [DANNMode: Double]()
             for mode in DANNMode.allCases {
                 let trainer = try DANNTrainer(configuration: configuration, data: data, mode: mode)
-                while !trainer.isFinished { trainer.trainEpoch() }
+                while !trainer.isFinished { try trainer.trainEpoch() }
                 let evaluation = try #require(trainer.history.last?.evaluation)
                 #expect(evaluation.sourceAccuracy > 0.85, "\(mode) seed \(seed)")
                 let targetAccuracy = try #require(evaluation.targetAccuracy)

@@ -7,7 +7,7 @@ import Testing
     static let description = DANNRunDescription(
         data: .moons(angle: 35),
         configuration: DANNConfiguration(
-            epochs: 4, batchSize: 16, hidden: [6], activation: "sigmoid", learningRate: 0.1, maxLambda: 2, seed: 3),
+            epochs: 4, batchSize: 16, hidden: [6], activation: .sigmoid, learningRate: 0.1, maxLambda: 2, seed: 3),
         modes: [.sourceOnly, .dann])
 
     @Test func reportHoldsTheConfigurationEveryEpochAndTheFinalNumbers() throws {
@@ -104,14 +104,24 @@ import Testing
         }
     }
 
+    /// 32 source rows in batches of 8: 4 steps an epoch.
+    static let smallData = DomainData.moons(count: 32, testCount: 32, seed: 1)
+
+    /// The checkpoint of a DANN trainer after its first epoch, as `dann.safetensors` in `scratch`.
+    private func checkpointAfterOneEpoch(_ config: DANNConfiguration, in scratch: ScratchDirectory) throws -> URL {
+        let trainer = try DANNTrainer(configuration: config, data: Self.smallData, mode: .dann)
+        try trainer.trainEpoch()
+        let url = scratch.file("dann.safetensors")
+        try trainer.saveCheckpoint(to: url)
+        return url
+    }
+
     @Test func aCheckpointOfAnotherModeIsRefusedAndChangesNothing() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }
-        let data = DomainData.moons(count: 32, testCount: 32, seed: 1)
+        let data = Self.smallData
         let config = DANNConfiguration(epochs: 2, batchSize: 8, hidden: [4], learningRate: 0.1, seed: 1)
-        let dann = try DANNTrainer(configuration: config, data: data, mode: .dann)
-        dann.trainEpoch()
-        try dann.saveCheckpoint(to: scratch.file("dann.safetensors"))
+        _ = try checkpointAfterOneEpoch(config, in: scratch)
         let other = try DANNTrainer(configuration: config, data: data, mode: .sourceOnly)
         let before = other.model.variables.map { $0.value.scalars(as: Float.self) }
         #expect {
@@ -126,5 +136,32 @@ import Testing
         changed.learningRate = 0.2
         let retuned = try DANNTrainer(configuration: changed, data: data, mode: .dann)
         #expect(throws: DANNError.self) { try retuned.restore(from: scratch.file("dann.safetensors")) }
+    }
+
+    /// The learning-rate schedule reads the optimizer's step count, so a restore brings it
+    /// back, and a checkpoint whose count disagrees with its epochs is refused.
+    @Test func theOptimizersStepCountIsRestoredAndChecked() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        let config = DANNConfiguration(epochs: 3, batchSize: 8, hidden: [4], learningRate: 0.1, seed: 1)
+        let url = try checkpointAfterOneEpoch(config, in: scratch)
+
+        let restored = try DANNTrainer(configuration: config, data: Self.smallData, mode: .dann)
+        try restored.restore(from: url)
+        #expect(restored.optimizer.iterations == 4)  // one epoch of 4 steps
+        // The next step is at p = 4/12: μ = 0.1 / (1 + 10/3)^0.75.
+        #expect(abs(restored.optimizer.currentLearningRate - 0.1 / pow(13.0 / 3, 0.75)) < 1e-12)
+
+        var checkpoint = try Checkpoint.load(from: url)
+        checkpoint.tensors["optimizer:iterations"] = Tensor(Int32(3))
+        try checkpoint.save(to: url)
+        let fresh = try DANNTrainer(configuration: config, data: Self.smallData, mode: .dann)
+        #expect {
+            try fresh.restore(from: url)
+        } throws: { error in
+            guard case DANNError.checkpointMismatch(_, let reason) = error else { return false }
+            return reason.contains("3 steps") && reason.contains("make 4")
+        }
+        #expect(fresh.optimizer.iterations == 0 && fresh.completedEpochs == 0)
     }
 }

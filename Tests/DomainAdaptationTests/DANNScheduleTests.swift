@@ -22,17 +22,19 @@ import Testing
         #expect(constant.lambda(atProgress: 0) == 3 && constant.lambda(atProgress: 0.5) == 3)
     }
 
-    @Test func learningRateAnneals() {
-        #expect(configuration.learningRate(atProgress: 0) == 0.8)
-        // (1 + 10·1.5)^0.75 = 16^0.75 = 8.
-        #expect(abs(configuration.learningRate(atProgress: 1.5) - 0.1) < 1e-12)
+    @Test func learningRateAnnealsOverTheRun() {
+        // 4 steps: step t is at progress t / 4.
+        let schedule = configuration.learningRateSchedule(totalSteps: 4)
+        #expect(schedule.learningRate(atStep: 0) == 0.8)
+        // (1 + 10·1)^0.75 at the end of the run: 11^0.75 = 6.0401…
+        #expect(abs(schedule.learningRate(atStep: 4) - 0.8 / 6.0401053545372365) < 1e-12)
         var squareRoot = configuration
         squareRoot.annealingBeta = 0.5
-        // (1 + 10·0.3)^0.5 = 2.
-        #expect(abs(squareRoot.learningRate(atProgress: 0.3) - 0.4) < 1e-12)
+        // At step 1 of 4: (1 + 10·0.25)^0.5 = 3.5^0.5.
+        #expect(abs(squareRoot.learningRateSchedule(totalSteps: 4).learningRate(atStep: 1) - 0.8 / 3.5.squareRoot()) < 1e-12)
         var constant = configuration
         constant.annealingAlpha = 0
-        #expect(constant.learningRate(atProgress: 0.7) == 0.8)
+        #expect(constant.learningRateSchedule(totalSteps: 10).learningRate(atStep: 7) == 0.8)
     }
 
     @Test func trainerFollowsTheSchedulesStepByStep() throws {
@@ -41,12 +43,14 @@ import Testing
         let config = DANNConfiguration(epochs: 2, batchSize: 5, hidden: [3], learningRate: 0.1, maxLambda: 2, seed: 1)
         let trainer = try DANNTrainer(configuration: config, data: DomainData.moons(count: 10, testCount: 10, seed: 1), mode: .dann)
         var lambdas = [Double]()
-        while !trainer.isFinished { trainer.trainEpoch { lambdas.append($0.lambda) } }
+        while !trainer.isFinished { try trainer.trainEpoch { lambdas.append($0.lambda) } }
         let expected = [0.0, 0.25, 0.5, 0.75].map { 2 * tanh(10 * $0 / 2) }
         #expect(lambdas.count == 4)
         for (got, want) in zip(lambdas, expected) { #expect(abs(got - want) < 1e-12) }
         #expect(abs(trainer.history[1].learningRate - 0.1 / pow(8.5, 0.75)) < 1e-12)
         #expect(trainer.optimizer.iterations == 4)
+        // The optimizer sets the rate itself, from its step count: step 4 would be at p = 1.
+        #expect(abs(trainer.optimizer.currentLearningRate - 0.1 / pow(11, 0.75)) < 1e-12)
     }
 
     @Test func invalidCountsAreNamed() {
@@ -68,7 +72,8 @@ import Testing
         }
         #expect(name { $0.hidden = [] } == "hidden")
         #expect(name { $0.hidden = [4, 0] } == "hidden")
-        #expect(name { $0.activation = "swish" } == "activation")
+        #expect(name { $0.activation = .softmax } == "activation")
+        #expect(name { $0.activation = .leakyRelu() } == "activation")
         #expect(name { $0.learningRate = .nan } == "lr")
         #expect(name { $0.momentum = 1 } == "momentum")
         #expect(name { $0.maxLambda = -1 } == "lambda")

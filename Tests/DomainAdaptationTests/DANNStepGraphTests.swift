@@ -6,7 +6,7 @@ import Testing
 /// nothing, and where it can be written.
 @Suite struct DANNStepGraphTests {
     static let configuration = DANNConfiguration(
-        epochs: 2, batchSize: 8, hidden: [8], activation: "tanh", domainHidden: [4], learningRate: 0.05, maxLambda: 1, seed: 11)
+        epochs: 2, batchSize: 8, hidden: [8], activation: .tanh, domainHidden: [4], learningRate: 0.05, maxLambda: 1, seed: 11)
     static let data = DomainData.moons(count: 32, testCount: 40, seed: 11)
 
     @Test func theGraphShowsEveryPartOfTheNetwork() throws {
@@ -30,10 +30,10 @@ import Testing
     @Test func drawingTheGraphChangesNoResult() throws {
         let plain = try DANNTrainer(configuration: Self.configuration, data: Self.data, mode: .dann)
         let drawn = try DANNTrainer(configuration: Self.configuration, data: Self.data, mode: .dann)
-        while !plain.isFinished { plain.trainEpoch() }
+        while !plain.isFinished { try plain.trainEpoch() }
         while !drawn.isFinished {
             _ = drawn.stepGraph()
-            drawn.trainEpoch()
+            try drawn.trainEpoch()
         }
         _ = drawn.stepGraph()
         #expect(plain.history == drawn.history)

@@ -5,12 +5,12 @@ import Testing
 /// The training loop as behaviour: determinism, what λ = 0 means, and what the model sees.
 @Suite struct DANNTrainerTests {
     static let small = DANNConfiguration(
-        epochs: 3, batchSize: 8, hidden: [8], activation: "tanh", domainHidden: [4], learningRate: 0.05, maxLambda: 1, seed: 7)
+        epochs: 3, batchSize: 8, hidden: [8], activation: .tanh, domainHidden: [4], learningRate: 0.05, maxLambda: 1, seed: 7)
     static let data = DomainData.moons(count: 64, testCount: 80, seed: 7)
 
     private func trained(_ mode: DANNMode, configuration: DANNConfiguration = small, data: DomainData = data) throws -> DANNTrainer {
         let trainer = try DANNTrainer(configuration: configuration, data: data, mode: mode)
-        while !trainer.isFinished { trainer.trainEpoch() }
+        while !trainer.isFinished { try trainer.trainEpoch() }
         return trainer
     }
 

@@ -102,3 +102,59 @@ private let twoFloats = littleEndianBytes(Float(1).bitPattern) + littleEndianByt
         #expect(error == .unsupportedDType(file: path, entry: "w", dtype: dtype))
     }
 }
+
+/// The header is read by Foundation, except for what Foundation lets through; these
+/// headers pin down both sides.
+@Suite struct CheckpointHeaderJSONTests {
+    private static let entry = #"{"dtype":"F32","shape":[2],"data_offsets":[0,8]}"#
+
+    private static let oneEntry = #"{"w":\#(entry)}"#
+
+    /// Headers that Foundation parses without complaint but that are not valid safetensors
+    /// headers. If the first expectation ever fails, Foundation has become strict about
+    /// them and `Safetensors.laxity(in:)` can go.
+    @Test(arguments: [
+        (Array(#"{"w":\#(entry),"w":\#(entry)}"#.utf8), "'w' appears twice"),
+        (Array(#"{"w":\#(entry),"\u0077":\#(entry)}"#.utf8), "'w' appears twice"),  // the same name, escaped
+        (Array(#"{"w":\#(entry),}"#.utf8), "invalid JSON"),
+        (Array(#"{"w":{"dtype":"F32","shape":[2,],"data_offsets":[0,8]}}"#.utf8), "invalid JSON"),
+        (oneEntry.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }, "UTF-8"),  // UTF-16LE
+        ([0xEF, 0xBB, 0xBF] + Array(oneEntry.utf8), "UTF-8"),  // a byte-order mark
+    ])
+    func foundationAloneWouldAcceptTheseHeaders(bytes: [UInt8], reason expected: String) throws {
+        let header = String(decoding: bytes, as: UTF8.self)
+        #expect((try? JSONSerialization.jsonObject(with: Data(bytes))) != nil, "Foundation now refuses \(header)")
+        let file = littleEndianBytes(UInt64(bytes.count)) + bytes + twoFloats
+        let error = thrownError(CheckpointError.self) { _ = try Checkpoint.decode(file, file: "lax.safetensors") }
+        guard case .corruptHeader("lax.safetensors", let reason)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(reason.contains(expected), "\(reason)")
+    }
+
+    @Test func namesInsideStringsOrNestedObjectsAreNotRepeats() throws {
+        let header = #"{"__metadata__":{"w":"w","dtype":"[\"w\",}"},"w":\#(Self.entry)}"#
+        let checkpoint = try Checkpoint.decode(handBuiltSafetensors(header: header, data: twoFloats), file: "names.safetensors")
+        #expect(checkpoint.metadata == ["w": "w", "dtype": #"["w",}"#])
+        #expect(checkpoint.tensors["w"]?.scalars(as: Float.self) == [1, 2])
+    }
+
+    /// 2^53 + 1 is the first integer a Double cannot hold: read through a Double it would
+    /// come back as 2^53.
+    @Test func offsetsAbove2To53AreReadExactly() {
+        let header = #"{"w":{"dtype":"F32","shape":[0],"data_offsets":[9007199254740993,9007199254740993]}}"#
+        let error = thrownError(CheckpointError.self) {
+            _ = try Checkpoint.decode(handBuiltSafetensors(header: header, data: []), file: "far.safetensors")
+        }
+        #expect(error == .offsetsOutOfRange(file: "far.safetensors", entry: "w", begin: 9_007_199_254_740_993, end: 9_007_199_254_740_993, dataSize: 0))
+    }
+
+    @Test(arguments: ["8.0", "8e0", "true", "\"8\"", "-8"])
+    func anOffsetMustBeWrittenAsAWholeNumber(end: String) {
+        let header = #"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,\#(end)]}}"#
+        let error = thrownError(CheckpointError.self) {
+            _ = try Checkpoint.decode(handBuiltSafetensors(header: header, data: twoFloats), file: "offsets.safetensors")
+        }
+        guard case .corruptHeader(_, let reason)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(reason.contains("data_offsets that are not two non-negative integers"), "\(reason)")
+    }
+
+}

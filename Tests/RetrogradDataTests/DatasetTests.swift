@@ -138,6 +138,48 @@ private func rowIDs(_ batch: Batch) -> [Int] {
     }
 }
 
+@Suite struct PairedBatchingTests {
+    /// The partner rows of each batch, read back from their features.
+    private func partnerIDs(_ pairs: PairedBatchSequence) -> [[Int]] {
+        pairs.map { rowIDs($0.partner) }
+    }
+
+    @Test func aSmallerPartnerIsCycledThroughInOrder() throws {
+        let pairs = try numberedDataset().batches(size: 4).paired(with: numberedDataset(count: 3))
+        #expect(pairs.count == 3)
+        #expect(pairs.map(\.batch.indices) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+        // Positions 0…9 of the partner order 0, 1, 2, wrapping around: 0 1 2 0 | 1 2 0 1 | 2 0.
+        #expect(pairs.map(\.partner.indices) == [[0, 1, 2, 0], [1, 2, 0, 1], [2, 0]])
+        #expect(partnerIDs(pairs) == [[0, 1, 2, 0], [1, 2, 0, 1], [2, 0]])
+        #expect(pairs[2].partner.labels?.scalars(as: Int32.self) == [2, 0])
+    }
+
+    @Test func aLargerPartnerIsSeenOnlyAsFarAsTheBatchesReach() throws {
+        let pairs = try numberedDataset().batches(size: 4).paired(with: numberedDataset(count: 25))
+        #expect(partnerIDs(pairs) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]])
+    }
+
+    @Test func aShuffledPartnerFollowsItsSeededOrder() throws {
+        let data = try numberedDataset()
+        let pairs = data.batches(size: 3, shuffle: true, seed: 1).paired(with: data, shuffle: true, seed: 42)
+        // The pinned permutation of 10 rows for seed 42 (see permutationsArePinned), in threes.
+        #expect(partnerIDs(pairs) == [[9, 1, 4], [2, 8, 7], [6, 5, 3], [0]])
+        #expect(pairs.map(\.batch.indices) == data.batches(size: 3, shuffle: true, seed: 1).map(\.indices))
+        let unlabelled = try Dataset(features: Tensor([7, 8] as [Double], shape: [2, 1]))
+        let second = data.batches(size: 3).paired(with: unlabelled)[1].partner
+        #expect(second.labels == nil && second.features.scalars(as: Double.self) == [8, 7, 8])
+    }
+
+    @Test func anEmptyPartnerStopsWithAMessage() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let empty = try Dataset(features: Tensor([] as [Float], shape: [0, 2]))
+            _ = try Dataset(features: Tensor([1, 2] as [Float], shape: [1, 2])).batches(size: 1).paired(with: empty)
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("the partner dataset has no rows"), "\(message)")
+    }
+}
+
 @Suite struct ShuffleAndSplitTests {
     @Test func shuffledKeepsRowsWithTheirLabels() throws {
         let data = try numberedDataset()
