@@ -38,8 +38,8 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     public var batchSize: Int
     /// Widths of the feature extractor's hidden layers (at least one).
     public var hidden: [Int]
-    /// The feature extractor's activation: `.sigmoid`, `.relu` or `.tanh` (written
-    /// "sigmoid", "relu" and "tanh" in JSON).
+    /// The feature extractor's activation (written by its name in JSON, such as "sigmoid");
+    /// any elementwise one, so not `.softmax`. The command line offers sigmoid, relu and tanh.
     public var activation: Activation
     /// Widths of the domain classifier's hidden layers (empty: logistic regression on the features).
     public var domainHidden: [Int]
@@ -129,7 +129,7 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
         try require(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "hidden", "one or more positive widths, such as 64 or 128,64", hidden)
         try require(hidden.allSatisfy(widths.contains), "hidden", "widths of at most \(Self.maximumWidth)", hidden)
         try require(domainHidden.allSatisfy(widths.contains), "domain-hidden", "positive widths of at most \(Self.maximumWidth)", domainHidden)
-        try require(Self.name(of: activation) != nil, "activation", "sigmoid, relu or tanh", activation)
+        try require(activation != .softmax, "activation", "an elementwise activation such as sigmoid, relu or tanh", activation)
         try require(learningRate > 0 && learningRate.isFinite, "lr", "a positive number", learningRate)
         try require(momentum >= 0 && momentum < 1, "momentum", "a number in [0, 1)", momentum)
         try require(annealingAlpha >= 0 && annealingAlpha.isFinite, "annealing-alpha", "a number ≥ 0", annealingAlpha)

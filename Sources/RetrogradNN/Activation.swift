@@ -32,6 +32,61 @@ public enum Activation: Sendable, Equatable {
     }
 }
 
+extension Activation: Codable, CustomStringConvertible {
+    /// The activation's name: `relu`, `tanh`, `sigmoid`, … and `leakyRelu(0.2)` with its
+    /// slope. Checkpoints and configuration files store activations by this name.
+    public var description: String {
+        switch self {
+        case .identity: "identity"
+        case .relu: "relu"
+        case let .leakyRelu(slope): "leakyRelu(\(slope))"
+        case .tanh: "tanh"
+        case .sigmoid: "sigmoid"
+        case .softplus: "softplus"
+        case .softmax: "softmax"
+        }
+    }
+
+    /// The activation with `name` (see ``description``); `leakyRelu` alone has slope 0.01.
+    /// Nil for any other text.
+    public init?(name: String) {
+        let simple: [Activation] = [.identity, .relu, .tanh, .sigmoid, .softplus, .softmax, .leakyRelu()]
+        if let match = simple.first(where: { $0.description == name }) {
+            self = match
+            return
+        }
+        if name == "leakyRelu" {
+            self = .leakyRelu()
+            return
+        }
+        guard name.hasPrefix("leakyRelu("), name.hasSuffix(")"),
+              let slope = Double(name.dropFirst("leakyRelu(".count).dropLast()), slope.isFinite
+        else { return nil }
+        self = .leakyRelu(slope: slope)
+    }
+
+    /// Reads an activation stored as its name.
+    ///
+    /// - Throws: `DecodingError.dataCorrupted` when the text names no activation.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let name = try container.decode(String.self)
+        guard let activation = Activation(name: name) else {
+            throw DecodingError.dataCorruptedError(
+                in: container,
+                debugDescription: "\"\(name)\" is not an activation; expected identity, relu, leakyRelu(slope), "
+                    + "tanh, sigmoid, softplus or softmax")
+        }
+        self = activation
+    }
+
+    /// Writes the activation's name.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
 /// An ``Activation`` as a layer of its own, for a `Sequential`.
 ///
 /// ```swift

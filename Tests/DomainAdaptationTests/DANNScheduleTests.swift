@@ -73,7 +73,7 @@ import Testing
         #expect(name { $0.hidden = [] } == "hidden")
         #expect(name { $0.hidden = [4, 0] } == "hidden")
         #expect(name { $0.activation = .softmax } == "activation")
-        #expect(name { $0.activation = .leakyRelu() } == "activation")
+        #expect(name { $0.activation = .leakyRelu() } == nil)
         #expect(name { $0.learningRate = .nan } == "lr")
         #expect(name { $0.momentum = 1 } == "momentum")
         #expect(name { $0.maxLambda = -1 } == "lambda")
