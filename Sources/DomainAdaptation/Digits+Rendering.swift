@@ -41,7 +41,7 @@ extension Digits {
     ///   corners, edge midpoints and centre of the image (grid node `(i, j)` at pixel
     ///   `(3.5 i, 3.5 j)`) and interpolated bilinearly in between.
     ///
-    /// The random numbers come from a ``SeededGenerator`` made from `seed`, 30 per image in
+    /// The random numbers come from a `SeededGenerator` made from `seed`, 30 per image in
     /// the order of the rows of `images`: the three base colours (red, green, blue), then the
     /// nine grid values of red row by row, then green's, then blue's; each number is
     /// `Double(next() >> 11) / 2⁵³`, uniform on `[0, 1)`, and a colour draw `u` becomes

@@ -3,7 +3,7 @@ extension DomainData {
     /// source of two inter-twinning moons, and a target domain of the same moons turned by
     /// `angle` degrees counterclockwise.
     ///
-    /// All four splits are independent draws of ``TwoMoons`` with Gaussian noise `noise`.
+    /// All four splits are independent draws of `TwoMoons` with Gaussian noise `noise`.
     /// Both target splits are rotated about the same point, the mean of the source training
     /// points, so the target is the source distribution turned in place. The target keeps
     /// its labels for evaluation only.

@@ -10,8 +10,8 @@ extension DomainData {
     /// ```
     ///
     /// **Formats.** A file ending in `.csv` or `.txt` is comma-separated text read by
-    /// ``CSVFile``: every cell a number, and a header row when `header` says so or, with
-    /// ``CSVFile/Header/auto``, when the first row has no number in it or `labelColumn` is a
+    /// `CSVFile`: every cell a number, and a header row when `header` says so or, with
+    /// `CSVFile.Header.auto`, when the first row has no number in it or `labelColumn` is a
     /// name. A file ending in `.npy` holds one 2-D float or integer array, one row per example.
     /// The two files may be in different formats. Features become float32.
     ///
@@ -32,7 +32,7 @@ extension DomainData {
     /// Target labels must be classes of the source (below `classCount`).
     ///
     /// **Splits.** Each file is shuffled and split into training and test rows with
-    /// ``Dataset/split(fraction:seed:)`` (training fraction `1 - testFraction`): the source
+    /// `Dataset.split(fraction:seed:)` (training fraction `1 - testFraction`): the source
     /// with `seed`, the target with `seed &+ 1`, so the same seed always gives the same
     /// splits. Both splits of both files must get at least one row. A labelled target keeps
     /// its labels in ``targetTrain`` too (so reports can show them), but training never reads

@@ -57,7 +57,7 @@ extension Checkpoint {
     /// variables keep their values.
     ///
     /// - Parameters:
-    ///   - variables: The variables to set, found by ``Variable/name``.
+    ///   - variables: The variables to set, found by `Variable.name`.
     ///   - strict: Whether an entry that no variable takes is an error. Missing entries are
     ///     always errors.
     /// - Throws: the first problem found, in variable order: ``CheckpointError/duplicateName(name:)``,

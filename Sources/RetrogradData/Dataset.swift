@@ -84,7 +84,7 @@ public struct Dataset: Sendable {
     }
 
     /// A permutation of `0..<count` fixed by `seed`: the Fisher–Yates shuffle driven by
-    /// ``SeededGenerator`` with unbiased bounded draws, spelled out here so that orders stay
+    /// `SeededGenerator` with unbiased bounded draws, spelled out here so that orders stay
     /// the same across Swift versions and platforms.
     public static func permutation(count: Int, seed: UInt64) -> [Int] {
         var generator = SeededGenerator(seed: seed)

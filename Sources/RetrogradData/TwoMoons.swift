@@ -7,7 +7,7 @@ import Foundation
 /// `(1 − cos t, 0.5 − sin t)`. Like scikit-learn, `t` is evenly spaced over `[0, π]`
 /// (both ends included) within each moon, the upper moon gets `count / 2` points and the
 /// lower one the rest, and Gaussian noise of standard deviation `noise` is added to both
-/// coordinates. The random numbers come from ``SeededGenerator``, so the points match
+/// coordinates. The random numbers come from `SeededGenerator`, so the points match
 /// scikit-learn's construction but not its exact noise draws.
 public enum TwoMoons {
     /// Makes `count` labelled points on the two moons.

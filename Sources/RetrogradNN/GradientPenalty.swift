@@ -29,7 +29,7 @@
 ///   - target: The gradient norm aimed at; 1 for the 1-Lipschitz constraint.
 /// - Returns: A scalar of the inputs' element type; zero gradient norms are penalised by
 ///   `target`², as the norm's gradient at 0 is taken to be 0.
-/// - Throws: A ``TapeError`` from the inner tape.
+/// - Throws: A `TapeError` from the inner tape.
 public func gradientPenalty(of critic: (Tensor) -> Tensor, at inputs: Tensor, target: Double = 1) throws -> Tensor {
     precondition(
         inputs.rank >= 1 && inputs.shape[0] > 0 && inputs.dtype.isFloatingPoint,

@@ -23,7 +23,7 @@
 ///   optimizer state untouched: its moment estimates do not decay and its own step count
 ///   does not advance, so its first real update is a first step (PyTorch skips
 ///   parameters whose `.grad` is `None` the same way). A variable that is not
-///   ``Variable/trainable`` is skipped like a `nil` gradient. With
+///   `Variable.trainable` is skipped like a `nil` gradient. With
 ///   `GradientDiagnostics.warnsOnMissingGradients` on, the optimizer prints why a
 ///   trainable variable got `nil`, once per variable.
 /// - Every variable keeps its own step count t, used for bias corrections and
