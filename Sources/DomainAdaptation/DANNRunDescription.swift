@@ -23,7 +23,7 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
     /// The label column, as given on the command line: a name or a 0-based index (files only).
     public var labelColumn: String?
     /// Whether the CSV files' first rows are headers, as `--header` or `--no-header` said;
-    /// `nil` lets each file decide (files only; see ``CSVFile/Header/auto``).
+    /// `nil` lets each file decide (files only; see `CSVFile.Header.auto`).
     public var header: Bool?
 
     /// The moons rotated by `angle` degrees.
