@@ -377,16 +377,17 @@ ELEM1(tanh_f64, double, tanh(v))
     ELEM1(cos_##SUF, T, cos##F(v))                                                       \
     ELEM1(sqrt_##SUF, T, sqrt##F(v))                                                     \
     ELEM1(sigmoid_##SUF##_loop, T, sigmoid_##SUF(v))                                     \
+    ELEM1(erf_##SUF, T, erf##F(v))                                                       \
     static const rg_unary_fn unary_##SUF[] = {                                           \
         neg_##SUF, recip_##SUF, exp_##SUF,  log_##SUF,            sin_##SUF,             \
-        cos_##SUF, sqrt_##SUF,  tanh_##SUF, sigmoid_##SUF##_loop};
+        cos_##SUF, sqrt_##SUF,  tanh_##SUF, sigmoid_##SUF##_loop, erf_##SUF};
 
 UNARY_FNS(f32, float, f)
 UNARY_FNS(f64, double, )
 
 void rg_unary(rg_dtype dtype, rg_unary_op op, const void *x, void *out, int64_t n)
 {
-    if ((unsigned)op > RG_SIGMOID || n <= 0) return;
+    if ((unsigned)op > RG_ERF || n <= 0) return;
     if (dtype == RG_FLOAT32) unary_f32[op](x, out, n);
     else if (dtype == RG_FLOAT64) unary_f64[op](x, out, n);
 }

@@ -108,6 +108,7 @@ extension OpCatalog {
             make("cos", inputs: { [$0.normal([2, 3], scale: 2)] }) { $0[0].cos() },
             make("tanh", inputs: { [$0.normal([2, 3])] }) { $0[0].tanh() },
             make("sigmoid", inputs: { [$0.normal([2, 3], scale: 2)] }) { $0[0].sigmoid() },
+            make("erf", inputs: { [$0.normal([2, 3], scale: 1.5)] }) { $0[0].erf() },
             make("relu", inputs: { [$0.awayFromZero([2, 3])] }) { $0[0].relu() },
             make("leakyRelu", inputs: { [$0.awayFromZero([2, 3])] }) { $0[0].leakyRelu() },
             make("leakyRelu slope 0.2", inputs: { [$0.awayFromZero([2, 3])] }) { $0[0].leakyRelu(slope: 0.2) },

@@ -87,6 +87,7 @@ extension FuzzUnary {
         case .sqrt: return x.sqrt()
         case .tanh: return x.tanh()
         case .sigmoid: return x.sigmoid()
+        case .erf: return x.erf()
         case .reciprocal: return x.reciprocal()
         case .negate: return -x
         case .square: return x.square()

@@ -6,7 +6,7 @@ import RetrogradNN
 
 /// An op of one operand; the scalar-constant arithmetic spellings are here too.
 enum FuzzUnary: Equatable {
-    case exp, log, sin, cos, sqrt, tanh, sigmoid, reciprocal, negate, square, abs, relu, softplus
+    case exp, log, sin, cos, sqrt, tanh, sigmoid, erf, reciprocal, negate, square, abs, relu, softplus
     case leakyRelu(slope: Double)
     case clipped(lower: Double, upper: Double)
     case maximumConstant(Double), minimumConstant(Double)

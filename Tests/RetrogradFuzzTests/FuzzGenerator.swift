@@ -125,7 +125,7 @@ struct FuzzGenerator {
 
     mutating func unaryNode(_ shape: Shape, depth: Int) -> Int? {
         let choices: [FuzzUnary] = [
-            .exp, .sin, .cos, .tanh, .sigmoid, .negate, .square, .softplus, .abs, .relu,
+            .exp, .sin, .cos, .tanh, .sigmoid, .erf, .negate, .square, .softplus, .abs, .relu,
             .leakyRelu(slope: random.pick([0.01, 0.2])),
             .clipped(lower: random.constant(-1 ... -0.2), upper: random.constant(0.2...1)),
             .maximumConstant(random.constant(-0.5...0.5)), .minimumConstant(random.constant(-0.5...0.5)),

@@ -43,7 +43,7 @@ struct FuzzHarnessTests {
             for node in fuzzCase.reachable { kinds.insert(fuzzCase.nodes[node].op.kind) }
         }
         let unary = [
-            "exp", "log", "sin", "cos", "sqrt", "tanh", "sigmoid", "reciprocal", "negate", "square", "abs", "relu",
+            "exp", "log", "sin", "cos", "sqrt", "tanh", "sigmoid", "erf", "reciprocal", "negate", "square", "abs", "relu",
             "softplus", "leakyRelu", "clipped", "maximumConstant", "minimumConstant", "powConstant", "addConstant",
             "subtractFromConstant", "multiplyConstant", "divideByConstant", "divideConstant",
         ].map { "unary.\($0)" }

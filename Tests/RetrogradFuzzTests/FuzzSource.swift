@@ -118,7 +118,7 @@ extension FuzzOp {
 extension FuzzUnary {
     func source(_ x: String) -> String {
         switch self {
-        case .exp, .log, .sin, .cos, .sqrt, .tanh, .sigmoid, .reciprocal, .square, .abs, .relu, .softplus:
+        case .exp, .log, .sin, .cos, .sqrt, .tanh, .sigmoid, .erf, .reciprocal, .square, .abs, .relu, .softplus:
             return "\(x).\(self)()"
         case .negate: return "(-\(x))"
         case let .leakyRelu(slope): return "\(x).leakyRelu(slope: \(slope))"

@@ -20,7 +20,7 @@ typedef enum { RG_FLOAT32 = 0, RG_FLOAT64 = 1, RG_INT32 = 2, RG_BOOL = 3 } rg_dt
 
 /// Unary elementwise operations on floating-point buffers.
 typedef enum {
-    RG_NEG = 0, RG_RECIPROCAL, RG_EXP, RG_LOG, RG_SIN, RG_COS, RG_SQRT, RG_TANH, RG_SIGMOID,
+    RG_NEG = 0, RG_RECIPROCAL, RG_EXP, RG_LOG, RG_SIN, RG_COS, RG_SQRT, RG_TANH, RG_SIGMOID, RG_ERF,
 } rg_unary_op;
 
 /// Binary elementwise operations on floating-point buffers.

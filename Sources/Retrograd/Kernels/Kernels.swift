@@ -6,7 +6,7 @@ import CRetrogradKernels
 enum Kernels {
     /// Unary elementwise functions of floating-point tensors.
     enum Unary {
-        case neg, reciprocal, exp, log, sin, cos, sqrt, tanh, sigmoid
+        case neg, reciprocal, exp, log, sin, cos, sqrt, tanh, sigmoid, erf
 
         fileprivate var code: rg_unary_op {
             switch self {
@@ -19,6 +19,7 @@ enum Kernels {
             case .sqrt: RG_SQRT
             case .tanh: RG_TANH
             case .sigmoid: RG_SIGMOID
+            case .erf: RG_ERF
             }
         }
     }

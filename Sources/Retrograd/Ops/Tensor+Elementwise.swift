@@ -84,6 +84,14 @@ extension Tensor {
         return y
     }
 
+    /// The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt of each element (the Gaussian
+    /// CDF is (1 + erf(x/√2)) / 2).
+    public func erf() -> Tensor {
+        let y = unary("erf", .erf)
+        Tensor.record(.erf(x: self), y, self)
+        return y
+    }
+
     /// 1 / x for each element.
     public func reciprocal() -> Tensor {
         let y = unary("reciprocal", .reciprocal)

@@ -47,6 +47,8 @@ extension Record {
             grads.add(inputs[0], g * (1 - y * y))
         case let .sigmoid(y):
             grads.add(inputs[0], g * y * (1 - y))
+        case let .erf(x):  // d/dx erf(x) = 2/√π · e^(−x²)
+            grads.add(inputs[0], g * (-(x * x)).exp() * (2 / Double.pi.squareRoot()))
         case let .pow(base, exponent, y):
             grads.add(inputs[0], g * exponent * base.pow(exponent - 1))
             grads.add(inputs[1], {

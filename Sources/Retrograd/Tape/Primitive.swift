@@ -17,6 +17,7 @@ enum Primitive {
     case sqrt(y: Tensor)
     case tanh(y: Tensor)
     case sigmoid(y: Tensor)
+    case erf(x: Tensor)
     case pow(base: Tensor, exponent: Tensor, y: Tensor)
     case maximum(a: Tensor, b: Tensor)
     /// `select(condition, a, b)`: a and b are inputs 0 and 1.
@@ -52,6 +53,7 @@ enum Primitive {
         case .sqrt: "sqrt"
         case .tanh: "tanh"
         case .sigmoid: "sigmoid"
+        case .erf: "erf"
         case .pow: "pow"
         case .maximum: "maximum"
         case .select: "select"
