@@ -148,7 +148,11 @@ public enum NPY {
             }
             dimensions.append(size)
         }
-        return (descr, fortranOrder, Shape(dimensions))
+        guard let shape = Shape(checking: dimensions) else {
+            throw .headerParse(
+                file: file, reason: "'shape' \(dimensions) is too large for a tensor (\(Shape.limitsDescription))")
+        }
+        return (descr, fortranOrder, shape)
     }
 
     private static func littleEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {

@@ -155,7 +155,9 @@ enum Safetensors {
         guard begin <= end, end <= dataSize else {
             throw .offsetsOutOfRange(file: file, entry: name, begin: begin, end: end, dataSize: dataSize)
         }
-        let shape = Shape(dimensions)
+        guard let shape = Shape(checking: dimensions) else {
+            throw corrupt("has shape \(dimensions), too large for a tensor (\(Shape.limitsDescription))")
+        }
         guard end - begin == count * dtype.byteSize else {
             throw corrupt("has shape \(shape) of \(dtypeName), which needs \(count * dtype.byteSize) bytes, "
                 + "but data_offsets [\(begin), \(end)] hold \(end - begin)")

@@ -62,18 +62,34 @@ enum Kernels {
         fileprivate var code: rg_reduce_op { self == .sum ? RG_REDUCE_SUM : RG_REDUCE_MAX }
     }
 
-    /// Shape and strides as the kernels take them; a 0-d tensor is one element. The strided
-    /// kernels keep their index state in arrays of `RG_MAX_DIMS` entries, so a shape of
-    /// higher rank stops here instead of overrunning them.
-    private static func dims(_ shape: Shape) -> [Int64] {
-        precondition(
-            shape.rank <= Int(RG_MAX_DIMS),
-            "tensor of shape \(shape) has \(shape.rank) dimensions, but Retrograd's kernels handle at most "
-                + "\(RG_MAX_DIMS); merge axes with reshaped(to:) first")
-        return shape.rank == 0 ? [1] : shape.dimensions.map(Int64.init)
-    }
-    private static func strides(_ shape: Shape, to target: Shape) -> [Int64] {
-        target.rank == 0 ? [0] : shape.broadcastStrides(to: target).map(Int64.init)
+    /// Calls `body` with the index space `shape` as the kernels take it (a 0-d shape is one
+    /// element) and the strides of up to three operands of shapes `a`, `b`, `c` broadcast
+    /// over it, all in one buffer on the stack: no array is allocated.
+    @inline(__always)
+    private static func withLayout<Result>(
+        _ shape: Shape, _ a: Shape, _ b: Shape, _ c: Shape = [],
+        _ body: (
+            _ dims: UnsafePointer<Int64>, _ a: UnsafePointer<Int64>, _ b: UnsafePointer<Int64>,
+            _ c: UnsafePointer<Int64>, _ rank: Int32
+        ) -> Result
+    ) -> Result {
+        // Shapes have at most Shape.maximumRank dimensions, what the kernels' index arrays hold.
+        assert(Shape.maximumRank <= Int(RG_MAX_DIMS))
+        let rank = Swift.max(shape.rank, 1)
+        return withUnsafeTemporaryAllocation(of: Int64.self, capacity: 4 * rank) { buffer in
+            let p = buffer.baseAddress!
+            if shape.rank == 0 {
+                (p[0], p[1], p[2], p[3]) = (1, 0, 0, 0)
+            } else {
+                for axis in 0..<rank {
+                    p[axis] = Int64(shape[axis])
+                    p[rank + axis] = Int64(a.broadcastStride(of: axis, in: shape))
+                    p[2 * rank + axis] = Int64(b.broadcastStride(of: axis, in: shape))
+                    p[3 * rank + axis] = Int64(c.broadcastStride(of: axis, in: shape))
+                }
+            }
+            return body(p, p + rank, p + 2 * rank, p + 3 * rank, Int32(rank))
+        }
     }
 
     static func unary(_ op: Unary, _ x: Tensor) -> TensorStorage {
@@ -112,43 +128,40 @@ enum Kernels {
             }
             return out
         }
-        let dims = dims(shape), sa = strides(a.shape, to: shape), sb = strides(b.shape, to: shape)
-        withExtendedLifetime((a.storage, b.storage)) {
-            rg_binary(a.dtype.kernelType, code, a.storage.raw, sa, b.storage.raw, sb, out.raw, dims, Int32(dims.count))
+        withLayout(shape, a.shape, b.shape) { dims, sa, sb, _, rank in
+            rg_binary(a.dtype.kernelType, code, a.storage.raw, sa, b.storage.raw, sb, out.raw, dims, rank)
         }
         return out
     }
 
     static func compare(_ op: Comparison, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
         let out = TensorStorage.allocate(.bool, count: shape.elementCount)
-        let dims = dims(shape), sa = strides(a.shape, to: shape), sb = strides(b.shape, to: shape)
-        withExtendedLifetime((a.storage, b.storage)) {
+        withLayout(shape, a.shape, b.shape) { dims, sa, sb, _, rank in
             rg_compare(
                 a.dtype.kernelType, op.code, a.storage.raw, sa, b.storage.raw, sb,
-                out.raw.assumingMemoryBound(to: UInt8.self), dims, Int32(dims.count))
+                out.raw.assumingMemoryBound(to: UInt8.self), dims, rank)
         }
         return out
     }
 
     static func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
         let out = TensorStorage.allocate(a.dtype, count: shape.elementCount)
-        let dims = dims(shape)
-        let sc = strides(condition.shape, to: shape), sa = strides(a.shape, to: shape), sb = strides(b.shape, to: shape)
-        withExtendedLifetime((condition.storage, a.storage, b.storage)) {
+        withLayout(shape, a.shape, b.shape, condition.shape) { dims, sa, sb, sc, rank in
             rg_select(
                 a.dtype.kernelType, condition.storage.raw.assumingMemoryBound(to: UInt8.self), sc,
-                a.storage.raw, sa, b.storage.raw, sb, out.raw, dims, Int32(dims.count))
+                a.storage.raw, sa, b.storage.raw, sb, out.raw, dims, rank)
         }
         return out
     }
 
     static func reduce(_ op: Reduction, _ x: Tensor, axes: [Int], outputCount: Int) -> TensorStorage {
         let out = TensorStorage.allocate(x.dtype, count: outputCount)
-        var mask = [UInt8](repeating: 0, count: Swift.max(x.rank, 1))
-        for axis in axes { mask[axis] = 1 }
-        let dims = dims(x.shape)
-        withExtendedLifetime(x.storage) {
-            rg_reduce(x.dtype.kernelType, op.code, x.storage.raw, dims, mask, Int32(dims.count), out.raw)
+        withLayout(x.shape, [], []) { dims, _, _, _, rank in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(rank)) { mask in
+                mask.initialize(repeating: 0)
+                for axis in axes { mask[axis] = 1 }
+                rg_reduce(x.dtype.kernelType, op.code, x.storage.raw, dims, mask.baseAddress!, rank, out.raw)
+            }
         }
         return out
     }
@@ -162,13 +175,19 @@ enum Kernels {
     ) {
         guard shape.elementCount > 0 else { return }
         let size = source.dtype.byteSize
-        let dims = dims(shape)
-        let ss = shape.rank == 0 ? [0] : sourceStrides.map(Int64.init)
-        let ds = shape.rank == 0 ? [0] : destinationStrides.map(Int64.init)
-        withExtendedLifetime((source, destination)) {
-            rg_copy_strided(
-                size, source.raw + sourceOffset * size, ss, destination.raw + destinationOffset * size, ds,
-                dims, Int32(dims.count))
+        withLayout(shape, [], []) { dims, _, _, _, rank in
+            withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * Int(rank)) { strides in
+                let (ss, ds) = (strides.baseAddress!, strides.baseAddress! + Int(rank))
+                if shape.rank == 0 {
+                    (ss[0], ds[0]) = (0, 0)
+                } else {
+                    for axis in 0..<shape.rank {
+                        (ss[axis], ds[axis]) = (Int64(sourceStrides[axis]), Int64(destinationStrides[axis]))
+                    }
+                }
+                rg_copy_strided(
+                    size, source.raw + sourceOffset * size, ss, destination.raw + destinationOffset * size, ds, dims, rank)
+            }
         }
     }
 

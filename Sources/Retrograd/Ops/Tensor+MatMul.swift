@@ -16,14 +16,14 @@ extension Tensor {
         precondition(
             k == k2,
             "matmul: \(a.shape)\(transposingA ? "ᵀ" : "") × \(b.shape)\(transposingB ? "ᵀ" : "") — inner dimensions \(k) and \(k2) differ")
-        let batchA = Shape(Array(a.shape.dimensions.dropLast(2))), batchB = Shape(Array(b.shape.dimensions.dropLast(2)))
+        let batchA = a.shape.prefix(a.rank - 2), batchB = b.shape.prefix(b.rank - 2)
         guard let batch = Shape.broadcast(batchA, batchB) else {
             preconditionFailure("matmul: batch dimensions of \(a.shape) and \(b.shape) cannot be broadcast together")
         }
         // Broadcast batch dimensions explicitly, so the product's rule never has to.
-        let lhs = batchA == batch ? a : a.expanded(to: Shape(batch.dimensions + a.shape.dimensions.suffix(2)))
-        let rhs = batchB == batch ? b : b.expanded(to: Shape(batch.dimensions + b.shape.dimensions.suffix(2)))
-        let target = Shape(batch.dimensions + [m, n])
+        let lhs = batchA == batch ? a : a.expanded(to: batch.appending(a.shape.suffix(from: a.rank - 2)))
+        let rhs = batchB == batch ? b : b.expanded(to: batch.appending(b.shape.suffix(from: b.rank - 2)))
+        let target = batch.appending([m, n])
         let out = Kernels.gemm(
             lhs, rhs, transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, count: batch.elementCount)
         let result = Tensor(storage: out, shape: target)

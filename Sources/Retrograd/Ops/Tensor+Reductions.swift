@@ -3,8 +3,7 @@
 extension Tensor {
     /// The shape left after reducing `axes`.
     private func reducedShape(_ axes: [Int], keepingDimensions: Bool) -> Shape {
-        if keepingDimensions { return shape.keeping(axes) }
-        return Shape(shape.dimensions.enumerated().filter { !axes.contains($0.offset) }.map(\.element))
+        keepingDimensions ? shape.keeping(axes) : shape.removing(axes)
     }
 
     /// The sum over `axes` (all axes when nil); reduced axes are dropped unless
@@ -87,6 +86,7 @@ extension Tensor {
         let offset = rank - target.rank
         var axes = Array(0..<offset)
         for axis in 0..<target.rank where target[axis] == 1 && shape[axis + offset] != 1 { axes.append(axis + offset) }
-        return sum(axes: axes, keepingDimensions: false).reshaped(to: target)
+        let summed = sum(axes: axes, keepingDimensions: false)
+        return summed.shape == target ? summed : summed.reshaped(to: target)
     }
 }

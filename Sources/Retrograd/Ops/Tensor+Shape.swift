@@ -3,15 +3,15 @@
 extension Tensor {
     /// The same elements in a new shape. One dimension may be -1 and is inferred.
     public func reshaped(to newShape: Shape) -> Tensor {
-        var dims = newShape.dimensions
-        if let inferred = dims.firstIndex(of: -1) {
-            let known = dims.enumerated().filter { $0.offset != inferred }.reduce(1) { $0 * $1.element }
+        var target = newShape
+        if let inferred = newShape.firstIndex(of: -1) {
+            var known = 1
+            for axis in 0..<newShape.rank where axis != inferred { known *= newShape[axis] }
             precondition(known > 0 && elementCount % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
-            dims[inferred] = elementCount / known
+            target[inferred] = elementCount / known
         }
-        let target = Shape(dims)
         precondition(
-            dims.allSatisfy { $0 >= 0 } && target.elementCount == elementCount,
+            target.allSatisfy { $0 >= 0 } && target.elementCount == elementCount,
             "reshape: cannot reshape \(shape) (\(elementCount) elements) to \(newShape)")
         let out = Tensor(storage: storage, shape: target)
         Tensor.record(.reshape(inputShape: shape), out, self)
@@ -104,12 +104,12 @@ extension Tensor {
         precondition(indices.dtype == .int32, "gather: indices must be int32, got \(indices.dtype)")
         let axis = shape.normalize(axis: axis, op: "gather")
         let size = shape[axis]
-        let picked = indices.scalars(as: Int32.self)
-        if let bad = picked.first(where: { $0 < 0 || Int($0) >= size }) {
+        let bad = indices.withUnsafeScalars(as: Int32.self) { $0.first { $0 < 0 || Int($0) >= size } }
+        if let bad {
             preconditionFailure("gather: index \(bad) is out of range for axis \(axis) of size \(size) in shape \(shape)")
         }
-        let outer = shape.dimensions[..<axis].reduce(1, *), inner = shape.dimensions[(axis + 1)...].reduce(1, *)
-        let target = Shape(Array(shape.dimensions[..<axis]) + indices.shape.dimensions + Array(shape.dimensions[(axis + 1)...]))
+        let outer = shape.product(of: 0..<axis), inner = shape.product(of: (axis + 1)..<rank)
+        let target = shape.prefix(axis).appending(indices.shape).appending(shape.suffix(from: axis + 1))
         let out = Kernels.gather(self, outer: outer, axisSize: size, inner: inner, indices: indices, into: target.elementCount)
         let result = Tensor(storage: out, shape: target)
         if dtype.isFloatingPoint { Tensor.record(.gather(indices: indices, axis: axis, axisSize: size), result, self) }
@@ -118,18 +118,22 @@ extension Tensor {
 
     /// Picks entries along `axis` by index.
     public func gather(indices: [Int], axis: Int = 0) -> Tensor {
-        gather(indices: Tensor(indices.map { Int32($0) }), axis: axis)
+        if let bad = indices.first(where: { Int32(exactly: $0) == nil }) {
+            let axis = shape.normalize(axis: axis, op: "gather")
+            preconditionFailure("gather: index \(bad) is out of range for axis \(axis) of size \(shape[axis]) in shape \(shape)")
+        }
+        let picked = Tensor(shape: [indices.count], of: Int32.self) { buffer in
+            for (position, index) in indices.enumerated() { buffer[position] = Int32(index) }
+        }
+        return gather(indices: picked, axis: axis)
     }
 
     /// The adjoint of `gather`: a tensor whose `axis` has `axisSize` entries, with each
     /// slice of `self` added at its index.
     func scatterAdding(indices: Tensor, axis: Int, axisSize: Int) -> Tensor {
-        let outer = shape.dimensions[..<axis].reduce(1, *)
-        let inner = shape.dimensions[(axis + indices.rank)...].reduce(1, *)
-        var dims = Array(shape.dimensions[..<axis])
-        dims.append(axisSize)
-        dims += shape.dimensions[(axis + indices.rank)...]
-        let target = Shape(dims)
+        let outer = shape.product(of: 0..<axis)
+        let inner = shape.product(of: (axis + indices.rank)..<rank)
+        let target = shape.prefix(axis).appending([axisSize]).appending(shape.suffix(from: axis + indices.rank))
         let out = Kernels.scatterAdd(self, outer: outer, inner: inner, indices: indices, axisSize: axisSize)
         let result = Tensor(storage: out, shape: target)
         Tensor.record(.scatterAdd(indices: indices, axis: axis), result, self)

@@ -132,12 +132,3 @@ extension Record {
         }
     }
 }
-
-extension Shape {
-    /// This shape with the given axes set to 1 (what `keepingDimensions` produces).
-    func keeping(_ axes: [Int]) -> Shape {
-        var dims = dimensions
-        for axis in axes { dims[axis] = 1 }
-        return Shape(dims)
-    }
-}

@@ -106,7 +106,24 @@ extension Tensor {
                 Array(UnsafeBufferPointer(start: source.raw.assumingMemoryBound(to: Scalar.self), count: source.count))
             }
         }
-        return (0..<source.count).map { Scalar(tensorDouble: element(at: $0)) }
+        return withExtendedLifetime(source) {
+            switch source.dtype {
+            case .float32: Self.converted(source.raw.assumingMemoryBound(to: Float.self), source.count)
+            case .float64: Self.converted(source.raw.assumingMemoryBound(to: Double.self), source.count)
+            case .int32: Self.converted(source.raw.assumingMemoryBound(to: Int32.self), source.count)
+            case .bool: Self.converted(source.raw.assumingMemoryBound(to: Bool.self), source.count)
+            }
+        }
+    }
+
+    /// `count` elements converted one by one through their widest form.
+    private static func converted<Source: TensorScalar, Scalar: TensorScalar>(
+        _ elements: UnsafePointer<Source>, _ count: Int
+    ) -> [Scalar] {
+        [Scalar](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count { buffer[index] = Scalar(tensorDouble: elements[index].tensorDouble) }
+            initialized = count
+        }
     }
 
     /// The single element of a tensor with one element, converted to `Scalar`.
