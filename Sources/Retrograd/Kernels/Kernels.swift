@@ -93,7 +93,7 @@ enum Kernels {
     }
 
     static func unary(_ op: Unary, _ x: Tensor) -> TensorStorage {
-        let out = TensorStorage.allocate(x.dtype, count: x.elementCount)
+        let out = TensorStorage.allocate(x.dtype, shape: x.shape)
         let width = x.dtype.byteSize, code = op.code
         withExtendedLifetime(x.storage) {
             let (input, output) = (x.storage.raw, out.raw)
@@ -105,7 +105,7 @@ enum Kernels {
     }
 
     static func binary(_ op: Binary, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
-        let out = TensorStorage.allocate(a.dtype, count: shape.elementCount)
+        let out = TensorStorage.allocate(a.dtype, shape: shape)
         let code = op.code
         if a.elementCount == 1 && b.elementCount == 1 {
             // The operands are the caller's, alive for the whole call.
@@ -135,7 +135,7 @@ enum Kernels {
     }
 
     static func compare(_ op: Comparison, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
-        let out = TensorStorage.allocate(.bool, count: shape.elementCount)
+        let out = TensorStorage.allocate(.bool, shape: shape)
         withLayout(shape, a.shape, b.shape) { dims, sa, sb, _, rank in
             rg_compare(
                 a.dtype.kernelType, op.code, a.storage.raw, sa, b.storage.raw, sb,
@@ -145,7 +145,7 @@ enum Kernels {
     }
 
     static func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor, shape: Shape) -> TensorStorage {
-        let out = TensorStorage.allocate(a.dtype, count: shape.elementCount)
+        let out = TensorStorage.allocate(a.dtype, shape: shape)
         withLayout(shape, a.shape, b.shape, condition.shape) { dims, sa, sb, sc, rank in
             rg_select(
                 a.dtype.kernelType, condition.storage.raw.assumingMemoryBound(to: UInt8.self), sc,
@@ -154,8 +154,8 @@ enum Kernels {
         return out
     }
 
-    static func reduce(_ op: Reduction, _ x: Tensor, axes: [Int], outputCount: Int) -> TensorStorage {
-        let out = TensorStorage.allocate(x.dtype, count: outputCount)
+    static func reduce(_ op: Reduction, _ x: Tensor, axes: [Int], into shape: Shape) -> TensorStorage {
+        let out = TensorStorage.allocate(x.dtype, shape: shape)
         withLayout(x.shape, [], []) { dims, _, _, _, rank in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(rank)) { mask in
                 mask.initialize(repeating: 0)
@@ -192,7 +192,7 @@ enum Kernels {
     }
 
     static func cast(_ x: Tensor, to dtype: DType) -> TensorStorage {
-        let out = TensorStorage.allocate(dtype, count: x.elementCount)
+        let out = TensorStorage.allocate(dtype, shape: x.shape)
         withExtendedLifetime(x.storage) {
             rg_cast(x.dtype.kernelType, x.storage.raw, dtype.kernelType, out.raw, Int64(x.elementCount))
         }
@@ -211,8 +211,8 @@ enum Kernels {
 
     /// Picks slices of `source` (`[outer, axisSize, inner]`) by `indices` (int32, each in
     /// `0..<axisSize`) into `[outer, indices.elementCount, inner]`.
-    static func gather(_ source: Tensor, outer: Int, axisSize: Int, inner: Int, indices: Tensor, into count: Int) -> TensorStorage {
-        let out = TensorStorage.allocate(source.dtype, count: count)
+    static func gather(_ source: Tensor, outer: Int, axisSize: Int, inner: Int, indices: Tensor, into shape: Shape) -> TensorStorage {
+        let out = TensorStorage.allocate(source.dtype, shape: shape)
         withExtendedLifetime((source.storage, indices.storage)) {
             rg_gather(
                 source.dtype.byteSize, source.storage.raw, Int64(outer), Int64(axisSize), Int64(inner),
@@ -222,9 +222,12 @@ enum Kernels {
     }
 
     /// The adjoint of ``gather(_:outer:axisSize:inner:indices:into:)``: zeros of
-    /// `[outer, axisSize, inner]` with each slice of `source` added at its index.
-    static func scatterAdd(_ source: Tensor, outer: Int, inner: Int, indices: Tensor, axisSize: Int) -> TensorStorage {
-        let out = TensorStorage.allocate(source.dtype, count: outer * axisSize * inner)
+    /// `[outer, axisSize, inner]` (laid out as `shape`) with each slice of `source` added at
+    /// its index.
+    static func scatterAdd(
+        _ source: Tensor, outer: Int, inner: Int, indices: Tensor, axisSize: Int, into shape: Shape
+    ) -> TensorStorage {
+        let out = TensorStorage.allocate(source.dtype, shape: shape)
         fill(out, 0)
         withExtendedLifetime((source.storage, indices.storage)) {
             rg_scatter_add(
@@ -234,13 +237,15 @@ enum Kernels {
         return out
     }
 
-    /// `count` matrix products `out[i] = op(a[i]) · op(b[i])` of `m×k` by `k×n` row-major
-    /// blocks laid out one after the other, through BLAS when one is loaded.
+    /// The matrix products `out[i] = op(a[i]) · op(b[i])` of `m×k` by `k×n` row-major blocks
+    /// laid out one after the other, through BLAS when one is loaded; `shape` is the
+    /// result's, `[…batch, m, n]`.
     static func gemm(
-        _ a: Tensor, _ b: Tensor, transposingA: Bool, transposingB: Bool, m: Int, n: Int, k: Int, count: Int
+        _ a: Tensor, _ b: Tensor, transposingA: Bool, transposingB: Bool, m: Int, n: Int, k: Int, into shape: Shape
     ) -> TensorStorage {
-        let out = TensorStorage.allocate(a.dtype, count: count * m * n)
-        withExtendedLifetime((a.storage, b.storage)) {
+        let out = TensorStorage.allocate(a.dtype, shape: shape)
+        let count = shape.elementCount / Swift.max(m * n, 1)
+        do {
             let size = a.dtype.byteSize
             for index in 0..<count {
                 rg_gemm(

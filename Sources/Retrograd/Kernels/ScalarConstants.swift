@@ -24,7 +24,7 @@ enum ScalarConstants {
     private static func store(
         _ value: Double, _ dtype: DType, bits: UInt64, code: Int32, in entry: UnsafeMutablePointer<rg_constant_entry>
     ) -> TensorStorage {
-        let storage = TensorStorage.allocate(dtype, count: 1)
+        let storage = TensorStorage.allocate(dtype, shape: Shape())
         Kernels.fill(storage, value)
         if let old = entry.pointee.object {
             Unmanaged<TensorStorage>.fromOpaque(old).release()

@@ -23,7 +23,7 @@ extension Tensor {
     @inline(__always)
     private func unary(_ name: String, _ kernel: Kernels.Unary) -> Tensor {
         Tensor.requireFloatingPoint(self, name)
-        return Tensor(storage: Kernels.unary(kernel, self), shape: shape)
+        return Tensor(storage: Kernels.unary(kernel, self))
     }
 
     /// The result of the binary kernel `kernel` (named `name` in messages) on the
@@ -32,7 +32,7 @@ extension Tensor {
     private static func binary(_ name: String, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = operandShape(a, b, name)
         requireFloatingPoint(a, name)
-        return Tensor(storage: Kernels.binary(kernel, a, b, shape: shape), shape: shape)
+        return Tensor(storage: Kernels.binary(kernel, a, b, shape: shape))
     }
 
     /// e raised to each element.
@@ -144,7 +144,7 @@ extension Tensor {
     /// differentiable; casting to or from int32 and bool is not.
     public func cast(to target: DType) -> Tensor {
         if target == dtype { return self }
-        let out = Tensor(storage: Kernels.cast(self, to: target), shape: shape)
+        let out = Tensor(storage: Kernels.cast(self, to: target))
         if dtype.isFloatingPoint && target.isFloatingPoint {
             Tensor.record(.cast(from: dtype), out, self)
         } else {
@@ -159,7 +159,7 @@ extension Tensor {
 extension Tensor {
     private static func compare(_ op: Kernels.Comparison, _ name: String, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = operandShape(a, b, name)
-        let out = Tensor(storage: Kernels.compare(op, a, b, shape: shape), shape: shape)
+        let out = Tensor(storage: Kernels.compare(op, a, b, shape: shape))
         Tensor.recordCut(.compare(name), out, a, b)
         return out
     }
@@ -194,7 +194,7 @@ public func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
     guard let shape = Shape.broadcast(condition.shape, branches) else {
         preconditionFailure("select: condition \(condition.shape) and branches \(a.shape), \(b.shape) cannot be broadcast together")
     }
-    let out = Tensor(storage: Kernels.select(condition, a, b, shape: shape), shape: shape)
+    let out = Tensor(storage: Kernels.select(condition, a, b, shape: shape))
     if a.dtype.isFloatingPoint { Tensor.record(.select(condition: condition), out, a, b, broadcasting: true) }
     Tensor.recordCutCondition(condition, out)
     return out

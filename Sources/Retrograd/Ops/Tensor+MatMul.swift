@@ -25,8 +25,8 @@ extension Tensor {
         let rhs = batchB == batch ? b : b.expanded(to: batch.appending(b.shape.suffix(from: b.rank - 2)))
         let target = batch.appending([m, n])
         let out = Kernels.gemm(
-            lhs, rhs, transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, count: batch.elementCount)
-        let result = Tensor(storage: out, shape: target)
+            lhs, rhs, transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, into: target)
+        let result = Tensor(storage: out)
         Tensor.record(
             .matmul(a: lhs, b: rhs, transposeA: transposingA, transposeB: transposingB), result, lhs, rhs)
         return result

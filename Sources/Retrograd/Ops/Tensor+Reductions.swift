@@ -13,7 +13,7 @@ extension Tensor {
         let axes = shape.normalize(axes: axes, op: "sum")
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
         if axes.isEmpty { return reshaped(to: outShape) }  // nothing to reduce: the value, recorded
-        let out = Tensor(storage: Kernels.reduce(.sum, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
+        let out = Tensor(storage: Kernels.reduce(.sum, self, axes: axes, into: outShape))
         Tensor.record(.sum(inputShape: shape, axes: axes), out, self)
         return out
     }
@@ -26,7 +26,7 @@ extension Tensor {
         for axis in axes { precondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty") }
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
         if axes.isEmpty { return reshaped(to: outShape) }  // nothing to reduce: the value, recorded
-        let out = Tensor(storage: Kernels.reduce(.max, self, axes: axes, outputCount: outShape.elementCount), shape: outShape)
+        let out = Tensor(storage: Kernels.reduce(.max, self, axes: axes, into: outShape))
         // The result with the reduced axes kept, under identity 0, which no tape ever tracks.
         Tensor.record(.max(x: self, keptY: Tensor(storage: out.storage, shape: shape.keeping(axes), id: 0), axes: axes), out, self)
         return out

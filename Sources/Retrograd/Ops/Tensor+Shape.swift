@@ -24,9 +24,9 @@ extension Tensor {
             preconditionFailure("expand: shape \(shape) cannot be broadcast to \(target)")
         }
         if target == shape { return reshaped(to: shape) }
-        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        let out = TensorStorage.allocate(dtype, shape: target)
         Kernels.copy(storage, strides: shape.broadcastStrides(to: target), into: out, strides: target.strides, shape: target)
-        let result = Tensor(storage: out, shape: target)
+        let result = Tensor(storage: out)
         Tensor.record(.expand(inputShape: shape), result, self)
         return result
     }
@@ -38,9 +38,9 @@ extension Tensor {
             "permute: \(permutation) is not a permutation of the axes of shape \(shape)")
         let target = Shape(permutation.map { shape[$0] })
         let own = shape.strides
-        let out = TensorStorage.allocate(dtype, count: elementCount)
+        let out = TensorStorage.allocate(dtype, shape: target)
         Kernels.copy(storage, strides: permutation.map { own[$0] }, into: out, strides: target.strides, shape: target)
-        let result = Tensor(storage: out, shape: target)
+        let result = Tensor(storage: out)
         Tensor.record(.permute(permutation), result, self)
         return result
     }
@@ -66,9 +66,9 @@ extension Tensor {
         let target = Shape(sizes)
         let own = shape.strides
         let offset = zip(lowerBounds, own).reduce(0) { $0 + $1.0 * $1.1 }
-        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        let out = TensorStorage.allocate(dtype, shape: target)
         Kernels.copy(storage, sourceOffset: offset, strides: own, into: out, strides: target.strides, shape: target)
-        let result = Tensor(storage: out, shape: target)
+        let result = Tensor(storage: out)
         Tensor.record(.slice(lowerBounds: lowerBounds, inputShape: shape), result, self)
         return result
     }
@@ -88,12 +88,12 @@ extension Tensor {
             before.count == rank && after.count == rank && (before + after).allSatisfy { $0 >= 0 },
             "pad: paddings \(before) and \(after) must be one non-negative entry per axis of shape \(shape)")
         let target = Shape((0..<rank).map { shape[$0] + before[$0] + after[$0] })
-        let out = TensorStorage.allocate(dtype, count: target.elementCount)
+        let out = TensorStorage.allocate(dtype, shape: target)
         Kernels.fill(out, 0)
         let strides = target.strides
         let offset = zip(before, strides).reduce(0) { $0 + $1.0 * $1.1 }
         Kernels.copy(storage, strides: shape.strides, into: out, destinationOffset: offset, strides: strides, shape: shape)
-        let result = Tensor(storage: out, shape: target)
+        let result = Tensor(storage: out)
         Tensor.record(.pad(lowerBounds: before, inputShape: shape), result, self)
         return result
     }
@@ -110,8 +110,8 @@ extension Tensor {
         }
         let outer = shape.product(of: 0..<axis), inner = shape.product(of: (axis + 1)..<rank)
         let target = shape.prefix(axis).appending(indices.shape).appending(shape.suffix(from: axis + 1))
-        let out = Kernels.gather(self, outer: outer, axisSize: size, inner: inner, indices: indices, into: target.elementCount)
-        let result = Tensor(storage: out, shape: target)
+        let out = Kernels.gather(self, outer: outer, axisSize: size, inner: inner, indices: indices, into: target)
+        let result = Tensor(storage: out)
         if dtype.isFloatingPoint { Tensor.record(.gather(indices: indices, axis: axis, axisSize: size), result, self) }
         return result
     }
@@ -134,8 +134,8 @@ extension Tensor {
         let outer = shape.product(of: 0..<axis)
         let inner = shape.product(of: (axis + indices.rank)..<rank)
         let target = shape.prefix(axis).appending([axisSize]).appending(shape.suffix(from: axis + indices.rank))
-        let out = Kernels.scatterAdd(self, outer: outer, inner: inner, indices: indices, axisSize: axisSize)
-        let result = Tensor(storage: out, shape: target)
+        let out = Kernels.scatterAdd(self, outer: outer, inner: inner, indices: indices, axisSize: axisSize, into: target)
+        let result = Tensor(storage: out)
         Tensor.record(.scatterAdd(indices: indices, axis: axis), result, self)
         return result
     }
@@ -157,14 +157,14 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     var dims = first.shape.dimensions
     dims[axis] = sizes.reduce(0, +)
     let target = Shape(dims)
-    let out = TensorStorage.allocate(first.dtype, count: target.elementCount)
+    let out = TensorStorage.allocate(first.dtype, shape: target)
     let strides = target.strides
     var offset = 0
     for (tensor, size) in zip(tensors, sizes) {
         Kernels.copy(tensor.storage, strides: tensor.shape.strides, into: out, destinationOffset: offset * strides[axis], strides: strides, shape: tensor.shape)
         offset += size
     }
-    let result = Tensor(storage: out, shape: target)
+    let result = Tensor(storage: out)
     if first.dtype.isFloatingPoint {
         Tensor.record(.concat(axis: axis, sizes: sizes), result, inputs: tensors)
     }

@@ -9,11 +9,11 @@ extension Tensor {
         shape: Shape, of type: Scalar.Type, initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void
     ) rethrows {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
-        let storage = TensorStorage.allocate(Scalar.dtype, count: shape.elementCount)
+        let storage = TensorStorage.allocate(Scalar.dtype, shape: shape)
         try withExtendedLifetime(storage) {
             try body(UnsafeMutableBufferPointer(start: storage.raw.assumingMemoryBound(to: Scalar.self), count: shape.elementCount))
         }
-        self.init(storage: storage, shape: shape)
+        self.init(storage: storage)
     }
 
     /// Calls `body` with the elements, in row-major order. The buffer is valid only inside
@@ -30,15 +30,16 @@ extension Tensor {
     /// Calls `body` with the elements to change them in place.
     ///
     /// Copy-on-write: when another tensor (a copy of this one, a tape's saved value, a
-    /// variable) shares the storage, the elements are copied first, so nobody else sees
+    /// variable, a reshaped view) shares the elements, they are copied first, so nobody else sees
     /// the change. Afterwards the tensor has a new identity: to a tape it is a new value,
     /// unconnected to anything recorded. `Scalar` must match ``dtype``.
     public mutating func withUnsafeMutableScalars<Scalar: TensorScalar, Result>(
         as type: Scalar.Type, _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> Result
     ) rethrows -> Result {
         precondition(dtype == Scalar.dtype, "withUnsafeMutableScalars: the tensor holds \(dtype), not \(Scalar.dtype)")
-        if !isKnownUniquelyReferenced(&storage) {
-            let copy = TensorStorage.allocate(dtype, count: elementCount)
+        // A view shares another storage's elements, so it is copied like a shared storage.
+        if !isKnownUniquelyReferenced(&storage) || storage.isView {
+            let copy = TensorStorage.allocate(dtype, shape: shape)
             copy.raw.copyMemory(from: storage.raw, byteCount: elementCount * dtype.byteSize)
             storage = copy
         }

@@ -9,18 +9,26 @@
 /// let b = (a * 2).exp().sum()
 /// ```
 public struct Tensor: @unchecked Sendable {
+    /// The elements and the shape.
     @usableFromInline var storage: TensorStorage
-    /// The dimensions of the tensor.
-    public let shape: Shape
     /// The identity by which gradient tapes know this value.
     @usableFromInline var id: UInt64
 
-    init(storage: TensorStorage, shape: Shape, id: UInt64 = nextTensorIdentity()) {
+    /// A tensor of `storage`'s elements and shape.
+    @inline(__always) init(storage: TensorStorage, id: UInt64 = nextTensorIdentity()) {
         self.storage = storage
-        self.shape = shape
         self.id = id
     }
 
+    /// A tensor of `storage`'s elements with `shape`, which must have as many elements: a
+    /// view when the shape differs from the storage's own.
+    init(storage: TensorStorage, shape: Shape, id: UInt64 = nextTensorIdentity()) {
+        self.storage = shape == storage.shape ? storage : TensorStorage.view(of: storage, as: shape)
+        self.id = id
+    }
+
+    /// The dimensions of the tensor.
+    public var shape: Shape { storage.shape }
     /// The element type.
     public var dtype: DType { storage.dtype }
     /// The number of dimensions (0 for a scalar).
@@ -29,7 +37,7 @@ public struct Tensor: @unchecked Sendable {
     public var elementCount: Int { storage.count }
 
     /// The same value under a new identity: what the tape sees as a fresh constant.
-    var withNewIdentity: Tensor { Tensor(storage: storage, shape: shape) }
+    var withNewIdentity: Tensor { Tensor(storage: storage) }
 }
 
 // MARK: - Making tensors
@@ -46,24 +54,24 @@ extension Tensor {
         precondition(
             shape.elementCount == scalars.count,
             "Tensor: \(scalars.count) scalars cannot fill shape \(shape) (\(shape.elementCount) elements)")
-        let storage = TensorStorage.allocate(Scalar.dtype, count: scalars.count)
+        let storage = TensorStorage.allocate(Scalar.dtype, shape: shape)
         scalars.withUnsafeBytes { source in
             if let base = source.baseAddress { storage.raw.copyMemory(from: base, byteCount: source.count) }
         }
-        self.init(storage: storage, shape: shape)
+        self.init(storage: storage)
     }
 
     /// Creates a 0-d tensor holding one scalar.
     public init<Scalar: TensorScalar>(_ scalar: Scalar) {
-        self.init([scalar], shape: [])
+        self.init([scalar], shape: Shape())
     }
 
     /// Creates a tensor of `shape` with every element equal to `value`.
     public init(repeating value: Double, shape: Shape, dtype: DType = .float32) {
         precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
-        let storage = TensorStorage.allocate(dtype, count: shape.elementCount)
+        let storage = TensorStorage.allocate(dtype, shape: shape)
         Kernels.fill(storage, value)
-        self.init(storage: storage, shape: shape)
+        self.init(storage: storage)
     }
 
     /// A 0-d tensor of `dtype` holding `value`.
@@ -71,7 +79,7 @@ extension Tensor {
     /// Equal constants share their (immutable) storage through a per-thread cache; each
     /// tensor made here still has its own identity on the tape.
     public init(scalar value: Double, dtype: DType) {
-        self.init(storage: ScalarConstants.storage(value, dtype), shape: [])
+        self.init(storage: ScalarConstants.storage(value, dtype))
     }
 
     /// A tensor of zeros.

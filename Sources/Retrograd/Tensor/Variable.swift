@@ -23,7 +23,7 @@ public final class Variable {
         self.name = name
         self.trainable = trainable
         self.id = nextTensorIdentity()
-        self.stored = Tensor(storage: initialValue.storage, shape: initialValue.shape, id: id)
+        self.stored = Tensor(storage: initialValue.storage, id: id)
     }
 
     /// The current value. Inside a tape's `record`, reading it watches the variable.
@@ -54,7 +54,7 @@ public final class Variable {
         precondition(
             newValue.shape == stored.shape && newValue.dtype == stored.dtype,
             "assign: variable '\(name)' holds \(stored.dtype) \(stored.shape), cannot take \(newValue.dtype) \(newValue.shape)")
-        stored = Tensor(storage: newValue.storage, shape: newValue.shape, id: id)
+        stored = Tensor(storage: newValue.storage, id: id)
     }
 
     /// Lets `body` change the value in place; not recorded.
