@@ -238,6 +238,10 @@ static inline double sigmoid_f64(double v)
     return v >= 0.0 ? r : e * r;
 }
 
+/// log(1 + e^v) without overflow: max(v, 0) + log1p(e^(−|v|)); NaN stays NaN.
+static inline float softplus_f32(float v) { return fmaxf(v, 0.0f) + log1pf(expf(-fabsf(v))); }
+static inline double softplus_f64(double v) { return fmax(v, 0.0) + log1p(exp(-fabs(v))); }
+
 #define ELEM1(NAME, T, EXPR)                                                             \
     static void NAME(const void *x_, void *out_, int64_t n)                              \
     {                                                                                    \
@@ -378,16 +382,18 @@ ELEM1(tanh_f64, double, tanh(v))
     ELEM1(sqrt_##SUF, T, sqrt##F(v))                                                     \
     ELEM1(sigmoid_##SUF##_loop, T, sigmoid_##SUF(v))                                     \
     ELEM1(erf_##SUF, T, erf##F(v))                                                       \
+    ELEM1(softplus_##SUF##_loop, T, (v != v ? v : softplus_##SUF(v)))                    \
     static const rg_unary_fn unary_##SUF[] = {                                           \
         neg_##SUF, recip_##SUF, exp_##SUF,  log_##SUF,            sin_##SUF,             \
-        cos_##SUF, sqrt_##SUF,  tanh_##SUF, sigmoid_##SUF##_loop, erf_##SUF};
+        cos_##SUF, sqrt_##SUF,  tanh_##SUF, sigmoid_##SUF##_loop, erf_##SUF,             \
+        softplus_##SUF##_loop};
 
 UNARY_FNS(f32, float, f)
 UNARY_FNS(f64, double, )
 
 void rg_unary(rg_dtype dtype, rg_unary_op op, const void *x, void *out, int64_t n)
 {
-    if ((unsigned)op > RG_ERF || n <= 0) return;
+    if ((unsigned)op > RG_SOFTPLUS || n <= 0) return;
     if (dtype == RG_FLOAT32) unary_f32[op](x, out, n);
     else if (dtype == RG_FLOAT64) unary_f64[op](x, out, n);
 }

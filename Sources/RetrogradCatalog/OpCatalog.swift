@@ -113,6 +113,9 @@ extension OpCatalog {
             make("leakyRelu", inputs: { [$0.awayFromZero([2, 3])] }) { $0[0].leakyRelu() },
             make("leakyRelu slope 0.2", inputs: { [$0.awayFromZero([2, 3])] }) { $0[0].leakyRelu(slope: 0.2) },
             make("softplus", inputs: { [$0.normal([2, 3], scale: 3)] }) { $0[0].softplus() },
+            make("softmaxCrossEntropy(labels:) per row", inputs: { [$0.normal([3, 4], scale: 2)] }) {
+                $0[0].softmaxCrossEntropy(labels: Tensor([2, 0, 3] as [Int32]))
+            },
             make("softplus large |x|", inputs: { _ in [literal([-30, -29.5, -12, 12, 29.5, 30], [6])] }) { $0[0].softplus() },
             make("maximum", inputs: { input in let (a, b) = input.apart([2, 3], [2, 3]); return [a, b] }) { $0[0].maximum($0[1]) },
             make("maximum broadcast [2,3],[3]", inputs: { input in let (a, b) = input.apart([2, 3], [3]); return [a, b] }) {
@@ -172,6 +175,9 @@ extension OpCatalog {
         for axis in [0, 1, 2, -1] {
             cases.append(make("softmax axis \(axis)", inputs: { [$0.normal([2, 3, 4])] }) { $0[0].softmax(axis: axis) })
             cases.append(make("logSoftmax axis \(axis)", inputs: { [$0.normal([2, 3, 4])] }) { $0[0].logSoftmax(axis: axis) })
+            cases.append(make("logSoftmax large logits axis \(axis)", inputs: { [$0.normal([2, 3, 4], scale: 40)] }) {
+                $0[0].logSoftmax(axis: axis)
+            })
         }
         cases += [
             make("sum of matrix", inputs: { [$0.normal([3, 4])] }) { $0[0].sum() },

@@ -4,9 +4,9 @@
 /// The cross-entropy between softmax(`logits`) and integer class `labels`, averaged over
 /// the examples by default.
 ///
-/// Each example's loss is logSumExp(logits) − logits[label], computed through
-/// `logSoftmax`, so very large logits (±1000) give finite values and gradients
-/// (softmax − one-hot).
+/// Each example's loss is logSumExp(logits) − logits[label], computed in one fused pass
+/// shifted by the row's maximum, so very large logits (±1000) give finite values and
+/// gradients (softmax − one-hot).
 ///
 /// - Parameters:
 ///   - logits: Unnormalised scores of shape `[batch, classes]` (classes on the last axis;
@@ -18,19 +18,29 @@ public func softmaxCrossEntropy(logits: Tensor, labels: [Int], reduction: Reduct
     precondition(logits.rank >= 1, "\(name): logits need a class axis, got shape \(logits.shape)")
     precondition(logits.dtype.isFloatingPoint, "\(name): logits must be float32 or float64, got \(logits.dtype)")
     let classes = logits.shape[logits.rank - 1]
-    let exampleShape = Shape(Array(logits.shape.dimensions.dropLast()))
+    let exampleCount = logits.shape.dropLast().reduce(1, *)
     precondition(classes > 0, "\(name): logits \(logits.shape) have no classes")
-    guard labels.count == exampleShape.elementCount else {
+    guard labels.count == exampleCount else {
         preconditionFailure(
-            "\(name): logits \(logits.shape) need \(exampleShape.elementCount) labels (shape \(exampleShape)), "
+            "\(name): logits \(logits.shape) need \(exampleCount) labels (shape \(Array(logits.shape.dropLast()))), "
                 + "got labels [\(labels.count)]")
     }
     if let bad = labels.first(where: { !(0..<classes).contains($0) }) {
         preconditionFailure("\(name): label \(bad) is out of range for \(classes) classes (logits \(logits.shape))")
     }
-    let flatIndices = labels.enumerated().map { Int32($0.offset * classes + $0.element) }
-    let logProbabilities = logits.logSoftmax(axis: -1).reshaped(to: [-1])
-    let losses = -logProbabilities.gather(indices: Tensor(flatIndices)).reshaped(to: exampleShape)
+    let indices = Tensor(shape: [exampleCount], of: Int32.self) { buffer in
+        for (row, label) in labels.enumerated() { buffer[row] = Int32(label) }
+    }
+    return crossEntropy(logits, indices, reduction)
+}
+
+/// The per-example losses of logits and checked int32 labels (one per example), shaped like
+/// the examples, then reduced.
+private func crossEntropy(_ logits: Tensor, _ labels: Tensor, _ reduction: Reduction) -> Tensor {
+    let classes = logits.shape[logits.rank - 1]
+    let rows = logits.rank == 2 ? logits : logits.reshaped(to: [labels.elementCount, classes])
+    var losses = rows.softmaxCrossEntropy(labels: labels)
+    if logits.rank != 2 { losses = losses.reshaped(to: Shape(Array(logits.shape.dropLast()))) }
     return reduction.apply(to: losses)
 }
 
@@ -46,12 +56,19 @@ public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduc
         labels.dtype == .int32,
         "softmaxCrossEntropy: labels must be int32 class indices, got \(labels.dtype) \(labels.shape); "
             + "for one-hot or soft targets use softmaxCrossEntropy(logits:probabilities:)")
-    let exampleShape = Shape(Array(logits.shape.dimensions.dropLast()))
-    guard labels.shape == exampleShape else {
+    let exampleShape = Shape(Array(logits.shape.dropLast()))
+    guard labels.shape == exampleShape, logits.rank >= 1 else {
         preconditionFailure(
             "softmaxCrossEntropy: logits \(logits.shape) need labels of shape \(exampleShape), got labels \(labels.shape)")
     }
-    return softmaxCrossEntropy(logits: logits, labels: labels.scalars(as: Int32.self).map(Int.init), reduction: reduction)
+    precondition(logits.dtype.isFloatingPoint, "softmaxCrossEntropy: logits must be float32 or float64, got \(logits.dtype)")
+    let classes = logits.shape[logits.rank - 1]
+    precondition(classes > 0, "softmaxCrossEntropy: logits \(logits.shape) have no classes")
+    let bad = labels.withUnsafeScalars(as: Int32.self) { $0.first { !(0..<Int32(classes)).contains($0) } }
+    if let bad {
+        preconditionFailure("softmaxCrossEntropy: label \(bad) is out of range for \(classes) classes (logits \(logits.shape))")
+    }
+    return crossEntropy(logits, labels.rank == 1 ? labels : labels.reshaped(to: [labels.elementCount]), reduction)
 }
 
 /// The cross-entropy between softmax(`logits`) and target distributions (one-hot or

@@ -20,7 +20,7 @@ typedef enum { RG_FLOAT32 = 0, RG_FLOAT64 = 1, RG_INT32 = 2, RG_BOOL = 3 } rg_dt
 
 /// Unary elementwise operations on floating-point buffers.
 typedef enum {
-    RG_NEG = 0, RG_RECIPROCAL, RG_EXP, RG_LOG, RG_SIN, RG_COS, RG_SQRT, RG_TANH, RG_SIGMOID, RG_ERF,
+    RG_NEG = 0, RG_RECIPROCAL, RG_EXP, RG_LOG, RG_SIN, RG_COS, RG_SQRT, RG_TANH, RG_SIGMOID, RG_ERF, RG_SOFTPLUS,
 } rg_unary_op;
 
 /// Binary elementwise operations on floating-point buffers.
@@ -94,6 +94,19 @@ void rg_scatter_add(rg_dtype dtype, const void *src, int64_t outer, int64_t n_in
 /// `out` holds the product of the kept dimensions, in row-major order.
 void rg_reduce(rg_dtype dtype, rg_reduce_op op, const void *x,
                const int64_t *shape, const uint8_t *reduce_axis, int ndim, void *out);
+
+// ---- Normalisation along an axis ----------------------------------------------------
+
+/// log softmax along the middle axis of x viewed as [outer, n, inner]:
+/// out[o, k, i] = x[o, k, i] − max_k x − log Σ_k exp(x[o, k, i] − max_k x). Sums of
+/// float32 run in double. n must be at least 1.
+void rg_log_softmax(rg_dtype dtype, const void *x, int64_t outer, int64_t n, int64_t inner, void *out);
+
+/// Softmax cross-entropy of each row of `logits` ([rows, classes], row-major) with its
+/// integer label: out[r] = logSumExp(logits[r, :]) − logits[r, labels[r]]. Labels must be
+/// in 0..<classes; classes at least 1.
+void rg_softmax_cross_entropy(rg_dtype dtype, const void *logits, int64_t rows, int64_t classes,
+                              const int32_t *labels, void *out);
 
 // ---- Matrix products ----------------------------------------------------------------
 

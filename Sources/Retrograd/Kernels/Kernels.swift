@@ -6,7 +6,7 @@ import CRetrogradKernels
 enum Kernels {
     /// Unary elementwise functions of floating-point tensors.
     enum Unary {
-        case neg, reciprocal, exp, log, sin, cos, sqrt, tanh, sigmoid, erf
+        case neg, reciprocal, exp, log, sin, cos, sqrt, tanh, sigmoid, erf, softplus
 
         fileprivate var code: rg_unary_op {
             switch self {
@@ -20,6 +20,7 @@ enum Kernels {
             case .tanh: RG_TANH
             case .sigmoid: RG_SIGMOID
             case .erf: RG_ERF
+            case .softplus: RG_SOFTPLUS
             }
         }
     }
@@ -163,6 +164,27 @@ enum Kernels {
                 rg_reduce(x.dtype.kernelType, op.code, x.storage.raw, dims, mask.baseAddress!, rank, out.raw)
             }
         }
+        return out
+    }
+
+    /// log softmax of `x` along `axis`.
+    static func logSoftmax(_ x: Tensor, axis: Int) -> TensorStorage {
+        let shape = x.shape
+        let out = TensorStorage.allocate(x.dtype, shape: shape)
+        rg_log_softmax(
+            x.dtype.kernelType, x.storage.raw, Int64(shape.product(of: 0..<axis)), Int64(shape[axis]),
+            Int64(shape.product(of: (axis + 1)..<shape.rank)), out.raw)
+        return out
+    }
+
+    /// The softmax cross-entropy of each row of `logits` (`[rows, classes]`) with its int32
+    /// label (each in `0..<classes`), as a `[rows]` storage.
+    static func softmaxCrossEntropy(_ logits: Tensor, labels: Tensor) -> TensorStorage {
+        let (rows, classes) = (logits.shape[0], logits.shape[1])
+        let out = TensorStorage.allocate(logits.dtype, shape: [rows])
+        rg_softmax_cross_entropy(
+            logits.dtype.kernelType, logits.storage.raw, Int64(rows), Int64(classes),
+            labels.storage.raw.assumingMemoryBound(to: Int32.self), out.raw)
         return out
     }
 

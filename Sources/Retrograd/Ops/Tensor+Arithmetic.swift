@@ -61,11 +61,4 @@ extension Tensor {
 
     /// x for x > 0, `slope`·x otherwise.
     public func leakyRelu(slope: Double = 0.01) -> Tensor { select(self .> 0, self, self * slope) }
-
-    /// log(1 + eˣ), without overflow for large |x| and smooth everywhere (0.5 at 0).
-    public func softplus() -> Tensor {
-        let positive = self .> 0
-        let high = select(positive, self, 0), low = select(positive, 0, self)
-        return select(positive, high + ((-high).exp() + 1).log(), (low.exp() + 1).log())
-    }
 }

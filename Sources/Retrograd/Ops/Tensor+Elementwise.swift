@@ -92,6 +92,14 @@ extension Tensor {
         return y
     }
 
+    /// log(1 + eˣ) of each element, computed as max(x, 0) + log(1 + e^(−|x|)) so it never
+    /// overflows; smooth everywhere (log 2 at 0), with derivative σ(x).
+    public func softplus() -> Tensor {
+        let y = unary("softplus", .softplus)
+        Tensor.record(.softplus(x: self), y, self)
+        return y
+    }
+
     /// 1 / x for each element.
     public func reciprocal() -> Tensor {
         let y = unary("reciprocal", .reciprocal)

@@ -61,3 +61,16 @@ extension Tensor {
         }
     }
 }
+
+extension Tensor {
+    /// One row per label of `labels` (int32, each in `0..<classes`): zeros of `dtype` with a
+    /// one at the label. Not recorded (a constant).
+    static func oneHot(_ labels: Tensor, classes: Int, dtype: DType) -> Tensor {
+        let rows = labels.elementCount
+        var values = [Double](repeating: 0, count: rows * classes)
+        labels.withUnsafeScalars(as: Int32.self) { labels in
+            for (row, label) in labels.enumerated() { values[row * classes + Int(label)] = 1 }
+        }
+        return Tensor(values, shape: labels.shape.appending([classes])).cast(to: dtype)
+    }
+}

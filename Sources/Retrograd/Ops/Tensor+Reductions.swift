@@ -66,10 +66,27 @@ extension Tensor {
         return e / e.sum(axes: [axis], keepingDimensions: true)
     }
 
-    /// log(softmax(x)) along `axis`, computed as x − logSumExp(x).
+    /// log(softmax(x)) along `axis`: x − logSumExp(x), shifted by the maximum so large
+    /// inputs do not overflow. Its derivative is g − softmax(x)·Σg along the axis.
     public func logSoftmax(axis: Int = -1) -> Tensor {
+        Tensor.requireFloatingPoint(self, "logSoftmax")
         let axis = shape.normalize(axis: axis, op: "logSoftmax")
-        return self - logSumExp(axes: [axis], keepingDimensions: true)
+        precondition(shape[axis] > 0, "logSoftmax: axis \(axis) of shape \(shape) is empty")
+        let y = Tensor(storage: Kernels.logSoftmax(self, axis: axis))
+        Tensor.record(.logSoftmax(y: y, axis: axis), y, self)
+        return y
+    }
+
+    /// The softmax cross-entropy of each row of `self` (`[rows, classes]` logits) with its
+    /// class in `labels` (int32 `[rows]`, each in `0..<classes`): logSumExp(row) − row[label],
+    /// as a `[rows]` tensor. One primitive, so a classifier's loss is one record; RetrogradNN's
+    /// `softmaxCrossEntropy(logits:labels:)` checks its arguments and calls it.
+    package func softmaxCrossEntropy(labels: Tensor) -> Tensor {
+        precondition(rank == 2 && labels.dtype == .int32 && labels.shape == [shape[0]] && shape[1] > 0)
+        Tensor.requireFloatingPoint(self, "softmaxCrossEntropy")
+        let y = Tensor(storage: Kernels.softmaxCrossEntropy(self, labels: labels))
+        Tensor.record(.softmaxCrossEntropy(logits: self, labels: labels), y, self)
+        return y
     }
 
     /// The Euclidean (L2) norm over `axes` (all axes when nil). Its gradient at the zero

@@ -49,6 +49,15 @@ extension Record {
             grads.add(inputs[0], g * y * (1 - y))
         case let .erf(x):  // d/dx erf(x) = 2/√π · e^(−x²)
             grads.add(inputs[0], g * (-(x * x)).exp() * (2 / Double.pi.squareRoot()))
+        case let .softplus(x):  // d/dx log(1 + eˣ) = σ(x)
+            grads.add(inputs[0], g * x.sigmoid())
+        case let .logSoftmax(y, axis):  // g − softmax · Σ g along the axis
+            grads.add(inputs[0], g - y.exp() * g.sum(axes: [axis], keepingDimensions: true))
+        case let .softmaxCrossEntropy(logits, labels):  // (softmax − one-hot) · g per row
+            grads.add(inputs[0], {
+                let oneHot = Tensor.oneHot(labels, classes: logits.shape[1], dtype: logits.dtype)
+                return (logits.softmax(axis: 1) - oneHot) * g.reshaped(to: [g.shape[0], 1])
+            }())
         case let .pow(base, exponent, y):
             grads.add(inputs[0], g * exponent * base.pow(exponent - 1))
             grads.add(inputs[1], {

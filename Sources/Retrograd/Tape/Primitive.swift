@@ -18,6 +18,11 @@ enum Primitive {
     case tanh(y: Tensor)
     case sigmoid(y: Tensor)
     case erf(x: Tensor)
+    case softplus(x: Tensor)
+    /// log softmax along `axis`; `y` is the result.
+    case logSoftmax(y: Tensor, axis: Int)
+    /// The cross-entropy of each row of `logits` (`[rows, classes]`) with its int32 label.
+    case softmaxCrossEntropy(logits: Tensor, labels: Tensor)
     case pow(base: Tensor, exponent: Tensor, y: Tensor)
     case maximum(a: Tensor, b: Tensor)
     /// `select(condition, a, b)`: a and b are inputs 0 and 1.
@@ -54,6 +59,9 @@ enum Primitive {
         case .tanh: "tanh"
         case .sigmoid: "sigmoid"
         case .erf: "erf"
+        case .softplus: "softplus"
+        case .logSoftmax: "logSoftmax"
+        case .softmaxCrossEntropy: "softmaxCrossEntropy"
         case .pow: "pow"
         case .maximum: "maximum"
         case .select: "select"
