@@ -113,6 +113,9 @@ extension OpCatalog {
             make("leakyRelu", inputs: { [$0.awayFromZero([2, 3])] }) { $0[0].leakyRelu() },
             make("leakyRelu slope 0.2", inputs: { [$0.awayFromZero([2, 3])] }) { $0[0].leakyRelu(slope: 0.2) },
             make("softplus", inputs: { [$0.normal([2, 3], scale: 3)] }) { $0[0].softplus() },
+            make("linear (matmul + bias)", inputs: { [$0.normal([3, 4]), $0.normal([4, 5]), $0.normal([5])] }) {
+                $0[0].linear(weight: $0[1], bias: $0[2])
+            },
             make("softmaxCrossEntropy(labels:) per row", inputs: { [$0.normal([3, 4], scale: 2)] }) {
                 $0[0].softmaxCrossEntropy(labels: Tensor([2, 0, 3] as [Int32]))
             },

@@ -83,6 +83,9 @@ public final class Dense: Layer {
         precondition(
             input.rank >= 2 && input.shape[input.rank - 1] == inputSize,
             "Dense: input of shape \(input.shape) does not fit inputSize \(inputSize); expected [batch, \(inputSize)]")
+        if input.rank == 2, let bias {
+            return activation(input.linear(weight: weight.value, bias: bias.value))
+        }
         let product = input.matmul(weight.value)
         return activation(bias.map { product + $0.value } ?? product)
     }

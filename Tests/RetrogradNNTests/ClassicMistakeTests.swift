@@ -49,8 +49,8 @@ import Testing
                 continue
             }
             #expect(op.site == "RetrogradNNTests/ClassicMistakeTests.swift:\(line)")
-            // The dense layer records matmul, expand (the bias), add and tanh before the cut.
-            #expect(op.position == 4)
+            // The dense layer records linear (product plus bias) and tanh before the cut.
+            #expect(op.position == 2)
         }
     }
 

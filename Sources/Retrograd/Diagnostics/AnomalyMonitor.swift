@@ -73,13 +73,13 @@ final class AnomalyMonitor {
     // MARK: Checking ops
 
     /// Whether a scope is open on this thread: one thread-local load. Ops test it before
-    /// calling ``inspect(_:_:_:_:)``, so that nothing else runs while detection is off.
+    /// calling ``inspect(_:_:_:_:_:)``, so that nothing else runs while detection is off.
     @inline(__always) static var isActive: Bool { Runtime.anomalyMonitor != nil }
 
     /// Checks the result of a primitive with one or two inputs (call when ``isActive``).
     @inline(never)
-    static func inspect(_ op: Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor?) {
-        current?.inspect(op, output) { b.map { [a, $0] } ?? [a] }
+    static func inspect(_ op: Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor?, _ c: Tensor? = nil) {
+        current?.inspect(op, output) { [a] + [b, c].compactMap { $0 } }
     }
 
     /// Checks the result of a primitive with any number of inputs (call when ``isActive``).

@@ -280,6 +280,19 @@ enum Kernels {
         return out
     }
 
+    /// `x · weight + bias` for `x` `[m, k]`, `weight` `[k, n]`, `bias` `[n]`: the bias is
+    /// written into every row first and the product added onto it (GEMM with β = 1).
+    static func linear(_ x: Tensor, _ weight: Tensor, _ bias: Tensor) -> TensorStorage {
+        let (m, k, n) = (x.shape[0], x.shape[1], weight.shape[1])
+        let out = TensorStorage.allocate(x.dtype, shape: [m, n])
+        let width = x.dtype.byteSize
+        for row in 0..<m { (out.raw + row * n * width).copyMemory(from: bias.storage.raw, byteCount: n * width) }
+        rg_gemm(
+            x.dtype.kernelType, 0, 0, Int64(m), Int64(n), Int64(k), 1, x.storage.raw, Int64(k), weight.storage.raw,
+            Int64(n), 1, out.raw, Int64(n))
+        return out
+    }
+
     /// The index of the first NaN or infinity among `elementCount − start` elements of a
     /// floating-point tensor's storage from `start` on, or nil when all are finite.
     static func firstNonfinite(_ storage: TensorStorage, from start: Int) -> Int? {

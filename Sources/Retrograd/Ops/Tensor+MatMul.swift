@@ -33,5 +33,23 @@ extension Tensor {
     }
 }
 
+extension Tensor {
+    /// `self · weight + bias` for a `[m, k]` input, a `[k, n]` weight and an `[n]` bias, as
+    /// one primitive (one record, one GEMM onto the broadcast bias): what a dense layer
+    /// computes. Its rule is the product's two plus the bias's Σ over rows.
+    package func linear(weight: Tensor, bias: Tensor) -> Tensor {
+        precondition(
+            rank == 2 && weight.rank == 2 && bias.shape == [weight.shape[1]] && shape[1] == weight.shape[0],
+            "linear: input \(shape), weight \(weight.shape) and bias \(bias.shape) do not fit [m, k] · [k, n] + [n]")
+        precondition(
+            dtype == weight.dtype && dtype == bias.dtype,
+            "linear: input, weight and bias are \(dtype), \(weight.dtype), \(bias.dtype); convert with .cast(to:)")
+        Tensor.requireFloatingPoint(self, "linear")
+        let y = Tensor(storage: Kernels.linear(self, weight, bias))
+        Tensor.record(.linear(x: self, weight: weight), y, self, weight, bias)
+        return y
+    }
+}
+
 /// The BLAS behind `matmul`, for example "OpenBLAS (libopenblas.so.0)", or the fallback.
 public var matrixBackend: String { Kernels.matrixBackend }

@@ -118,6 +118,10 @@ extension Record {
                 grads.add(inputs[0], b.matmul(g, transposingA: true, transposingB: true))
                 grads.add(inputs[1], g.matmul(a, transposingA: true, transposingB: true))
             }
+        case let .linear(x, weight):
+            grads.add(inputs[0], g.matmul(weight, transposingB: true))
+            grads.add(inputs[1], x.matmul(g, transposingA: true))
+            grads.add(inputs[2], g.sum(axes: [0]))
         case let .cast(from):
             grads.add(inputs[0], g.cast(to: from))
         case let .gather(indices, axis, axisSize):

@@ -38,6 +38,8 @@ enum Primitive {
     /// One input per joined tensor, `sizes` their extents along `axis`.
     case concat(axis: Int, sizes: [Int])
     case matmul(a: Tensor, b: Tensor, transposeA: Bool, transposeB: Bool)
+    /// `x · weight + bias` (x `[m, k]`, weight `[k, n]`, bias `[n]`): inputs x, weight, bias.
+    case linear(x: Tensor, weight: Tensor)
     case cast(from: DType)
     case gather(indices: Tensor, axis: Int, axisSize: Int)
     case scatterAdd(indices: Tensor, axis: Int)
@@ -74,6 +76,7 @@ enum Primitive {
         case .pad: "pad"
         case .concat: "concat"
         case .matmul: "matmul"
+        case .linear: "linear"
         case .cast: "cast"
         case .gather: "gather"
         case .scatterAdd: "scatterAdd"

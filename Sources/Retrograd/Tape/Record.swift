@@ -22,11 +22,12 @@ enum Slot: Hashable {
     }
 }
 
-/// The slots of an op's inputs, in the op's argument order: one or two inline (most ops),
+/// The slots of an op's inputs, in the op's argument order: up to three inline (most ops),
 /// any number for `concat` and custom gradients.
 enum RecordInputs {
     case one(Slot)
     case two(Slot, Slot)
+    case three(Slot, Slot, Slot)
     case many([Slot])
 
     /// The slot of input `index`.
@@ -34,6 +35,7 @@ enum RecordInputs {
         switch self {
         case let .one(slot): index == 0 ? slot : .unwatched
         case let .two(first, second): index == 0 ? first : second
+        case let .three(first, second, third): index == 0 ? first : index == 1 ? second : third
         case let .many(slots): slots[index]
         }
     }
@@ -43,6 +45,7 @@ enum RecordInputs {
         switch self {
         case let .one(slot): [slot]
         case let .two(first, second): [first, second]
+        case let .three(first, second, third): [first, second, third]
         case let .many(slots): slots
         }
     }

@@ -5,7 +5,7 @@
 // (AnomalyMonitor.swift); otherwise that check is one thread-local load and a branch.
 
 extension Tensor {
-    /// Records a primitive with one or two inputs on every tape that tracks an input.
+    /// Records a primitive with one, two or three inputs on every tape that tracks an input.
     ///
     /// `op` is built only when a tape records. With `broadcasting`, an input whose shape
     /// differs from the output's is first routed through an implicit `expand` record, so
@@ -13,20 +13,22 @@ extension Tensor {
     /// about broadcasting.
     @inline(__always)
     static func record(
-        _ op: @autoclosure () -> Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor? = nil,
+        _ op: @autoclosure () -> Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor? = nil, _ c: Tensor? = nil,
         broadcasting: Bool = false
     ) {
         guard let stack = TapeStack.current else {
-            if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b) }
+            if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b, c) }
             return
         }
         for tape in stack.tapes where tape.isRecording {
             var slotA = tape.slot(of: a.id)
             var slotB = b.map { tape.slot(of: $0.id) } ?? .unwatched
-            guard slotA.trackedIndex != nil || slotB.trackedIndex != nil else {
+            let slotC = c.map { tape.slot(of: $0.id) } ?? .unwatched
+            let inputs: RecordInputs = c != nil ? .three(slotA, slotB, slotC) : b != nil ? .two(slotA, slotB) : .one(slotA)
+            guard slotA.trackedIndex != nil || slotB.trackedIndex != nil || slotC.trackedIndex != nil else {
                 // Follow a path through a cut (TapeCuts.swift).
-                if _slowPath(slotA.isKnown || slotB.isKnown) {
-                    tape.recordDerivedCut(op().name, output, b == nil ? .one(slotA) : .two(slotA, slotB))
+                if _slowPath(slotA.isKnown || slotB.isKnown || slotC.isKnown) {
+                    tape.recordDerivedCut(op().name, output, inputs)
                 }
                 continue
             }
@@ -39,10 +41,11 @@ extension Tensor {
                 }
             }
             let slotOut = tape.newSlot(for: output.id)
-            tape.records.append(Record(op: op(), inputs: b == nil ? .one(slotA) : .two(slotA, slotB), output: slotOut))
+            let recorded: RecordInputs = broadcasting ? (b == nil ? .one(slotA) : .two(slotA, slotB)) : inputs
+            tape.records.append(Record(op: op(), inputs: recorded, output: slotOut))
             if _slowPath(tape.keepsGraphDetails) { tape.noteShape(.tracked(slotOut), output.shape) }
         }
-        if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b) }
+        if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b, c) }
     }
 
     /// Records a primitive with any number of inputs (`concat`, custom gradients).
