@@ -94,14 +94,11 @@ public func softmaxCrossEntropy(logits: Tensor, probabilities: Tensor, reduction
 ///   - logits: Scores of shape `[batch, classes]`.
 ///   - labels: One class index per example.
 public func accuracy(logits: Tensor, labels: [Int]) -> Double {
-    precondition(logits.rank >= 1, "accuracy: logits need a class axis, got shape \(logits.shape)")
-    let classes = logits.shape[logits.rank - 1]
-    let examples = classes > 0 ? logits.elementCount / classes : 0
-    guard labels.count == examples, examples > 0 else {
-        preconditionFailure("accuracy: logits \(logits.shape) need \(examples) labels (at least one), got labels [\(labels.count)]")
+    let examples = exampleCount(logits, labelCount: labels.count, labels: "[\(labels.count)]")
+    let predicted = logits.argmax(axis: -1)
+    let correct = predicted.withUnsafeScalars(as: Int32.self) { predicted in
+        zip(predicted, labels).reduce(0) { $0 + (Int($1.0) == $1.1 ? 1 : 0) }
     }
-    let predicted = logits.argmax(axis: -1).scalars(as: Int32.self)
-    let correct = zip(predicted, labels).filter { Int($0) == $1 }.count
     return Double(correct) / Double(examples)
 }
 
@@ -109,5 +106,22 @@ public func accuracy(logits: Tensor, labels: [Int]) -> Double {
 /// an `int32` tensor.
 public func accuracy(logits: Tensor, labels: Tensor) -> Double {
     precondition(labels.dtype == .int32, "accuracy: labels must be int32 class indices, got \(labels.dtype)")
-    return accuracy(logits: logits, labels: labels.scalars(as: Int32.self).map(Int.init))
+    let examples = exampleCount(logits, labelCount: labels.elementCount, labels: "\(labels.shape)")
+    let predicted = logits.argmax(axis: -1)
+    let correct = predicted.withUnsafeScalars(as: Int32.self) { predicted in
+        labels.withUnsafeScalars(as: Int32.self) { labels in zip(predicted, labels).reduce(0) { $0 + ($1.0 == $1.1 ? 1 : 0) } }
+    }
+    return Double(correct) / Double(examples)
+}
+
+/// The number of examples in `logits`, stopping unless there is at least one and as many
+/// labels (`labels` describes them in the message).
+private func exampleCount(_ logits: Tensor, labelCount: Int, labels: @autoclosure () -> String) -> Int {
+    precondition(logits.rank >= 1, "accuracy: logits need a class axis, got shape \(logits.shape)")
+    let classes = logits.shape[logits.rank - 1]
+    let examples = classes > 0 ? logits.elementCount / classes : 0
+    guard labelCount == examples, examples > 0 else {
+        preconditionFailure("accuracy: logits \(logits.shape) need \(examples) labels (at least one), got labels \(labels())")
+    }
+    return examples
 }

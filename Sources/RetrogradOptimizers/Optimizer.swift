@@ -170,11 +170,10 @@ open class Optimizer {
             "\(operation): \(gradients.count) gradients for \(variables.count) variables; "
                 + "pass the list the tape returned for exactly these variables")
         // Check everything before the first update, so a bad entry changes nothing.
-        var seen = Set<ObjectIdentifier>()
+        precondition(
+            Self.firstRepeated(in: variables) == nil,
+            "\(operation): variable '\(Self.firstRepeated(in: variables)?.name ?? "")' is listed twice")
         for (gradient, variable) in zip(gradients, variables) {
-            precondition(
-                seen.insert(ObjectIdentifier(variable)).inserted,
-                "\(operation): variable '\(variable.name)' is listed twice")
             guard let gradient, variable.trainable else { continue }
             precondition(
                 gradient.shape == variable.shape && gradient.dtype == variable.dtype,
@@ -191,20 +190,36 @@ open class Optimizer {
                     if variable.trainable { warnAboutMissingGradient(variable) }
                     continue
                 }
-                let id = ObjectIdentifier(variable)
-                // Taken out of the table, so the slots' storage is referenced once and a
-                // fused update writes it in place.
-                var state = entries.removeValue(forKey: id)
-                    ?? VariableState(variable: variable, step: 0, slots: freshSlots(for: variable))
-                state.step += 1
-                variable.modify {
-                    update(&$0, gradient: gradient, slots: &state.slots, stepCount: state.step, learningRate: rate)
-                }
-                requireSlots(state.slots, of: variable)
-                entries[id] = state
+                // Updated in place in the table (one lookup), so the slots' storage is
+                // referenced once and a fused update writes it in place.
+                let fresh = { VariableState(variable: variable, step: 0, slots: self.freshSlots(for: variable)) }
+                let slots = updateEntry(&entries[ObjectIdentifier(variable), default: fresh()], variable, gradient, rate)
+                requireSlots(slots, of: variable)
             }
         }
         iterations += 1
+    }
+
+    /// Counts one more update of `state`'s variable, runs ``update(_:gradient:slots:stepCount:learningRate:)``
+    /// on its value in place, and returns the slots it left.
+    private func updateEntry(_ state: inout VariableState, _ variable: Variable, _ gradient: Tensor, _ rate: Double) -> [Tensor] {
+        state.step += 1
+        let step = state.step
+        variable.modify { update(&$0, gradient: gradient, slots: &state.slots, stepCount: step, learningRate: rate) }
+        return state.slots
+    }
+
+    /// The first variable that appears twice in `variables`, or nil. Pairwise for the short
+    /// lists of a model (no hashing), with a set beyond.
+    static func firstRepeated(in variables: [Variable]) -> Variable? {
+        if variables.count <= 64 {
+            for (index, variable) in variables.enumerated() where variables[..<index].contains(where: { $0 === variable }) {
+                return variable
+            }
+            return nil
+        }
+        var seen = Set<ObjectIdentifier>()
+        return variables.first { !seen.insert(ObjectIdentifier($0)).inserted }
     }
 
     /// The slots of a variable that has not been updated yet.

@@ -10,10 +10,13 @@ public final class Variable {
     /// ("0.weight"), so names in a model are unique and stable.
     public var name: String
     /// Whether tapes watch this variable automatically and optimizers update it.
-    public var trainable: Bool
+    @exclusivity(unchecked) public var trainable: Bool
     /// The identity under which tapes know this variable.
     package let id: UInt64
-    private var stored: Tensor
+    // Read on every op that uses the variable; accesses never overlap (assignments replace
+    // the value whole, and `modify` is the only long access), so the dynamic exclusivity
+    // check each access would pay is switched off, as for the tape's own storage.
+    @exclusivity(unchecked) private var stored: Tensor
     /// One past the ``TapeClock`` tick of the latest read with no tape recording (0: none),
     /// for the gradient-flow report's "read outside the tape".
     @exclusivity(unchecked) var untapedRead: UInt64 = 0
