@@ -89,10 +89,13 @@ static void drive(rg_inner_fn fn, int nin, const void *const *in,
 
 #define BINARY_FNS(SUF, T, POW)                                                          \
     ELEM2(add_##SUF, T, T, x + y)                                                        \
+    ELEM2(sub_##SUF, T, T, x - y)                                                        \
+    ELEM2(div_##SUF, T, T, x / y)                                                        \
     ELEM2(mul_##SUF, T, T, x * y)                                                        \
     ELEM2(pow_##SUF, T, T, POW(x, y))                                                    \
     ELEM2(max_##SUF, T, T, RG_MAXIMUM(x, y))                                             \
-    static const rg_inner_fn binary_##SUF[] = {add_##SUF, mul_##SUF, pow_##SUF, max_##SUF};
+    static const rg_inner_fn binary_##SUF[] = {add_##SUF, sub_##SUF, mul_##SUF,          \
+                                               div_##SUF, pow_##SUF, max_##SUF};
 
 BINARY_FNS(f32, float, powf)
 BINARY_FNS(f64, double, pow)

@@ -87,7 +87,7 @@ enum BadStep: CaseIterable, CustomStringConvertible {
                 let gap = 200 * (Double(lastGood[0][0]) - Double(lastGood[0][1]))
                 #expect(gap > 104, "the bad batch must saturate the softmax; the logit gap is \(gap)")
             case .zeroResidual:
-                #expect(anomaly.phase == .backward && anomaly.op == "reciprocal" && anomaly.rule?.op == "sqrt")
+                #expect(anomaly.phase == .backward && anomaly.op == "div" && anomaly.rule?.op == "sqrt")
             }
             #expect(error.description.contains(anomaly.op))
         }

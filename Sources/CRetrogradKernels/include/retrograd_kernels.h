@@ -24,7 +24,7 @@ typedef enum {
 } rg_unary_op;
 
 /// Binary elementwise operations on floating-point buffers.
-typedef enum { RG_ADD = 0, RG_MUL, RG_POW, RG_MAXIMUM } rg_binary_op;
+typedef enum { RG_ADD = 0, RG_SUB, RG_MUL, RG_DIV, RG_POW, RG_MAXIMUM } rg_binary_op;
 
 /// Comparisons; the result is a bool buffer (uint8_t, 0 or 1).
 typedef enum { RG_EQ = 0, RG_NE, RG_LT, RG_LE, RG_GT, RG_GE } rg_compare_op;

@@ -41,9 +41,8 @@ extension Anomaly {
                 + "(logSoftmax, softplus, binaryCrossEntropy(logits:)) instead of taking the log of a probability."
         case "sqrt":
             return "sqrt needs arguments of at least 0: find why the argument went negative, or clamp it (x.maximum(0))."
-        case "reciprocal":
-            return "A divisor is 0 (division is x · reciprocal(y)): add a small epsilon to it, or select the zeros away "
-                + "before dividing."
+        case "div", "reciprocal":
+            return "A divisor is 0: add a small epsilon to it, or select the zeros away before dividing."
         case "exp":
             return "exp overflowed (above about 88 in float32, 709 in float64): subtract the maximum first, as softmax, "
                 + "logSoftmax and logSumExp do, or clip the argument."
@@ -64,9 +63,8 @@ extension Anomaly {
         case "log":
             return "The derivative of log, 1/x, is infinite at x = 0: keep the argument away from 0, or stay in log "
                 + "space (logSoftmax, softplus)."
-        case "reciprocal":
-            return "The derivative of 1/x, -1/x², overflows as x nears 0 (this includes division): keep the divisor "
-                + "away from 0."
+        case "div", "reciprocal":
+            return "The derivative of a quotient a/b, -a/b², overflows as b nears 0: keep the divisor away from 0."
         case "pow":
             return "The derivative of pow, e·x^(e-1), is infinite at x = 0 for exponents below 1: keep the base away "
                 + "from 0."

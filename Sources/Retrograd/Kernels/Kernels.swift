@@ -25,15 +25,16 @@ enum Kernels {
         }
     }
 
-    /// Binary elementwise functions of floating-point tensors (subtraction and division
-    /// are composites of these).
+    /// Binary elementwise functions of floating-point tensors.
     enum Binary {
-        case add, mul, pow, maximum
+        case add, sub, mul, div, pow, maximum
 
         fileprivate var code: rg_binary_op {
             switch self {
             case .add: RG_ADD
+            case .sub: RG_SUB
             case .mul: RG_MUL
+            case .div: RG_DIV
             case .pow: RG_POW
             case .maximum: RG_MAXIMUM
             }

@@ -17,7 +17,7 @@ public func stopGradient(_ x: Tensor, file: StaticString = #fileID, line: UInt =
 /// Reverse once: a hand-written `stopGradient(2 * f) - f` around it would flip the sign
 /// back.
 public func gradientReversal(_ x: Tensor, scale: Double = 1) -> Tensor {
-    withCustomGradient(x, name: "gradientReversal", forward: { $0.withNewIdentity }, pullback: { _, _, g in -(g * scale) })
+    withCustomGradient(x, name: "gradientReversal", forward: { $0.withNewIdentity }, pullback: { _, _, g in g * -scale })
 }
 
 /// Applies `forward` to `x` and, in the backward pass, uses `pullback` instead of the

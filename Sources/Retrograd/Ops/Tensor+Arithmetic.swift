@@ -1,20 +1,7 @@
-// Arithmetic written with the primitives: no derivative rules of its own.
+// Arithmetic written with the primitives (and the operators' forms with a Swift number):
+// no derivative rules of its own.
 
 extension Tensor {
-    // `-` and `/` check their operands under their own names first, so a shape or type
-    // mismatch says "sub" / "div" (the op the caller wrote), not "add" / "mul".
-
-    /// Elementwise difference, with broadcasting.
-    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
-        _ = operandShape(lhs, rhs, "sub")
-        return lhs + (-rhs)
-    }
-    /// Elementwise quotient, with broadcasting.
-    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
-        _ = operandShape(lhs, rhs, "div")
-        return lhs * rhs.reciprocal()
-    }
-
     // A Swift number next to a tensor takes the tensor's element type.
 
     public static func + (lhs: Tensor, rhs: Double) -> Tensor { lhs + Tensor(scalar: rhs, dtype: lhs.dtype) }
@@ -24,7 +11,7 @@ extension Tensor {
     public static func * (lhs: Tensor, rhs: Double) -> Tensor { lhs * Tensor(scalar: rhs, dtype: lhs.dtype) }
     public static func * (lhs: Double, rhs: Tensor) -> Tensor { Tensor(scalar: lhs, dtype: rhs.dtype) * rhs }
     public static func / (lhs: Tensor, rhs: Double) -> Tensor { lhs * Tensor(scalar: 1 / rhs, dtype: lhs.dtype) }
-    public static func / (lhs: Double, rhs: Tensor) -> Tensor { lhs * rhs.reciprocal() }
+    public static func / (lhs: Double, rhs: Tensor) -> Tensor { Tensor(scalar: lhs, dtype: rhs.dtype) / rhs }
 
     public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }
     public static func -= (lhs: inout Tensor, rhs: Tensor) { lhs = lhs - rhs }

@@ -134,6 +134,20 @@ extension Tensor {
         return y
     }
 
+    /// Elementwise difference, with broadcasting.
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
+        let y = binary("sub", .sub, lhs, rhs)
+        record(.sub, y, lhs, rhs, broadcasting: true)
+        return y
+    }
+
+    /// Elementwise quotient, with broadcasting (IEEE division, correctly rounded).
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
+        let y = binary("div", .div, lhs, rhs)
+        record(.div(b: rhs, y: y), y, lhs, rhs, broadcasting: true)
+        return y
+    }
+
     /// Elementwise product, with broadcasting.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
         let y = binary("mul", .mul, lhs, rhs)

@@ -26,9 +26,15 @@ extension Record {
         case .add:
             grads.add(inputs[0], g)
             grads.add(inputs[1], g)
+        case .sub:
+            grads.add(inputs[0], g)
+            grads.add(inputs[1], -g)
         case let .mul(a, b):
             grads.add(inputs[0], g * b)
             grads.add(inputs[1], g * a)
+        case let .div(b, y):  // d(a/b)/da = 1/b, d(a/b)/db = −(a/b)/b
+            grads.add(inputs[0], g / b)
+            grads.add(inputs[1], -(g * y) / b)
         case .neg:
             grads.add(inputs[0], -g)
         case let .reciprocal(y):
@@ -75,7 +81,9 @@ extension Record {
             grads.add(inputs[0], select(condition, g, zero))
             grads.add(inputs[1], select(condition, zero, g))
         case let .sum(inputShape, axes):
-            grads.add(inputs[0], g.reshaped(to: inputShape.keeping(axes)).expanded(to: inputShape))
+            // A 0-d or kept-dimension g broadcasts as it is; otherwise its axes are put back first.
+            let kept = inputShape.keeping(axes)
+            grads.add(inputs[0], (g.rank == 0 || g.shape == kept ? g : g.reshaped(to: kept)).expanded(to: inputShape))
         case let .max(x, keptY, axes):
             let ties = (x .== keptY).cast(to: g.dtype)
             let share = g.reshaped(to: keptY.shape) / ties.sum(axes: axes, keepingDimensions: true)

@@ -7,7 +7,10 @@
 /// order.
 enum Primitive {
     case add
+    case sub
     case mul(a: Tensor, b: Tensor)
+    /// `a / b`; `y` is the quotient.
+    case div(b: Tensor, y: Tensor)
     case neg
     case reciprocal(y: Tensor)
     case exp(y: Tensor)
@@ -50,7 +53,9 @@ enum Primitive {
     var name: String {
         switch self {
         case .add: "add"
+        case .sub: "sub"
         case .mul: "mul"
+        case .div: "div"
         case .neg: "neg"
         case .reciprocal: "reciprocal"
         case .exp: "exp"
