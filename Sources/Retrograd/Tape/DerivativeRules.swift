@@ -62,7 +62,7 @@ extension Record {
         case let .softmaxCrossEntropy(logits, labels):  // (softmax − one-hot) · g per row
             grads.add(inputs[0], {
                 let oneHot = Tensor.oneHot(labels, classes: logits.shape[1], dtype: logits.dtype)
-                return (logits.softmax(axis: 1) - oneHot) * g.reshaped(to: [g.shape[0], 1])
+                return (logits.logSoftmax(axis: 1).exp() - oneHot) * g.reshaped(to: [g.shape[0], 1])
             }())
         case let .pow(base, exponent, y):
             grads.add(inputs[0], g * exponent * base.pow(exponent - 1))
