@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"]
 
 # W1: scalar chain of CHAIN_LENGTH iterations, two ops each.
 CHAIN_LENGTH = 2000
@@ -36,6 +36,8 @@ ELEMENTWISE_N = 16_777_216
 
 UNITS = {
     "us/op": "lower",
+    "us/step": "lower",
+    "s": "lower",
     "ms": "lower",
     "MB": "lower",
     "steps/s": "higher",
