@@ -3,7 +3,7 @@
 Everything that must be identical across frameworks lives here: the workload list, the
 shapes, the data and the initial weights (made with NumPy, so PyTorch and JAX start from
 the very same float32 numbers), the timing loop and the JSON schema shared with
-`retrograd bench`.
+`retrograd bench`. W8's data, weights and timing are in moons_protocol.py.
 
 Timing: a workload is a function `run(k)` that performs k iterations (steps, calls,
 chains) and waits for the result. It is first run, doubling k, until one call takes at
