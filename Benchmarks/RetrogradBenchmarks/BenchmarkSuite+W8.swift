@@ -45,8 +45,8 @@ extension BenchmarkSuite {
             id: "W8.run-estimate", unit: .seconds, samples: microseconds.map { $0 * fullSteps / 1e6 },
             note: "150,000 × the W8 samples")
         if isQuick || estimate.value > MoonsDANNTiming.fullRunBudgetSeconds {
-            let budget = MoonsDANNTiming.fullRunBudgetSeconds
-            estimate.note! += isQuick ? "; no W8.run with --quick" : "; no W8.run: the estimate exceeds the \(Int(budget)) s budget"
+            let budget = Int(MoonsDANNTiming.fullRunBudgetSeconds)
+            estimate.note! += isQuick ? "; no W8.run with --quick" : "; no W8.run: the estimate exceeds the \(budget) s budget"
             return [perStep, estimate]
         }
         let fresh = MoonsDANNTraining(data: data)
