@@ -4,6 +4,8 @@ import Foundation
 public enum BenchmarkUnit: String, Codable, Sendable, CaseIterable {
     /// Microseconds per tensor op (lower is better).
     case microsecondsPerOp = "us/op"
+    /// Microseconds per training step (lower is better).
+    case microsecondsPerStep = "us/step"
     /// Training steps per second (higher is better).
     case stepsPerSecond = "steps/s"
     /// Megabytes, 2²⁰ bytes (lower is better).
@@ -12,20 +14,23 @@ public enum BenchmarkUnit: String, Codable, Sendable, CaseIterable {
     case gigaflopsPerSecond = "GFLOP/s"
     /// Milliseconds (lower is better).
     case milliseconds = "ms"
+    /// Seconds (lower is better).
+    case seconds = "s"
 
     /// Whether a higher value is the better one.
     public var better: BenchmarkResult.Direction {
         switch self {
         case .stepsPerSecond, .gigaflopsPerSecond: return .higher
-        case .microsecondsPerOp, .megabytes, .milliseconds: return .lower
+        case .microsecondsPerOp, .microsecondsPerStep, .megabytes, .milliseconds, .seconds: return .lower
         }
     }
 }
 
 /// One measured quantity: its median over the repeats and every repeat's value.
 ///
-/// The JSON keys (`id`, `unit`, `better`, `value`, `samples`) are shared with the Python
-/// side of the benchmarks, which writes the same schema for PyTorch and JAX.
+/// The JSON keys (`id`, `unit`, `better`, `value`, `samples`, and `note` when there is
+/// one) are shared with the Python side of the benchmarks, which writes the same schema
+/// for PyTorch and JAX.
 public struct BenchmarkResult: Codable, Equatable, Sendable {
     /// Which way is better, as the JSON spells it.
     public enum Direction: String, Codable, Sendable {
@@ -42,15 +47,18 @@ public struct BenchmarkResult: Codable, Equatable, Sendable {
     public var value: Double
     /// One value per repeat, in the order they were measured.
     public var samples: [Double]
+    /// What a reader should know about how the value came about (omitted when nil).
+    public var note: String?
 
     /// A result whose value is the median of `samples`; `better` comes from `unit`.
-    public init(id: String, unit: BenchmarkUnit, samples: [Double]) {
+    public init(id: String, unit: BenchmarkUnit, samples: [Double], note: String? = nil) {
         precondition(!samples.isEmpty, "BenchmarkResult: \(id) has no samples")
         self.id = id
         self.unit = unit
         self.better = unit.better
         self.value = median(samples)
         self.samples = samples
+        self.note = note
     }
 }
 

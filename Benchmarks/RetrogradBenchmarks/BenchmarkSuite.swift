@@ -1,9 +1,9 @@
 import Foundation
 import Retrograd
 
-/// The benchmark workloads, W1–W7.
+/// The benchmark workloads, W1–W8.
 public enum Workload: String, CaseIterable, Comparable, Sendable {
-    case w1 = "W1", w2 = "W2", w3 = "W3", w4 = "W4", w5 = "W5", w6 = "W6", w7 = "W7"
+    case w1 = "W1", w2 = "W2", w3 = "W3", w4 = "W4", w5 = "W5", w6 = "W6", w7 = "W7", w8 = "W8"
 
     /// One line on what the workload measures.
     public var summary: String {
@@ -15,6 +15,7 @@ public enum Workload: String, CaseIterable, Comparable, Sendable {
         case .w5: return "DANN step, 64 + 64 rows, gradient reversal, SGD momentum: steps/s"
         case .w6: return "1024³ float32 matmul: GFLOP/s (also BLAS direct and fallback GEMM)"
         case .w7: return "sum(exp(x)·x + 1) over 16M floats: ms forward, forward+backward"
+        case .w8: return "DANN on the two moons as the paper runs it, one example per domain per step: µs/step, s per run"
         }
     }
 
@@ -26,7 +27,7 @@ public enum Workload: String, CaseIterable, Comparable, Sendable {
     /// Parses a comma-separated list such as "W1,w3" (case-insensitive, spaces allowed)
     /// into workloads in numerical order, without duplicates.
     ///
-    /// - Throws: ``BenchmarkError/unknownWorkload(_:)`` for a name that is not W1–W7, or
+    /// - Throws: ``BenchmarkError/unknownWorkload(_:)`` for a name that is not W1–W8, or
     ///   ``BenchmarkError/noWorkloads`` for an empty list.
     public static func parseList(_ text: String) throws -> [Workload] {
         var found = Set<Workload>()
@@ -43,7 +44,7 @@ public enum Workload: String, CaseIterable, Comparable, Sendable {
 
 /// A benchmark request that cannot run.
 public enum BenchmarkError: Error, Equatable, CustomStringConvertible {
-    /// A workload name that is not W1–W7.
+    /// A workload name that is not W1–W8.
     case unknownWorkload(String)
     /// An empty workload list.
     case noWorkloads
@@ -52,9 +53,9 @@ public enum BenchmarkError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownWorkload(name):
-            return "unknown workload '\(name)'; expected a comma-separated list of W1–W7, for example W1,W3"
+            return "unknown workload '\(name)'; expected a comma-separated list of W1–W8, for example W1,W3"
         case .noWorkloads:
-            return "no workload given; expected a comma-separated list of W1–W7, for example W1,W3"
+            return "no workload given; expected a comma-separated list of W1–W8, for example W1,W3"
         }
     }
 }
@@ -76,6 +77,9 @@ public struct BenchmarkSuite: Sendable {
     /// resident memory (``SystemInfo/peakResidentMegabytes``) belongs to the whole process.
     public var reportsMemory: Bool { workloads == [.w3] }
 
+    /// Whether the plan is `--quick`'s (with any number of repeats): a smoke test.
+    public var isQuick: Bool { plan == TimingPlan.quick.with(repeats: plan.repeats) }
+
     /// Runs every workload and returns the report, calling `didMeasure` as each result
     /// comes in (for progress output).
     public func run(didMeasure: (BenchmarkResult) -> Void = { _ in }) throws -> BenchmarkReport {
@@ -89,7 +93,7 @@ public struct BenchmarkSuite: Sendable {
         }
         let settings = BenchmarkReport.Settings(
             workloads: workloads.map(\.rawValue), repeats: plan.repeats, minimumRepeatSeconds: plan.minimumRepeatSeconds,
-            quick: plan == TimingPlan.quick.with(repeats: plan.repeats))
+            quick: isQuick)
         var load: BenchmarkReport.LoadAverage?
         if let startLoad, let endLoad = SystemInfo.loadAverages { load = .init(start: startLoad, end: endLoad) }
         return BenchmarkReport(
@@ -111,6 +115,7 @@ public struct BenchmarkSuite: Sendable {
         case .w5: return [try stepsPerSecond("W5", DANNStepTraining())]
         case .w6: return measureMatrixProduct()
         case .w7: return try measureExpSum()
+        case .w8: return try measureMoonsDANN()
         }
     }
 

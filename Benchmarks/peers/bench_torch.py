@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Eager PyTorch (CPU) on Retrograd's benchmark workloads W1-W7.
+"""Eager PyTorch (CPU) on Retrograd's benchmark workloads W1-W8.
 
     python bench_torch.py [--workload W1,W3] [--repeats N] [--quick] [--json FILE]
 
@@ -14,6 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import moons_protocol as moons  # noqa: E402
 import peer_common as common  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -26,16 +27,18 @@ def tensor(array):
     return torch.from_numpy(np.ascontiguousarray(array))
 
 
+def linear(weight, bias):
+    """An nn.Linear holding weight [in, out] (stored transposed, as nn.Linear keeps it) and bias."""
+    layer = nn.Linear(weight.shape[0], weight.shape[1])
+    with torch.no_grad():
+        layer.weight.copy_(tensor(weight.T))
+        layer.bias.copy_(tensor(bias))
+    return layer
+
+
 def dense_layers(sizes, seed):
-    """nn.Linear layers holding peer_common.dense_stack's weights (stored transposed, [out, in])."""
-    layers = []
-    for weight, bias in common.dense_stack(sizes, seed):
-        layer = nn.Linear(weight.shape[0], weight.shape[1])
-        with torch.no_grad():
-            layer.weight.copy_(tensor(weight.T))
-            layer.bias.copy_(tensor(bias))
-        layers.append(layer)
-    return layers
+    """nn.Linear layers holding peer_common.dense_stack's weights."""
+    return [linear(weight, bias) for weight, bias in common.dense_stack(sizes, seed)]
 
 
 def mlp(sizes, activation, seed):
@@ -194,7 +197,49 @@ def w7(arguments):
     ]
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7}
+def w8(arguments):
+    source, labels, target, order = moons.data()
+    # One [1, 2] tensor per example, made before timing (no data loading is timed).
+    sources = [tensor(source[i:i + 1]) for i in range(moons.EXAMPLES)]
+    targets = [tensor(target[order[i]:order[i] + 1]) for i in range(moons.EXAMPLES)]
+    classes = [tensor(labels[i:i + 1]) for i in range(moons.EXAMPLES)]
+    domains = torch.tensor([[0.0], [1.0]])
+    weights = moons.initial_weights()
+
+    def make_trainer():
+        features = nn.Sequential(linear(*weights["features"]), nn.Sigmoid())
+        label_head = linear(*weights["label"])
+        domain_head = linear(*weights["domain"])
+        parameters = list(features.parameters()) + list(label_head.parameters()) + list(domain_head.parameters())
+        optimizer = torch.optim.SGD(parameters, lr=moons.LEARNING_RATE)
+        position = [0]
+
+        def step():
+            i = position[0] % moons.EXAMPLES
+            position[0] += 1
+            optimizer.zero_grad()
+            hidden = features(torch.cat([sources[i], targets[i]]))
+            label_loss = F.cross_entropy(label_head(hidden[:1]), classes[i])
+            domain_logits = domain_head(GradientReversal.apply(hidden, moons.REVERSAL_SCALE))
+            domain_loss = F.binary_cross_entropy_with_logits(domain_logits, domains, reduction="sum")
+            loss = label_loss + domain_loss
+            loss.backward()
+            optimizer.step()
+            return loss
+
+        def steps(k):
+            for _ in range(k):
+                step()
+
+        def losses(k):
+            return [step().item() for _ in range(k)]
+
+        return steps, losses
+
+    return moons.results(make_trainer, arguments)
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8}
 
 
 def backend():

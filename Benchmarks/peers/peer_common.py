@@ -3,7 +3,7 @@
 Everything that must be identical across frameworks lives here: the workload list, the
 shapes, the data and the initial weights (made with NumPy, so PyTorch and JAX start from
 the very same float32 numbers), the timing loop and the JSON schema shared with
-`retrograd bench`.
+`retrograd bench`. W8's data, weights and timing are in moons_protocol.py.
 
 Timing: a workload is a function `run(k)` that performs k iterations (steps, calls,
 chains) and waits for the result. It is first run, doubling k, until one call takes at
@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7"]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"]
 
 # W1: scalar chain of CHAIN_LENGTH iterations, two ops each.
 CHAIN_LENGTH = 2000
@@ -36,6 +36,8 @@ ELEMENTWISE_N = 16_777_216
 
 UNITS = {
     "us/op": "lower",
+    "us/step": "lower",
+    "s": "lower",
     "ms": "lower",
     "MB": "lower",
     "steps/s": "higher",

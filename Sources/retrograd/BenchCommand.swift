@@ -3,11 +3,11 @@ import Foundation
 import Retrograd
 import RetrogradBenchmarks
 
-/// `retrograd bench`: the performance workloads W1–W7, with a table and optional JSON.
+/// `retrograd bench`: the performance workloads W1–W8, with a table and optional JSON.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the benchmark workloads W1–W7 and print (or write as JSON) the medians.",
+        abstract: "Time the benchmark workloads W1–W8 and print (or write as JSON) the medians.",
         discussion: """
             Build in release mode first: swift run -c release retrograd bench. Each workload \
             warms up, then runs repeats of at least 0.2 s (one call each for W6 and W7) and \
@@ -15,7 +15,10 @@ struct BenchCommand: ParsableCommand {
             (forward on a tape, forward + backward, and without a tape); W2–W5: training \
             steps per second; W6: GFLOP/s of a 1024³ matmul, also through the BLAS directly \
             and the fallback GEMM; W7: ms for sum(exp(x)·x + 1) over 16M floats, forward \
-            and forward + backward. W3's peak memory is the whole process's, so it is \
+            and forward + backward; W8: µs per step of the two-moons DANN protocol of Ganin \
+            et al. (one source and one target example per SGD step, 2-15-2 network), the \
+            150,000-step run that makes (W8.run-estimate), and one real such run (W8.run) \
+            unless --quick or it would take over 30 s. W3's peak memory is the whole process's, so it is \
             reported only by a run of W3 alone (--workload W3). The JSON has the schema the \
             PyTorch and JAX runs write. "threads" is what the BLAS uses: OpenBLAS's own count \
             (OPENBLAS_NUM_THREADS, else every core), 1 for the fallback GEMM.
@@ -24,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Option(
         name: .customLong("workload"),
         help: ArgumentHelp("Comma-separated workloads to run, for example W1,W3.", valueName: "list"))
-    var workloadList: String = "W1,W2,W3,W4,W5,W6,W7"
+    var workloadList: String = "W1,W2,W3,W4,W5,W6,W7,W8"
 
     @Flag(help: "A run of a few seconds: 3 short repeats, little warm-up (noisier medians).")
     var quick = false
@@ -68,7 +71,10 @@ struct BenchCommand: ParsableCommand {
         printLine()
         let table = ResultTable()
         printLine(table.header)
-        let report = try suite.run { printLine(table.row($0)) }
+        let report = try suite.run { result in
+            printLine(table.row(result))
+            if let note = result.note { printLine("    \(note)") }
+        }
         if workloads.contains(.w3) && !suite.reportsMemory {
             printLine("W3.memory: run with --workload W3 for memory (peak RSS is per process)")
         }
@@ -92,7 +98,7 @@ struct BenchCommand: ParsableCommand {
 /// The columns of `retrograd bench`'s table: the quantity, its median, the unit, which
 /// way is better, the number of samples and their range.
 private struct ResultTable {
-    let widths = [14, 10, 8, 6, 7]
+    let widths = [16, 10, 8, 6, 7]
 
     var header: String {
         line(["quantity", "median", "unit", "better", "samples", "range"]) + "\n"

@@ -52,6 +52,18 @@ struct ReportTests {
         #expect(try BenchmarkReport(jsonData: data) == report)
     }
 
+    @Test("a result's note is written under \"note\", as the peers write it, and read back")
+    func notes() throws {
+        let result = BenchmarkResult(id: "W8", unit: .microsecondsPerStep, samples: [2, 1, 3], note: "first epoch")
+        let report = BenchmarkReport(
+            version: "0.1.0", backend: "fallback", threads: 1, machine: .init(cpus: 1, model: "x"), results: [result])
+        let data = try report.jsonData()
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let results = try #require(object["results"] as? [[String: Any]])
+        #expect(results.first?["note"] as? String == "first epoch" && results.first?["unit"] as? String == "us/step")
+        #expect(try BenchmarkReport(jsonData: data).results == [result])
+    }
+
     @Test("a file with keys this side does not know (a peer's notes) still reads")
     func peerFile() throws {
         let text = """
@@ -66,6 +78,7 @@ struct ReportTests {
     @Test("units and their directions", arguments: [
         (BenchmarkUnit.microsecondsPerOp, "us/op", "lower"), (.stepsPerSecond, "steps/s", "higher"),
         (.megabytes, "MB", "lower"), (.gigaflopsPerSecond, "GFLOP/s", "higher"), (.milliseconds, "ms", "lower"),
+        (.microsecondsPerStep, "us/step", "lower"), (.seconds, "s", "lower"),
     ])
     func units(unit: BenchmarkUnit, text: String, better: String) {
         #expect(unit.rawValue == text && unit.better.rawValue == better)
@@ -93,6 +106,7 @@ struct ReportTests {
     func workloadLists() throws {
         #expect(try Workload.parseList("W3,w1, W3") == [.w1, .w3])
         #expect(throws: BenchmarkError.unknownWorkload("W9")) { try Workload.parseList("W1,W9") }
+        #expect(try Workload.parseList("w8,W2") == [.w2, .w8])
         #expect(throws: BenchmarkError.noWorkloads) { try Workload.parseList(" , ") }
         #expect(BenchmarkSuite(workloads: [.w3]).reportsMemory)
         #expect(!BenchmarkSuite(workloads: [.w1, .w3]).reportsMemory)
