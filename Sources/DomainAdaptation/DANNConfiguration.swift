@@ -55,6 +55,12 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     public var maxLambda: Double
     /// γ of the λ schedule.
     public var lambdaGamma: Double
+    /// How the domain loss of a step is reduced over its source and target examples
+    /// (``DomainLossReduction/mean`` unless set; run.json files without it mean that).
+    public var domainLossReduction: DomainLossReduction
+    /// How the domain classifier's output layer starts
+    /// (``DomainHeadInitialization/glorotUniform`` unless set; run.json files without it mean that).
+    public var domainHeadInitialization: DomainHeadInitialization
     /// Fixes the data, the initial weights and the batch order.
     public var seed: UInt64
 
@@ -62,7 +68,8 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
     public init(
         epochs: Int, batchSize: Int, hidden: [Int], activation: Activation = .relu, domainHidden: [Int] = [],
         learningRate: Double, momentum: Double = 0.9, annealingAlpha: Double = 10, annealingBeta: Double = 0.75,
-        maxLambda: Double = 1, lambdaGamma: Double = 10, seed: UInt64 = 0
+        maxLambda: Double = 1, lambdaGamma: Double = 10, domainLossReduction: DomainLossReduction = .mean,
+        domainHeadInitialization: DomainHeadInitialization = .glorotUniform, seed: UInt64 = 0
     ) {
         self.epochs = epochs
         self.batchSize = batchSize
@@ -75,6 +82,8 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
         self.annealingBeta = annealingBeta
         self.maxLambda = maxLambda
         self.lambdaGamma = lambdaGamma
+        self.domainLossReduction = domainLossReduction
+        self.domainHeadInitialization = domainHeadInitialization
         self.seed = seed
     }
 
