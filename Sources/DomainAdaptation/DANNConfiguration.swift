@@ -89,18 +89,25 @@ public struct DANNConfiguration: Codable, Sendable, Equatable {
 
     /// The toy experiment of the paper (§5.1.1), adapted to the schedules: one hidden
     /// layer of 15 sigmoid units, a logistic domain classifier, one source and one target
-    /// example per step (the paper's per-example SGD), μ₀ = 0.05, λ up to 6, 150 epochs.
+    /// example per step (the paper's per-example SGD) with the paper's summed domain loss,
+    /// μ₀ = 0.05 with momentum 0.9 and annealing, λ up to 6, 150 epochs.
+    /// (``moonsPaper(seed:)`` is the paper's protocol without the adaptations.)
+    ///
+    /// Earlier defaults averaged the domain loss (run.json files without the setting mean
+    /// that); with the sum, DANN's target accuracy over seeds 0–9 went from 85.6 ± 3.0% to
+    /// 90.0 ± 2.0%.
     public static func moons(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
             epochs: 150, batchSize: 1, hidden: [15], activation: .sigmoid, domainHidden: [],
-            learningRate: 0.05, maxLambda: 6, seed: seed)
+            learningRate: 0.05, maxLambda: 6, domainLossReduction: .sum, seed: seed)
     }
 
     /// The digits experiment: a two-layer tanh feature extractor (128, 64), a domain
     /// classifier with one hidden layer of 32, batches of 64 + 64, μ₀ = 0.1, λ up to 0.3,
-    /// 150 epochs. (Chosen among a few settings on seeds 0–9, for a gain that holds across
-    /// seeds and small numeric changes: ReLU features, larger batches and λ ≥ 0.5 did worse
-    /// or varied more.)
+    /// 150 epochs, the domain loss averaged over the batch. (Chosen among a few settings on
+    /// seeds 0–9, for a gain that holds across seeds and small numeric changes: ReLU
+    /// features, larger batches and λ ≥ 0.5 did worse or varied more; with the summed
+    /// domain loss instead of the mean, training collapsed on some seeds.)
     public static func digits(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
             epochs: 150, batchSize: 64, hidden: [128, 64], activation: .tanh, domainHidden: [32],

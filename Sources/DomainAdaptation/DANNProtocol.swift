@@ -1,7 +1,8 @@
 /// How the domain classifier's loss of one step is reduced over the step's examples.
 public enum DomainLossReduction: String, Codable, Sendable, CaseIterable {
     /// The mean over all the step's examples, source and target together: with one example
-    /// of each, half their sum. The default protocol's choice.
+    /// of each, half their sum. The digits defaults' choice, and what every run made before
+    /// the setting existed used.
     case mean
     /// The source examples' mean loss plus the target examples' mean loss. With one example
     /// of each per step (the paper's protocol) this is the plain sum of the two losses, the
@@ -61,9 +62,9 @@ extension DANNConfiguration {
     /// schedule (set ``lambdaGamma`` to 0 for a fixed λ = 6), 500 epochs. Use it with
     /// ``DANNProtocol/moons(angle:)`` of ``DANNProtocol/paper`` (noise 0.05).
     ///
-    /// It differs from ``moons(seed:)`` in what makes the paper's numbers: the summed domain
-    /// loss (twice the mean's gradient), the zero domain classifier, no momentum or
-    /// annealing, and more epochs.
+    /// It differs from ``moons(seed:)``, which sums the domain loss too, in the zero domain
+    /// classifier, plain SGD without momentum or annealing, and 500 epochs instead of 150;
+    /// its data differ in the noise (0.05 instead of 0.1).
     public static func moonsPaper(seed: UInt64 = 0) -> DANNConfiguration {
         DANNConfiguration(
             epochs: 500, batchSize: 1, hidden: [15], activation: .sigmoid, domainHidden: [],

@@ -99,7 +99,7 @@ struct DANNCommand: ParsableCommand {
     @Option(help: "β of the learning-rate annealing, ≥ 0. (default: 0.75)", transform: ArgumentValue.number)
     var annealingBeta: Double?
     @Option(help: "SGD momentum, in [0, 1). (default: 0.9)", transform: ArgumentValue.number) var momentum: Double?
-    @Option(help: "The domain loss of a step: mean (over its source and target examples) or sum (the source mean plus the target mean: twice the mean). (default: mean; --protocol paper sum)")
+    @Option(help: "The domain loss of a step: mean (over its source and target examples) or sum (the source mean plus the target mean: twice the mean). (default: moons sum, digits mean)")
     var domainLoss: DomainLossChoice?
     @Option(help: "The domain classifier's output layer at the start: glorot-uniform or zeros. (default: glorot-uniform; --protocol paper zeros)")
     var domainHeadInit: DomainHeadInitChoice?

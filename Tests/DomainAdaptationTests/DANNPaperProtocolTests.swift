@@ -29,8 +29,10 @@ import Testing
         #expect(DANNProtocol.default.configuration(for: .digits, seed: 2) == .digits(seed: 2))
         #expect(DANNProtocol.default.moons(angle: 20) == .moons(angle: 20))
         #expect(DANNDataSpec.moons().noise == nil)
-        let moons = DANNConfiguration.moons()
-        #expect(moons.domainLossReduction == .mean && moons.domainHeadInitialization == .glorotUniform)
+        // The moons' defaults sum the domain loss like the paper; the digits' average it.
+        let moons = DANNConfiguration.moons(), digits = DANNConfiguration.digits()
+        #expect(moons.domainLossReduction == .sum && moons.domainHeadInitialization == .glorotUniform)
+        #expect(digits.domainLossReduction == .mean && digits.domainHeadInitialization == .glorotUniform)
     }
 
     @Test func aZeroDomainHeadStartsAtZeroAndLeavesTheOtherWeightsAlone() throws {
