@@ -16,7 +16,8 @@ public final class DANNModel: Layer {
     public let labelHead: Dense
     /// The gradient reversal layer in front of the domain classifier; its `scale` is λ.
     public let reversal: GradientReversal
-    /// G_d: optional hidden ReLU layers and one logit (target vs source).
+    /// G_d: optional hidden ReLU layers and one logit (target vs source), its output layer
+    /// initialised as the configuration's ``DANNConfiguration/domainHeadInitialization`` says.
     public let domainHead: Sequential
     /// Whether the layers behave as in training.
     public var isTraining = true {
@@ -44,7 +45,8 @@ public final class DANNModel: Layer {
             domainLayers.append(Dense(inputSize: width, outputSize: size, activation: .relu, generator: &generator))
             width = size
         }
-        domainLayers.append(Dense(inputSize: width, outputSize: 1, generator: &generator))
+        let outputInitializer: Initializer = configuration.domainHeadInitialization == .zeros ? .zeros : .glorotUniform
+        domainLayers.append(Dense(inputSize: width, outputSize: 1, weightInitializer: outputInitializer, generator: &generator))
         domainHead = Sequential(domainLayers)
         reversal = GradientReversal(scale: 0)
         assignVariableNames()

@@ -16,6 +16,9 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
     public var kind: Kind
     /// The moons' rotation in degrees (moons only).
     public var angle: Double?
+    /// The standard deviation of the moons' Gaussian noise (moons only); `nil` means
+    /// ``defaultMoonsNoise``, the value of runs written before the field existed.
+    public var noise: Double?
     /// The source file's path (files only).
     public var source: String?
     /// The target file's path (files only).
@@ -26,8 +29,14 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
     /// `nil` lets each file decide (files only; see `CSVFile.Header.auto`).
     public var header: Bool?
 
-    /// The moons rotated by `angle` degrees.
-    public static func moons(angle: Double = 35) -> DANNDataSpec { DANNDataSpec(kind: .moons, angle: angle) }
+    /// The moons' noise unless a spec says otherwise.
+    public static let defaultMoonsNoise = 0.1
+
+    /// The moons rotated by `angle` degrees, with Gaussian noise of standard deviation
+    /// `noise` on each coordinate (`nil`: ``defaultMoonsNoise``).
+    public static func moons(angle: Double = 35, noise: Double? = nil) -> DANNDataSpec {
+        DANNDataSpec(kind: .moons, angle: angle, noise: noise)
+    }
     /// The digits and their shifted copy.
     public static let digits = DANNDataSpec(kind: .digits)
     /// A source and a target file.
@@ -39,7 +48,7 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
     public func load(seed: UInt64) throws -> DomainData {
         switch kind {
         case .moons:
-            return DomainData.moons(angle: angle ?? 35, seed: seed)
+            return DomainData.moons(noise: noise ?? Self.defaultMoonsNoise, angle: angle ?? 35, seed: seed)
         case .digits:
             return try DomainData.digits(seed: seed)
         case .files:
@@ -96,6 +105,9 @@ public struct DANNRunDescription: Codable, Sendable, Equatable {
         guard !description.modes.isEmpty else { throw .damagedRun(file: url.path, reason: "it lists no modes") }
         if let angle = description.data.angle, !angle.isFinite {
             throw .damagedRun(file: url.path, reason: "the moons' angle \(angle) is not a finite number")
+        }
+        if let noise = description.data.noise, !(noise >= 0 && noise.isFinite) {
+            throw .damagedRun(file: url.path, reason: "the moons' noise \(noise) is not a finite number ≥ 0")
         }
         do {
             try description.configuration.validate()

@@ -134,7 +134,10 @@ public final class DANNTrainer {
 
     /// The forward pass of one step (recorded by whatever tape is active), on the source
     /// rows then the target rows, with domains 0 (source) and 1 (target):
-    /// L = CE(G_y(G_f(x_s)), y_s) + BCE(G_d(R_λ(G_f([x_s; x_t]))), domains).
+    /// L = CE(G_y(G_f(x_s)), y_s) + BCE(G_d(R_λ(G_f([x_s; x_t]))), domains), the domain
+    /// loss reduced as ``DANNConfiguration/domainLossReduction`` says: the mean over the
+    /// source and target rows, or their sum divided by the number of source rows (the
+    /// source mean plus the target mean; the plain sum for one row of each).
     func losses(source: Batch, target: Batch) -> (total: Tensor, label: Tensor, domain: Tensor, logits: Tensor, domainLogits: Tensor) {
         let inputs = concat([source.features, target.features], axis: 0)
         let domains = Tensor([Float](repeating: 0, count: source.count) + [Float](repeating: 1, count: target.count), shape: [inputs.shape[0]])
@@ -143,7 +146,11 @@ public final class DANNTrainer {
         let logits = model.labelHead(features.slice(0..<source.count))
         let domainLogits = model.domainLogits(features: features)
         let labelLoss = softmaxCrossEntropy(logits: logits, labels: source.labels!)
-        let domainLoss = binaryCrossEntropy(logits: domainLogits, labels: domains)
+        let domainLoss = switch configuration.domainLossReduction {
+        case .mean: binaryCrossEntropy(logits: domainLogits, labels: domains)
+        case .sum where source.count == 1: binaryCrossEntropy(logits: domainLogits, labels: domains, reduction: .sum)
+        case .sum: binaryCrossEntropy(logits: domainLogits, labels: domains, reduction: .sum) / Double(source.count)
+        }
         return (labelLoss + domainLoss, labelLoss, domainLoss, logits, domainLogits)
     }
 

@@ -34,6 +34,24 @@ struct DANNCommand: ParsableCommand {
         case moons, digits
     }
 
+    enum ProtocolChoice: String, ExpressibleByArgument, CaseIterable {
+        case `default`, paper
+
+        var value: DANNProtocol { self == .paper ? .paper : .default }
+    }
+
+    enum DomainLossChoice: String, ExpressibleByArgument, CaseIterable {
+        case mean, sum
+
+        var value: DomainLossReduction { self == .sum ? .sum : .mean }
+    }
+
+    enum DomainHeadInitChoice: String, ExpressibleByArgument, CaseIterable {
+        case glorotUniform = "glorot-uniform", zeros
+
+        var value: DomainHeadInitialization { self == .zeros ? .zeros : .glorotUniform }
+    }
+
     enum ModeChoice: String, ExpressibleByArgument, CaseIterable {
         case dann, sourceOnly = "source-only", both
 
@@ -58,6 +76,12 @@ struct DANNCommand: ParsableCommand {
     var header: Bool?
     @Option(help: "Rotation of the moons' target domain, in degrees. (default: 35)", transform: ArgumentValue.number)
     var angle: Double?
+    @Option(help: "Standard deviation of the moons' Gaussian noise, ≥ 0. (default: 0.1; --protocol paper 0.05)",
+            transform: ArgumentValue.number)
+    var noise: Double?
+    @Option(name: .customLong("protocol"),
+            help: "default, or paper: the moons exactly as Ganin et al. run them (500 epochs, no momentum, constant learning rate, summed domain loss, zero-initialised domain head, noise 0.05); other options still override. (default: default)")
+    var protocolChoice: ProtocolChoice?
     @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
     @Option(help: "Passes over the source training set, 1 to 1000000. (default: 150)", transform: ArgumentValue.wholeNumber)
     var epochs: Int?
@@ -75,6 +99,10 @@ struct DANNCommand: ParsableCommand {
     @Option(help: "β of the learning-rate annealing, ≥ 0. (default: 0.75)", transform: ArgumentValue.number)
     var annealingBeta: Double?
     @Option(help: "SGD momentum, in [0, 1). (default: 0.9)", transform: ArgumentValue.number) var momentum: Double?
+    @Option(help: "The domain loss of a step: mean (over its source and target examples) or sum (the source mean plus the target mean: twice the mean). (default: moons sum, digits mean)")
+    var domainLoss: DomainLossChoice?
+    @Option(help: "The domain classifier's output layer at the start: glorot-uniform or zeros. (default: glorot-uniform; --protocol paper zeros)")
+    var domainHeadInit: DomainHeadInitChoice?
     @Option(help: "Hidden widths of the feature extractor, comma-separated, such as 128,64. (default: moons 15, digits 128,64)")
     var hidden: String?
     @Option(help: "Seed for data, initial weights and batch order. (default: 0)", transform: ArgumentValue.seed) var seed: UInt64?
@@ -91,10 +119,10 @@ struct DANNCommand: ParsableCommand {
     private var runOptions: [(String, Bool)] {
         [("--data", data != nil), ("--source", source != nil), ("--target", target != nil), ("--label-column", labelColumn != nil),
          (header == false ? "--no-header" : "--header", header != nil),
-         ("--angle", angle != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
+         ("--angle", angle != nil), ("--noise", noise != nil), ("--protocol", protocolChoice != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
          ("--lambda", lambda != nil), ("--lambda-gamma", lambdaGamma != nil), ("--lr", lr != nil),
          ("--annealing-alpha", annealingAlpha != nil), ("--annealing-beta", annealingBeta != nil), ("--momentum", momentum != nil),
-         ("--hidden", hidden != nil), ("--seed", seed != nil), ("--out", out != nil)]
+         ("--domain-loss", domainLoss != nil), ("--domain-head-init", domainHeadInit != nil), ("--hidden", hidden != nil), ("--seed", seed != nil), ("--out", out != nil)]
     }
 
     func validate() throws {
@@ -121,7 +149,15 @@ struct DANNCommand: ParsableCommand {
             }
         }
         if angle != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--angle applies to --data moons only.") }
+        if protocolChoice == .paper, (data ?? .moons) != .moons || source != nil {
+            throw ValidationError("--protocol paper is the paper's two-moons experiment and applies to --data moons only; "
+                + "leave it out for \(source != nil ? "--source/--target files" : "--data digits").")
+        }
         if let angle, !angle.isFinite { throw ValidationError("--angle must be a finite number of degrees, got \(angle).") }
+        if noise != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--noise applies to --data moons only.") }
+        if let noise, !(noise >= 0 && noise.isFinite) {
+            throw ValidationError("--noise must be a finite standard deviation ≥ 0, such as 0.05; got \(noise).")
+        }
         _ = try hiddenWidths()
         do {
             try runConfiguration().validate()
@@ -145,13 +181,21 @@ struct DANNCommand: ParsableCommand {
     /// The data to train on, from --data or the files.
     private var dataSpec: DANNDataSpec {
         if let source, let target { return .files(source: source, target: target, labelColumn: labelColumn, header: header) }
-        return (data ?? .moons) == .moons ? .moons(angle: angle ?? 35) : .digits
+        guard (data ?? .moons) == .moons else { return .digits }
+        var spec = runProtocol.moons(angle: angle ?? 35)
+        if let noise { spec.noise = noise }
+        return spec
     }
 
-    /// The dataset's defaults with the given options applied.
+    /// The protocol whose defaults the run starts from.
+    private var runProtocol: DANNProtocol { protocolChoice?.value ?? .default }
+
+    /// The protocol's defaults for the data, with the given options applied.
     private func runConfiguration() throws -> DANNConfiguration {
         let seed = seed ?? 0
-        var configuration = dataSpec.kind == .moons ? DANNConfiguration.moons(seed: seed) : .digits(seed: seed)
+        guard var configuration = runProtocol.configuration(for: dataSpec.kind, seed: seed) else {
+            throw ValidationError("--protocol \(runProtocol.rawValue) applies to --data moons only.")
+        }
         if let epochs { configuration.epochs = epochs }
         if let batchSize { configuration.batchSize = batchSize }
         if let lambda { configuration.maxLambda = lambda }
@@ -160,6 +204,8 @@ struct DANNCommand: ParsableCommand {
         if let annealingAlpha { configuration.annealingAlpha = annealingAlpha }
         if let annealingBeta { configuration.annealingBeta = annealingBeta }
         if let momentum { configuration.momentum = momentum }
+        if let domainLoss { configuration.domainLossReduction = domainLoss.value }
+        if let domainHeadInit { configuration.domainHeadInitialization = domainHeadInit.value }
         if let widths = try hiddenWidths() { configuration.hidden = widths }
         return configuration
     }

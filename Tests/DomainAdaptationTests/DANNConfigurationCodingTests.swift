@@ -44,6 +44,58 @@ import Testing
         #expect(description.data == .digits && description.modes == [.sourceOnly, .dann])
     }
 
+    @Test func anEarlierRunDescriptionKeepsTheDomainSettingsItRanWith() throws {
+        // Written before the domain loss reduction, the domain head's initialisation and the
+        // moons' noise were settings: they mean what runs did then.
+        let moons = Self.earlierRunJSON.replacingOccurrences(of: "\"kind\" : \"digits\"", with: "\"angle\" : 35, \"kind\" : \"moons\"")
+        let description = try jsonDecoder().decode(DANNRunDescription.self, from: Data(moons.utf8))
+        #expect(description.configuration.domainLossReduction == .mean)
+        #expect(description.configuration.domainHeadInitialization == .glorotUniform)
+        #expect(description.data == .moons(angle: 35) && description.data.noise == nil)
+        let data = try description.data.load(seed: 3)
+        #expect(data.sourceTrain.features.scalars(as: Float.self) == DomainData.moons(noise: 0.1, seed: 3).sourceTrain.features.scalars(as: Float.self))
+    }
+
+    @Test func thePaperProtocolsSettingsRoundTripThroughRunJSON() throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        var configuration = DANNConfiguration.moonsPaper(seed: 2)
+        configuration.lambdaGamma = 0
+        let description = DANNRunDescription(data: DANNProtocol.paper.moons(angle: 30), configuration: configuration, modes: [.dann])
+        try description.write(to: scratch.url)
+        let text = try String(contentsOf: scratch.file(DANNRunDescription.fileName), encoding: .utf8)
+        for field in ["\"domainLossReduction\" : \"sum\"", "\"domainHeadInitialization\" : \"zeros\"", "\"noise\" : 0.05"] {
+            #expect(text.contains(field), "\(field) in \(text)")
+        }
+        #expect(try DANNRunDescription.read(from: scratch.url) == description)
+        // And the other values of each setting.
+        configuration.domainLossReduction = .mean
+        configuration.domainHeadInitialization = .glorotUniform
+        #expect(try jsonDecoder().decode(DANNConfiguration.self, from: Data(jsonText(configuration).utf8)) == configuration)
+    }
+
+    @Test(arguments: [("domainLossReduction", "\"sum\"", "\"median\""), ("domainHeadInitialization", "\"zeros\"", "\"ones\"")])
+    func anUnknownDomainSettingIsADecodingError(key: String, written: String, replacement: String) {
+        let text = jsonText(DANNConfiguration.moonsPaper()).replacingOccurrences(of: "\"\(key)\":\(written)", with: "\"\(key)\":\(replacement)")
+        #expect(text.contains(replacement))
+        let error = thrownError(DecodingError.self) { _ = try jsonDecoder().decode(DANNConfiguration.self, from: Data(text.utf8)) }
+        guard case .dataCorrupted(let context)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(context.codingPath.map(\.stringValue) == [key])
+    }
+
+    @Test(arguments: ["-0.1", "-2"])
+    func aRunDescriptionWithABadNoiseIsDamaged(noise: String) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        try DANNRunDescription(data: .moons(noise: 0.05), configuration: .moonsPaper(), modes: [.dann]).write(to: scratch.url)
+        let url = scratch.file(DANNRunDescription.fileName)
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"noise\" : 0.05", with: "\"noise\" : \(noise)")
+        try Data(text.utf8).write(to: url)
+        let error = thrownError(DANNError.self) { _ = try DANNRunDescription.read(from: scratch.url) }
+        guard case .damagedRun(_, let reason)? = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(reason.contains("noise"), "\(reason)")
+    }
+
     @Test(arguments: [("sigmoid", Activation.sigmoid), ("relu", .relu), ("tanh", .tanh)])
     func theActivationIsWrittenByName(name: String, activation: Activation) throws {
         var configuration = DANNConfiguration.moons()

@@ -15,10 +15,7 @@ import Testing
             configuration.learningRate = 0.1
             let data = DomainData.moons(testCount: 500, seed: seed)
             var target = [DANNMode: Double](), domain = [DANNMode: Double]()
-            for mode in DANNMode.allCases {
-                let trainer = try DANNTrainer(configuration: configuration, data: data, mode: mode)
-                while !trainer.isFinished { try trainer.trainEpoch() }
-                let evaluation = try #require(trainer.history.last?.evaluation)
+            for (mode, evaluation) in try finalEvaluations(configuration, data: data) {
                 #expect(evaluation.sourceAccuracy > 0.85, "\(mode) seed \(seed)")
                 let targetAccuracy = try #require(evaluation.targetAccuracy)
                 target[mode] = targetAccuracy

@@ -11,3 +11,15 @@ extension ScratchDirectory {
         return target
     }
 }
+
+/// Trains a model of each mode on `data` to its last epoch and returns each one's final
+/// held-out evaluation.
+func finalEvaluations(_ configuration: DANNConfiguration, data: DomainData) throws -> [DANNMode: Evaluation] {
+    var evaluations = [DANNMode: Evaluation]()
+    for mode in DANNMode.allCases {
+        let trainer = try DANNTrainer(configuration: configuration, data: data, mode: mode)
+        while !trainer.isFinished { try trainer.trainEpoch() }
+        evaluations[mode] = try #require(trainer.history.last?.evaluation)
+    }
+    return evaluations
+}
