@@ -27,6 +27,10 @@
 /// Products with m·n·k at most this run as direct loops, without packing.
 #define RG_GEMM_SMALL 4096
 
+/// Products with m·n·k at most this (a small layer on one or two examples) run as one
+/// plain dot product per output element: no vector set-up, remainder loops or zeroing pass.
+#define RG_GEMM_TINY 512
+
 /// Each thread gets at least this much of a product (m·n·k); products up to twice this,
 /// 64³ and below, run on the calling thread.
 #define RG_GEMM_WORK_PER_THREAD (1 << 17)
@@ -482,12 +486,40 @@ static int choose_grid(int64_t m, int64_t n, const rg_engine *e, int parts, int 
     return best >= 0;
 }
 
+/// C = alpha·op(A)·op(B) + beta·C with a dot product per element of C (see RG_GEMM_TINY);
+/// beta = 0 overwrites C without reading it, as BLAS does.
+#define TINY_GEMM(NAME, T)                                                                   \
+    static void NAME(int ta, int tb, int64_t m, int64_t n, int64_t k, double alpha_,         \
+                     const T *a, int64_t lda, const T *b, int64_t ldb, double beta_, T *c,    \
+                     int64_t ldc)                                                            \
+    {                                                                                        \
+        const T alpha = (T)alpha_, beta = (T)beta_;                                          \
+        const int64_t sai = ta ? 1 : lda, sap = ta ? lda : 1;                                \
+        const int64_t sbp = tb ? 1 : ldb, sbj = tb ? ldb : 1;                                \
+        for (int64_t i = 0; i < m; i++) {                                                    \
+            for (int64_t j = 0; j < n; j++) {                                                \
+                T sum = 0;                                                                   \
+                for (int64_t p = 0; p < k; p++) sum += a[i * sai + p * sap] * b[p * sbp + j * sbj]; \
+                T *cij = c + i * ldc + j;                                                    \
+                *cij = beta == 0 ? alpha * sum : beta * *cij + alpha * sum;                  \
+            }                                                                                \
+        }                                                                                    \
+    }
+
+TINY_GEMM(tiny_f32, float)
+TINY_GEMM(tiny_f64, double)
+
 static void gemm(const rg_engine *e, int ta, int tb, int64_t m, int64_t n, int64_t k,
                  double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
                  double beta, void *c, int64_t ldc)
 {
     if (m <= 0 || n <= 0) return;
     const double work = (double)m * (double)n * (double)k;
+    if (k > 0 && work <= RG_GEMM_TINY) {
+        if (e->elem == sizeof(float)) tiny_f32(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        else tiny_f64(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
     if (k <= 0 || alpha == 0 || work <= RG_GEMM_SMALL) {
         e->small(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;

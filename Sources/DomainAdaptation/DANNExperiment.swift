@@ -6,7 +6,8 @@ public struct DANNObserver {
     public var modeStarted: (DANNMode, _ completedEpochs: Int, _ trainer: DANNTrainer) -> Void
     /// Called after every training step.
     public var step: (DANNProgress) -> Void
-    /// Called after every epoch, once its checkpoint and the report are written.
+    /// Called after every epoch (its checkpoint and the report are rewritten as
+    /// ``DANNExperiment/checkpointInterval`` says).
     public var epochFinished: (DANNMode, EpochMetrics) -> Void
     /// Asked after every epoch; returning true stops the run there (it can be resumed).
     public var shouldStop: () -> Bool
@@ -25,8 +26,8 @@ public struct DANNObserver {
     }
 }
 
-/// A DANN run in an output directory: trains each mode in turn, writes a checkpoint and
-/// `report.json` after every epoch, and the plots at the end.
+/// A DANN run in an output directory: trains each mode in turn, writes its checkpoint and
+/// `report.json` as it goes (see ``checkpointInterval``), and the plots at the end.
 ///
 /// The directory holds `run.json` (what the run is), `report.json`, one checkpoint per
 /// mode (`dann.safetensors`, `source-only.safetensors`) and the SVG plots. A run stopped
@@ -43,6 +44,14 @@ public final class DANNExperiment {
     public let trainers: [DANNTrainer]
     /// The report as last written.
     public private(set) var report: DANNReport
+    /// How often a model's checkpoint and `report.json` are rewritten while it trains, in
+    /// seconds: after its first epoch, then after the first epoch that ends at least this
+    /// long after the last write, and always after its last epoch and when the observer
+    /// stops the run. Each write is atomic and synced to disk, which costs far more than an
+    /// epoch of a small model (moons: about 5 ms); 0 writes after every epoch. A run killed
+    /// outright resumes from its last checkpoint and still ends with the numbers of an
+    /// uninterrupted run.
+    public var checkpointInterval: TimeInterval = 1
 
     private init(directory: URL, description: DANNRunDescription, previousSeconds: [DANNMode: Double]) throws {
         self.directory = directory
@@ -113,14 +122,22 @@ public final class DANNExperiment {
     public func run(observer: DANNObserver = DANNObserver()) throws -> DANNReport {
         for (index, trainer) in trainers.enumerated() {
             observer.modeStarted(trainer.mode, trainer.completedEpochs, trainer)
+            var lastWrite: Date?
             while !trainer.isFinished {
                 let started = Date()
                 let metrics = try trainer.trainEpoch(progress: observer.step)
-                report.models[index].seconds += Date().timeIntervalSince(started)
-                try trainer.saveCheckpoint(to: directory.appendingPathComponent(Self.checkpointName(trainer.mode)))
-                try writeReport()
+                let ended = Date()
+                report.models[index].seconds += ended.timeIntervalSince(started)
                 observer.epochFinished(trainer.mode, metrics)
-                if !report.finished && observer.shouldStop() { return report }
+                let stopping = !trainers.allSatisfy(\.isFinished) && observer.shouldStop()
+                if lastWrite.map({ ended.timeIntervalSince($0) >= checkpointInterval }) ?? true
+                    || trainer.isFinished || stopping
+                {
+                    try trainer.saveCheckpoint(to: directory.appendingPathComponent(Self.checkpointName(trainer.mode)))
+                    try writeReport()
+                    lastWrite = ended
+                }
+                if stopping { return report }
             }
         }
         report.plots = try DANNPlots.write(for: self)

@@ -12,7 +12,8 @@ struct DANNCommand: ParsableCommand {
             Trains a feature extractor, a label classifier and a domain classifier behind a gradient \
             reversal layer (Ganin & Lempitsky), and the same network with the reversal scale λ = 0 \
             (source-only), on the same data, batches and initial weights. Writes report.json, SVG \
-            plots and one checkpoint per model to --out, after every epoch; --resume DIR continues \
+            plots and one checkpoint per model to --out as it trains (at most once a second, and at the end \
+            or when stopped); --resume DIR continues \
             an interrupted run and ends with the numbers of an uninterrupted one. --dump-graph FILE \
             writes the recorded graph of one training step (features, label head, gradient reversal, \
             domain head) as Graphviz DOT before training; it changes no result.

@@ -71,6 +71,26 @@ import Testing
         }
     }
 
+    /// Checkpoints are rewritten after the first epoch, then at most once per interval,
+    /// and after the last epoch: seen from each epoch's observer call (which comes before
+    /// that epoch's write), the file on disk holds the epoch of the last write.
+    @Test(arguments: [(interval: 3600.0, seen: ["", "1", "1", "1"]), (interval: 0.0, seen: ["", "1", "2", "3"])])
+    func checkpointsAreRewrittenByTheInterval(interval: Double, seen: [String]) throws {
+        let scratch = try ScratchDirectory()
+        defer { scratch.cleanUp() }
+        var description = Self.description
+        description.modes = [.sourceOnly]
+        let experiment = try DANNExperiment.start(description, in: scratch.url)
+        experiment.checkpointInterval = interval
+        let file = scratch.file(DANNExperiment.checkpointName(.sourceOnly))
+        var epochsOnDisk: [String] = []
+        try experiment.run(observer: DANNObserver(epochFinished: { _, _ in
+            epochsOnDisk.append((try? Checkpoint.load(from: file))?.metadata["epoch"] ?? "")
+        }))
+        #expect(epochsOnDisk == seen)
+        #expect(try Checkpoint.load(from: file).metadata["epoch"] == "4")
+    }
+
     @Test func aDirectoryWithARunIsNotStartedAgain() throws {
         let scratch = try ScratchDirectory()
         defer { scratch.cleanUp() }

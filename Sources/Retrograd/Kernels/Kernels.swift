@@ -69,7 +69,7 @@ enum Kernels {
     /// over it, all in one buffer on the stack: no array is allocated.
     @inline(__always)
     private static func withLayout<Result>(
-        _ shape: Shape, _ a: Shape, _ b: Shape, _ c: Shape = [],
+        _ shape: Shape, _ a: Shape, _ b: Shape, _ c: Shape = Shape(),
         _ body: (
             _ dims: UnsafePointer<Int64>, _ a: UnsafePointer<Int64>, _ b: UnsafePointer<Int64>,
             _ c: UnsafePointer<Int64>, _ rank: Int32
@@ -158,7 +158,7 @@ enum Kernels {
 
     static func reduce(_ op: Reduction, _ x: Tensor, axes: [Int], into shape: Shape) -> TensorStorage {
         let out = TensorStorage.allocate(x.dtype, shape: shape)
-        withLayout(x.shape, [], []) { dims, _, _, _, rank in
+        withLayout(x.shape, Shape(), Shape()) { dims, _, _, _, rank in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Int(rank)) { mask in
                 mask.initialize(repeating: 0)
                 for axis in axes { mask[axis] = 1 }
@@ -198,7 +198,7 @@ enum Kernels {
     ) {
         guard shape.elementCount > 0 else { return }
         let size = source.dtype.byteSize
-        withLayout(shape, [], []) { dims, _, _, _, rank in
+        withLayout(shape, Shape(), Shape()) { dims, _, _, _, rank in
             withUnsafeTemporaryAllocation(of: Int64.self, capacity: 2 * Int(rank)) { strides in
                 let (ss, ds) = (strides.baseAddress!, strides.baseAddress! + Int(rank))
                 if shape.rank == 0 {

@@ -18,7 +18,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     @usableFromInline var count: UInt8 = 0
 
     /// Creates a shape from its dimension sizes.
-    public init(_ dimensions: [Int]) {
+    @inlinable public init(_ dimensions: [Int]) {
         self.init(rank: dimensions.count) { dimensions[$0] }
     }
 
@@ -36,7 +36,8 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     public static let limitsDescription =
         "at most \(maximumRank) dimensions of at most \(Int32.max) each"
 
-    public init(arrayLiteral elements: Int...) { self.init(elements) }
+    // Inlinable, so that the array a literal makes stays on the stack.
+    @inlinable public init(arrayLiteral elements: Int...) { self.init(elements) }
 
     /// The scalar shape `[]`.
     public init() {}
