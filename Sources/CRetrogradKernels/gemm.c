@@ -515,7 +515,7 @@ static void gemm(const rg_engine *e, int ta, int tb, int64_t m, int64_t n, int64
 {
     if (m <= 0 || n <= 0) return;
     const double work = (double)m * (double)n * (double)k;
-    if (k > 0 && work <= RG_GEMM_TINY) {
+    if (k > 0 && alpha != 0 && work <= RG_GEMM_TINY) {
         if (e->elem == sizeof(float)) tiny_f32(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         else tiny_f64(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
