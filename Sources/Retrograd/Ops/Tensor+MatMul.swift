@@ -16,6 +16,13 @@ extension Tensor {
         precondition(
             k == k2,
             "matmul: \(a.shape)\(transposingA ? "ᵀ" : "") × \(b.shape)\(transposingB ? "ᵀ" : "") — inner dimensions \(k) and \(k2) differ")
+        if a.rank == 2 && b.rank == 2 {  // the common case: no batch dimensions to broadcast
+            let out = Kernels.gemm(
+                a, b, transposingA: transposingA, transposingB: transposingB, m: m, n: n, k: k, into: [m, n])
+            let result = Tensor(storage: out)
+            Tensor.record(.matmul(a: a, b: b, transposeA: transposingA, transposeB: transposingB), result, a, b)
+            return result
+        }
         let batchA = a.shape.prefix(a.rank - 2), batchB = b.shape.prefix(b.rank - 2)
         guard let batch = Shape.broadcast(batchA, batchB) else {
             preconditionFailure("matmul: batch dimensions of \(a.shape) and \(b.shape) cannot be broadcast together")

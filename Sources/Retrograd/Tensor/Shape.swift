@@ -207,6 +207,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// Resolves a list of axes (nil means all), sorted and without repeats.
     func normalize(axes: [Int]?, op: String) -> [Int] {
         guard let axes else { return Array(0..<rank) }
+        if axes.count == 1, axes[0] >= 0, axes[0] < rank { return axes }  // one axis, already resolved
         var resolved = axes.map { normalize(axis: $0, op: op) }
         resolved.sort()
         for index in resolved.indices.dropFirst() {
