@@ -83,7 +83,7 @@ public final class DANNTrainer {
     ///   failing step changes no weight; the epoch is not recorded.
     @discardableResult
     public func trainEpoch(progress: ((DANNProgress) -> Void)? = nil) throws -> EpochMetrics {
-        precondition(!isFinished, "DANNTrainer: all \(configuration.epochs) epochs have run already")
+        checkPrecondition(!isFinished, "DANNTrainer: all \(configuration.epochs) epochs have run already")
         let epoch = completedEpochs
         var means = RunningMeans()
         var (lambda, rate) = (0.0, 0.0)

@@ -61,7 +61,7 @@ extension Digits {
     /// The target rendering with given backgrounds, one per image.
     static func targetRendering(of images: Dataset, backgrounds: [DigitBackground]) -> Dataset {
         let grey = greyPixels(of: images, caller: "targetRendering(of:seed:)")
-        precondition(backgrounds.count == images.count, "Digits.targetRendering: \(backgrounds.count) backgrounds for \(images.count) images")
+        checkPrecondition(backgrounds.count == images.count, "Digits.targetRendering: \(backgrounds.count) backgrounds for \(images.count) images")
         var features = [Float](repeating: 0, count: grey.count * channelCount)
         for (image, background) in backgrounds.enumerated() {
             let values = background.values()
@@ -78,7 +78,7 @@ extension Digits {
 
     /// The pixels of `images` as float32, after checking that each row is an 8×8 image.
     private static func greyPixels(of images: Dataset, caller: String) -> [Float] {
-        precondition(
+        checkPrecondition(
             images.featureCount == pixelCount,
             "Digits.\(caller): images have \(images.featureCount) features, expected \(pixelCount) (8×8 greyscale)")
         return images.features.scalars(as: Float.self)

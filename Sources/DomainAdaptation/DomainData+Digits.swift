@@ -27,7 +27,7 @@ extension DomainData {
     ///   - testFraction: The share of each half held out for testing, in `0..<1`.
     /// - Throws: ``DigitsError`` when the shipped digits resource is missing or damaged.
     public static func digits(seed: UInt64, testFraction: Double = 0.2) throws(DigitsError) -> DomainData {
-        precondition(
+        checkPrecondition(
             (0..<1).contains(testFraction),
             "DomainData.digits: testFraction \(testFraction) is not in 0..<1")
         let images = try Digits.load()

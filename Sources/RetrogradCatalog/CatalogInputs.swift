@@ -42,7 +42,7 @@ struct CatalogInputs {
     mutating func apart(_ shape: Shape, _ otherShape: Shape) -> (Tensor, Tensor) {
         let other = normal(otherShape)
         let target = Shape.broadcast(shape, otherShape)!
-        precondition(target == shape, "CatalogInputs.apart: the first shape must be the broadcast shape")
+        checkPrecondition(target == shape, "CatalogInputs.apart: the first shape must be the broadcast shape")
         let spread = withoutRecording { other.expanded(to: shape) }.scalars(as: Double.self)
         let offsets = awayFromZeroValues(shape.elementCount, 0.2...1.0)
         return (Tensor(zip(spread, offsets).map(+), shape: shape), other)

@@ -45,7 +45,7 @@ public struct BatchSequence: RandomAccessCollection, Sendable {
 
     /// The batch at `position`.
     public subscript(position: Int) -> Batch {
-        precondition(position >= 0 && position < endIndex, "BatchSequence: batch \(position) is out of range 0..<\(endIndex)")
+        checkPrecondition(position >= 0 && position < endIndex, "BatchSequence: batch \(position) is out of range 0..<\(endIndex)")
         let start = position * batchSize
         return dataset.batch(Array(order[start..<(start + Swift.min(batchSize, order.count - start))]))
     }
@@ -66,7 +66,7 @@ extension Dataset {
     ///   - seed: The seed of the order when shuffling.
     ///   - dropRemainder: Whether to leave out a last batch with fewer than `size` rows.
     public func batches(size: Int, shuffle: Bool = false, seed: UInt64 = 0, dropRemainder: Bool = false) -> BatchSequence {
-        precondition(size >= 1, "Dataset.batches: batch size \(size) must be at least 1")
+        checkPrecondition(size >= 1, "Dataset.batches: batch size \(size) must be at least 1")
         return BatchSequence(dataset: self, batchSize: size, order: passOrder(shuffle: shuffle, seed: seed), dropRemainder: dropRemainder)
     }
 
@@ -124,7 +124,7 @@ extension BatchSequence {
     ///   - shuffle: Whether to take the partner's rows in a seeded random order.
     ///   - seed: The seed of that order when shuffling.
     public func paired(with partner: Dataset, shuffle: Bool = false, seed: UInt64 = 0) -> PairedBatchSequence {
-        precondition(partner.count > 0, "BatchSequence.paired: the partner dataset has no rows; give it at least one")
+        checkPrecondition(partner.count > 0, "BatchSequence.paired: the partner dataset has no rows; give it at least one")
         return PairedBatchSequence(batches: self, partner: partner, partnerOrder: partner.passOrder(shuffle: shuffle, seed: seed))
     }
 }

@@ -123,7 +123,7 @@ public enum CSVFile {
     /// The byte of a delimiter, which must be one ASCII character other than a quote or line break.
     static func separatorByte(_ delimiter: Character, caller: String) -> UInt8 {
         guard let byte = delimiter.asciiValue, delimiter != "\"", delimiter != "\n", delimiter != "\r" else {
-            preconditionFailure("CSVFile.\(caller): delimiter '\(delimiter)' must be one ASCII character other than a quote or line break")
+            preconditionFailed("CSVFile.\(caller): delimiter '\(delimiter)' must be one ASCII character other than a quote or line break")
         }
         return byte
     }

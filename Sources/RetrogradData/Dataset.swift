@@ -59,7 +59,7 @@ public struct Dataset: Sendable {
     /// Every index must lie in `0..<count`.
     public func rows(_ indices: [Int]) -> Dataset {
         for index in indices {
-            precondition(index >= 0 && index < count, "Dataset.rows: index \(index) is out of range 0..<\(count)")
+            checkPrecondition(index >= 0 && index < count, "Dataset.rows: index \(index) is out of range 0..<\(count)")
         }
         let picked = Tensor(indices.map { Int32($0) }, shape: [indices.count])
         return Dataset(
@@ -77,7 +77,7 @@ public struct Dataset: Sendable {
     ///
     /// `fraction` must lie in `0...1`. The two parts never share a row.
     public func split(fraction: Double, seed: UInt64) -> (train: Dataset, test: Dataset) {
-        precondition((0...1).contains(fraction), "Dataset.split: fraction \(fraction) is not in 0...1")
+        checkPrecondition((0...1).contains(fraction), "Dataset.split: fraction \(fraction) is not in 0...1")
         let order = Dataset.permutation(count: count, seed: seed)
         let trainCount = Int((Double(count) * fraction).rounded())
         return (rows(Array(order[..<trainCount])), rows(Array(order[trainCount...])))
@@ -93,7 +93,7 @@ public struct Dataset: Sendable {
 
     /// A permutation of `0..<count` drawn from `generator` (see ``permutation(count:seed:)``).
     static func permutation(count: Int, using generator: inout SeededGenerator) -> [Int] {
-        precondition(count >= 0, "Dataset.permutation: count \(count) is negative")
+        checkPrecondition(count >= 0, "Dataset.permutation: count \(count) is negative")
         var order = Array(0..<count)
         guard count > 1 else { return order }
         for last in stride(from: count - 1, to: 0, by: -1) {

@@ -19,7 +19,7 @@ func appendLittleEndian<T: BitwiseCopyable>(_ values: [T], to out: inout [UInt8]
 /// at least `count * MemoryLayout<T>.stride` bytes.
 func readLittleEndian<T: BitwiseCopyable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer, count: Int) -> [T] {
     let size = MemoryLayout<T>.stride
-    precondition(bytes.count >= count * size, "readLittleEndian: \(bytes.count) bytes cannot hold \(count) values")
+    checkPrecondition(bytes.count >= count * size, "readLittleEndian: \(bytes.count) bytes cannot hold \(count) values")
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
         if count > 0 {
             let destination = UnsafeMutableRawBufferPointer(buffer)

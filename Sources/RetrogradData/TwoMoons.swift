@@ -23,9 +23,9 @@ public enum TwoMoons {
     public static func make(
         count: Int, noise: Double = 0, seed: UInt64 = 0, shuffle: Bool = true, dtype: DType = .float32
     ) -> Dataset {
-        precondition(count >= 0, "TwoMoons.make: count \(count) is negative")
-        precondition(noise >= 0, "TwoMoons.make: noise \(noise) is negative")
-        precondition(dtype.isFloatingPoint, "TwoMoons.make: dtype must be float32 or float64, got \(dtype)")
+        checkPrecondition(count >= 0, "TwoMoons.make: count \(count) is negative")
+        checkPrecondition(noise >= 0, "TwoMoons.make: noise \(noise) is negative")
+        checkPrecondition(dtype.isFloatingPoint, "TwoMoons.make: dtype must be float32 or float64, got \(dtype)")
         let upperCount = count / 2, lowerCount = count - upperCount
         var points = [Double]()
         points.reserveCapacity(2 * count)

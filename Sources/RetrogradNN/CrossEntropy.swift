@@ -15,18 +15,18 @@
 ///   - reduction: `.mean` over the examples, `.sum`, or `.none` for one loss per example.
 public func softmaxCrossEntropy(logits: Tensor, labels: [Int], reduction: Reduction = .mean) -> Tensor {
     let name = "softmaxCrossEntropy"
-    precondition(logits.rank >= 1, "\(name): logits need a class axis, got shape \(logits.shape)")
-    precondition(logits.dtype.isFloatingPoint, "\(name): logits must be float32 or float64, got \(logits.dtype)")
+    checkPrecondition(logits.rank >= 1, "\(name): logits need a class axis, got shape \(logits.shape)")
+    checkPrecondition(logits.dtype.isFloatingPoint, "\(name): logits must be float32 or float64, got \(logits.dtype)")
     let classes = logits.shape[logits.rank - 1]
     let exampleCount = logits.shape.dropLast().reduce(1, *)
-    precondition(classes > 0, "\(name): logits \(logits.shape) have no classes")
+    checkPrecondition(classes > 0, "\(name): logits \(logits.shape) have no classes")
     guard labels.count == exampleCount else {
-        preconditionFailure(
+        preconditionFailed(
             "\(name): logits \(logits.shape) need \(exampleCount) labels (shape \(Array(logits.shape.dropLast()))), "
                 + "got labels [\(labels.count)]")
     }
     if let bad = labels.first(where: { !(0..<classes).contains($0) }) {
-        preconditionFailure("\(name): label \(bad) is out of range for \(classes) classes (logits \(logits.shape))")
+        preconditionFailed("\(name): label \(bad) is out of range for \(classes) classes (logits \(logits.shape))")
     }
     let indices = Tensor(shape: [exampleCount], of: Int32.self) { buffer in
         for (row, label) in labels.enumerated() { buffer[row] = Int32(label) }
@@ -52,21 +52,21 @@ private func crossEntropy(_ logits: Tensor, _ labels: Tensor, _ reduction: Reduc
 ///   - labels: An `int32` tensor of shape `[batch]`.
 ///   - reduction: `.mean` over the examples, `.sum`, or `.none` for one loss per example.
 public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduction = .mean) -> Tensor {
-    precondition(
+    checkPrecondition(
         labels.dtype == .int32,
         "softmaxCrossEntropy: labels must be int32 class indices, got \(labels.dtype) \(labels.shape); "
             + "for one-hot or soft targets use softmaxCrossEntropy(logits:probabilities:)")
     let exampleShape = Shape(Array(logits.shape.dropLast()))
     guard labels.shape == exampleShape, logits.rank >= 1 else {
-        preconditionFailure(
+        preconditionFailed(
             "softmaxCrossEntropy: logits \(logits.shape) need labels of shape \(exampleShape), got labels \(labels.shape)")
     }
-    precondition(logits.dtype.isFloatingPoint, "softmaxCrossEntropy: logits must be float32 or float64, got \(logits.dtype)")
+    checkPrecondition(logits.dtype.isFloatingPoint, "softmaxCrossEntropy: logits must be float32 or float64, got \(logits.dtype)")
     let classes = logits.shape[logits.rank - 1]
-    precondition(classes > 0, "softmaxCrossEntropy: logits \(logits.shape) have no classes")
+    checkPrecondition(classes > 0, "softmaxCrossEntropy: logits \(logits.shape) have no classes")
     let bad = labels.withUnsafeScalars(as: Int32.self) { $0.first { !(0..<Int32(classes)).contains($0) } }
     if let bad {
-        preconditionFailure("softmaxCrossEntropy: label \(bad) is out of range for \(classes) classes (logits \(logits.shape))")
+        preconditionFailed("softmaxCrossEntropy: label \(bad) is out of range for \(classes) classes (logits \(logits.shape))")
     }
     return crossEntropy(logits, labels.rank == 1 ? labels : labels.reshaped(to: [labels.elementCount]), reduction)
 }
@@ -81,7 +81,7 @@ public func softmaxCrossEntropy(logits: Tensor, labels: Tensor, reduction: Reduc
 ///   - reduction: `.mean` over the examples, `.sum`, or `.none` for one loss per example.
 public func softmaxCrossEntropy(logits: Tensor, probabilities: Tensor, reduction: Reduction = .mean) -> Tensor {
     requireMatching("softmaxCrossEntropy", "logits", logits, "probabilities", probabilities)
-    precondition(logits.rank >= 1, "softmaxCrossEntropy: logits need a class axis, got shape \(logits.shape)")
+    checkPrecondition(logits.rank >= 1, "softmaxCrossEntropy: logits need a class axis, got shape \(logits.shape)")
     let losses = -(probabilities * logits.logSoftmax(axis: -1)).sum(axes: [-1])
     return reduction.apply(to: losses)
 }
@@ -105,7 +105,7 @@ public func accuracy(logits: Tensor, labels: [Int]) -> Double {
 /// The fraction of examples whose largest logit is at their label, with labels given as
 /// an `int32` tensor.
 public func accuracy(logits: Tensor, labels: Tensor) -> Double {
-    precondition(labels.dtype == .int32, "accuracy: labels must be int32 class indices, got \(labels.dtype)")
+    checkPrecondition(labels.dtype == .int32, "accuracy: labels must be int32 class indices, got \(labels.dtype)")
     let examples = exampleCount(logits, labelCount: labels.elementCount, labels: "\(labels.shape)")
     let predicted = logits.argmax(axis: -1)
     let correct = predicted.withUnsafeScalars(as: Int32.self) { predicted in
@@ -117,11 +117,11 @@ public func accuracy(logits: Tensor, labels: Tensor) -> Double {
 /// The number of examples in `logits`, stopping unless there is at least one and as many
 /// labels (`labels` describes them in the message).
 private func exampleCount(_ logits: Tensor, labelCount: Int, labels: @autoclosure () -> String) -> Int {
-    precondition(logits.rank >= 1, "accuracy: logits need a class axis, got shape \(logits.shape)")
+    checkPrecondition(logits.rank >= 1, "accuracy: logits need a class axis, got shape \(logits.shape)")
     let classes = logits.shape[logits.rank - 1]
     let examples = classes > 0 ? logits.elementCount / classes : 0
     guard labelCount == examples, examples > 0 else {
-        preconditionFailure("accuracy: logits \(logits.shape) need \(examples) labels (at least one), got labels \(labels())")
+        preconditionFailed("accuracy: logits \(logits.shape) need \(examples) labels (at least one), got labels \(labels())")
     }
     return examples
 }

@@ -36,10 +36,10 @@ public final class Dense: Layer {
         weightInitializer: Initializer = .glorotUniform, biasInitializer: Initializer = .zeros,
         dtype: DType = .float32, generator: inout SeededGenerator
     ) {
-        precondition(
+        checkPrecondition(
             inputSize > 0 && outputSize > 0,
             "Dense: inputSize and outputSize must be positive, got \(inputSize) and \(outputSize)")
-        precondition(dtype.isFloatingPoint, "Dense: variables must be float32 or float64, got \(dtype)")
+        checkPrecondition(dtype.isFloatingPoint, "Dense: variables must be float32 or float64, got \(dtype)")
         self.inputSize = inputSize
         self.outputSize = outputSize
         self.activation = activation
@@ -80,7 +80,7 @@ public final class Dense: Layer {
     /// Maps `input` of shape `[batch, inputSize]` (or `[…, inputSize]`) to
     /// `[batch, outputSize]`.
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        precondition(
+        checkPrecondition(
             input.rank >= 2 && input.shape[input.rank - 1] == inputSize,
             "Dense: input of shape \(input.shape) does not fit inputSize \(inputSize); expected [batch, \(inputSize)]")
         if input.rank == 2, let bias {

@@ -18,7 +18,7 @@ public final class Dropout: Layer {
     ///   - seed: Fixes the sequence of masks. Without one, the layer takes the next seed of
     ///     the process-wide sequence that layers share.
     public init(rate: Double, seed: UInt64? = nil) {
-        precondition(rate >= 0 && rate < 1, "Dropout: rate must be in 0..<1, got \(rate)")
+        checkPrecondition(rate >= 0 && rate < 1, "Dropout: rate must be in 0..<1, got \(rate)")
         self.rate = rate
         self.generator = SeededGenerator(seed: seed ?? DefaultSeeds.next())
     }
@@ -26,7 +26,7 @@ public final class Dropout: Layer {
     /// Drops elements of `input` in training; returns it unchanged otherwise.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard isTraining, rate > 0 else { return input }
-        precondition(input.dtype.isFloatingPoint, "Dropout: input must be float32 or float64, got \(input.dtype) \(input.shape)")
+        checkPrecondition(input.dtype.isFloatingPoint, "Dropout: input must be float32 or float64, got \(input.dtype) \(input.shape)")
         let draws = Tensor.randomUniform(shape: input.shape, dtype: input.dtype, using: &generator)
         let mask = withoutRecording { (draws .>= rate).cast(to: input.dtype) * (1 / (1 - rate)) }
         return input * mask

@@ -31,7 +31,7 @@
 ///   `target`², as the norm's gradient at 0 is taken to be 0.
 /// - Throws: A `TapeError` from the inner tape.
 public func gradientPenalty(of critic: (Tensor) -> Tensor, at inputs: Tensor, target: Double = 1) throws -> Tensor {
-    precondition(
+    checkPrecondition(
         inputs.rank >= 1 && inputs.shape[0] > 0 && inputs.dtype.isFloatingPoint,
         "gradientPenalty: inputs must be a non-empty float batch [batch, …], got \(inputs.dtype) \(inputs.shape)")
     let batch = inputs.shape[0]
@@ -40,12 +40,12 @@ public func gradientPenalty(of critic: (Tensor) -> Tensor, at inputs: Tensor, ta
     let inner = GradientTape(watchAccessedVariables: false)
     inner.watch(inputs)
     let scores = inner.record { critic(inputs) }
-    precondition(
+    checkPrecondition(
         scores.rank >= 1 && scores.shape[0] == batch && scores.elementCount == batch,
         "gradientPenalty: the critic must give one score per example ([\(batch)] or [\(batch), 1]) "
             + "for inputs \(inputs.shape), got \(scores.shape)")
     guard let gradient = try inner.gradient(of: scores, wrt: inputs, unconnected: .zero) else {
-        preconditionFailure("gradientPenalty: no gradient for inputs \(inputs.shape)")
+        preconditionFailed("gradientPenalty: no gradient for inputs \(inputs.shape)")
     }
     let norms = gradient.reshaped(to: [batch, -1]).norm(axes: [1])
     return (norms - target).square().mean()

@@ -34,7 +34,7 @@ public enum Initializer: Sendable, Equatable {
         case let .constant(value):
             return Tensor.full(value, shape: shape, dtype: dtype)
         case let .uniform(lowerBound, upperBound):
-            precondition(lowerBound <= upperBound, "Initializer.uniform: lower bound \(lowerBound) exceeds upper bound \(upperBound)")
+            checkPrecondition(lowerBound <= upperBound, "Initializer.uniform: lower bound \(lowerBound) exceeds upper bound \(upperBound)")
             return Tensor.randomUniform(shape: shape, lowerBound: lowerBound, upperBound: upperBound, dtype: dtype, using: &generator)
         case let .normal(mean, standardDeviation):
             return Tensor.randomNormal(shape: shape, mean: mean, standardDeviation: standardDeviation, dtype: dtype, using: &generator)

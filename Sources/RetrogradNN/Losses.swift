@@ -28,13 +28,13 @@ func requireMatching(
     _ loss: String, _ firstLabel: String, _ first: Tensor, _ secondLabel: String, _ second: Tensor
 ) {
     guard first.shape == second.shape else {
-        preconditionFailure(
+        preconditionFailed(
             "\(loss): \(firstLabel) \(first.shape) and \(secondLabel) \(second.shape) have different shapes")
     }
-    precondition(
+    checkPrecondition(
         first.dtype == second.dtype,
         "\(loss): \(firstLabel) are \(first.dtype) and \(secondLabel) are \(second.dtype); convert one with .cast(to:)")
-    precondition(first.dtype.isFloatingPoint, "\(loss): \(firstLabel) must be float32 or float64, got \(first.dtype)")
+    checkPrecondition(first.dtype.isFloatingPoint, "\(loss): \(firstLabel) must be float32 or float64, got \(first.dtype)")
 }
 
 /// The squared difference between `predictions` and `targets`, averaged by default.

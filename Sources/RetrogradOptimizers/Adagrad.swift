@@ -42,12 +42,12 @@ public final class Adagrad: Optimizer {
         learningRate: Double = 1e-2, learningRateDecay: Double = 0, weightDecay: Double = 0,
         initialAccumulatorValue: Double = 0, epsilon: Double = 1e-10, schedule: (any LearningRateSchedule)? = nil
     ) {
-        precondition(learningRateDecay >= 0, "Adagrad: learningRateDecay must not be negative, got \(learningRateDecay)")
-        precondition(weightDecay >= 0, "Adagrad: weightDecay must not be negative, got \(weightDecay)")
-        precondition(
+        checkPrecondition(learningRateDecay >= 0, "Adagrad: learningRateDecay must not be negative, got \(learningRateDecay)")
+        checkPrecondition(weightDecay >= 0, "Adagrad: weightDecay must not be negative, got \(weightDecay)")
+        checkPrecondition(
             initialAccumulatorValue >= 0,
             "Adagrad: initialAccumulatorValue must not be negative, got \(initialAccumulatorValue)")
-        precondition(epsilon >= 0, "Adagrad: epsilon must not be negative, got \(epsilon)")
+        checkPrecondition(epsilon >= 0, "Adagrad: epsilon must not be negative, got \(epsilon)")
         self.learningRateDecay = learningRateDecay
         self.weightDecay = weightDecay
         self.initialAccumulatorValue = initialAccumulatorValue

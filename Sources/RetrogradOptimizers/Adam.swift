@@ -81,10 +81,10 @@ struct AdamMoments {
         _ optimizer: String, beta1: Double, beta2: Double, epsilon: Double, weightDecay: Double, decoupled: Bool,
         amsgrad: Bool
     ) {
-        precondition(beta1 >= 0 && beta1 < 1, "\(optimizer): beta1 must be in [0, 1), got \(beta1)")
-        precondition(beta2 >= 0 && beta2 < 1, "\(optimizer): beta2 must be in [0, 1), got \(beta2)")
-        precondition(epsilon >= 0, "\(optimizer): epsilon must not be negative, got \(epsilon)")
-        precondition(weightDecay >= 0, "\(optimizer): weightDecay must not be negative, got \(weightDecay)")
+        checkPrecondition(beta1 >= 0 && beta1 < 1, "\(optimizer): beta1 must be in [0, 1), got \(beta1)")
+        checkPrecondition(beta2 >= 0 && beta2 < 1, "\(optimizer): beta2 must be in [0, 1), got \(beta2)")
+        checkPrecondition(epsilon >= 0, "\(optimizer): epsilon must not be negative, got \(epsilon)")
+        checkPrecondition(weightDecay >= 0, "\(optimizer): weightDecay must not be negative, got \(weightDecay)")
         (self.beta1, self.beta2, self.epsilon, self.weightDecay) = (beta1, beta2, epsilon, weightDecay)
         (self.decoupled, self.amsgrad) = (decoupled, amsgrad)
     }

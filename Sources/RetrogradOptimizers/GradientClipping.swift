@@ -23,7 +23,7 @@ extension Array where Element == Tensor? {
     ///
     /// - Parameter maxNorm: The largest norm a gradient keeps; positive.
     public func clippedByNorm(_ maxNorm: Double) -> [Tensor?] {
-        precondition(maxNorm > 0, "clippedByNorm: maxNorm must be positive, got \(maxNorm)")
+        checkPrecondition(maxNorm > 0, "clippedByNorm: maxNorm must be positive, got \(maxNorm)")
         return map { gradient in
             guard let gradient else { return nil }
             return gradient * clippingFactor(norm: gradient.norm(), maxNorm: maxNorm)
@@ -53,7 +53,7 @@ extension Array where Element == Tensor? {
 /// - Returns: The global norm N before clipping.
 @discardableResult
 public func clipByGlobalNorm(_ gradients: inout [Tensor?], maxNorm: Double) -> Double {
-    precondition(maxNorm > 0, "clipByGlobalNorm: maxNorm must be positive, got \(maxNorm)")
+    checkPrecondition(maxNorm > 0, "clipByGlobalNorm: maxNorm must be positive, got \(maxNorm)")
     let norms = gradients.compactMap { $0?.norm().cast(to: .float64) }
     guard !norms.isEmpty else { return 0 }
     let globalNorm = stack(norms).norm()

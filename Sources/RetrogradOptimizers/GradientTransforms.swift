@@ -85,7 +85,7 @@ extension Array where Element == Tensor? {
 
     /// Stops unless the gradients and variables are aligned.
     func requireAligned(with variables: [Variable], _ operation: String) {
-        precondition(
+        checkPrecondition(
             count == variables.count,
             "\(operation): \(count) gradients but \(variables.count) variables; pass the variable list "
                 + "the gradients were computed for")
@@ -96,7 +96,7 @@ extension Array where Element == Tensor? {
         requireAligned(with: variables, operation)
         let listed = Set(variables.map(ObjectIdentifier.init))
         for variable in selected {
-            precondition(
+            checkPrecondition(
                 listed.contains(ObjectIdentifier(variable)),
                 "\(operation): variable '\(variable.name)' is not among the \(variables.count) variables "
                     + "the gradients are aligned with")

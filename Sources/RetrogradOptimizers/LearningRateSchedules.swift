@@ -39,7 +39,7 @@ public struct StepDecay: LearningRateSchedule, Sendable, Equatable {
 
     /// Creates a step decay; `stepSize` must be positive.
     public init(initial: Double, stepSize: Int, factor: Double = 0.1) {
-        precondition(stepSize > 0, "StepDecay: stepSize must be positive, got \(stepSize)")
+        checkPrecondition(stepSize > 0, "StepDecay: stepSize must be positive, got \(stepSize)")
         self.initial = initial
         self.stepSize = stepSize
         self.factor = factor
@@ -70,7 +70,7 @@ public struct ExponentialDecay: LearningRateSchedule, Sendable, Equatable {
 
     /// Creates an exponential decay; `decaySteps` must be positive.
     public init(initial: Double, decayRate: Double, decaySteps: Int, staircase: Bool = false) {
-        precondition(decaySteps > 0, "ExponentialDecay: decaySteps must be positive, got \(decaySteps)")
+        checkPrecondition(decaySteps > 0, "ExponentialDecay: decaySteps must be positive, got \(decaySteps)")
         self.initial = initial
         self.decayRate = decayRate
         self.decaySteps = decaySteps
@@ -103,7 +103,7 @@ public struct CosineDecay: LearningRateSchedule, Sendable, Equatable {
 
     /// Creates a cosine decay; `totalSteps` must be positive.
     public init(initial: Double, totalSteps: Int, minimum: Double = 0) {
-        precondition(totalSteps > 0, "CosineDecay: totalSteps must be positive, got \(totalSteps)")
+        checkPrecondition(totalSteps > 0, "CosineDecay: totalSteps must be positive, got \(totalSteps)")
         self.initial = initial
         self.totalSteps = totalSteps
         self.minimum = minimum
@@ -134,7 +134,7 @@ public struct AnnealingSchedule: LearningRateSchedule, Sendable, Equatable {
 
     /// Creates the annealing schedule; `totalSteps` must be positive.
     public init(initial: Double, alpha: Double = 10, beta: Double = 0.75, totalSteps: Int) {
-        precondition(totalSteps > 0, "AnnealingSchedule: totalSteps must be positive, got \(totalSteps)")
+        checkPrecondition(totalSteps > 0, "AnnealingSchedule: totalSteps must be positive, got \(totalSteps)")
         self.initial = initial
         self.alpha = alpha
         self.beta = beta

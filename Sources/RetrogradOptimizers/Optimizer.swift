@@ -117,10 +117,10 @@ open class Optimizer {
         self.learningRate = learningRate
         self.schedule = schedule
         self.declaredSlots = slots
-        precondition(learningRate >= 0, "\(name): learningRate must not be negative, got \(learningRate)")
+        checkPrecondition(learningRate >= 0, "\(name): learningRate must not be negative, got \(learningRate)")
         var names = Set<String>()
         for slot in slots {
-            precondition(
+            checkPrecondition(
                 !slot.name.isEmpty && !slot.name.contains("/") && names.insert(slot.name).inserted,
                 "\(name): slot names must be unique, not empty and without '/', got \(slots.map(\.name))")
         }
@@ -155,7 +155,7 @@ open class Optimizer {
     open func update(
         _ value: inout Tensor, gradient: Tensor, slots: inout [Tensor], stepCount: Int, learningRate: Double
     ) {
-        preconditionFailure("\(name) must override update(_:gradient:slots:stepCount:learningRate:)")
+        preconditionFailed("\(name) must override update(_:gradient:slots:stepCount:learningRate:)")
     }
 
     /// Updates each variable from the gradient at the same position.
@@ -165,21 +165,21 @@ open class Optimizer {
     ///     for `variables`; `nil` skips that variable.
     ///   - variables: The variables the gradients are aligned with.
     public final func apply(gradients: [Tensor?], to variables: [Variable]) {
-        precondition(
+        checkPrecondition(
             gradients.count == variables.count,
             "\(operation): \(gradients.count) gradients for \(variables.count) variables; "
                 + "pass the list the tape returned for exactly these variables")
         // Check everything before the first update, so a bad entry changes nothing.
-        precondition(
+        checkPrecondition(
             Self.firstRepeated(in: variables) == nil,
             "\(operation): variable '\(Self.firstRepeated(in: variables)?.name ?? "")' is listed twice")
         for (gradient, variable) in zip(gradients, variables) {
             guard let gradient, variable.trainable else { continue }
-            precondition(
+            checkPrecondition(
                 gradient.shape == variable.shape && gradient.dtype == variable.dtype,
                 "\(operation): the gradient for variable '\(variable.name)' is \(gradient.dtype) \(gradient.shape), "
                     + "but the variable holds \(variable.dtype) \(variable.shape)")
-            precondition(
+            checkPrecondition(
                 variable.dtype.isFloatingPoint,
                 "\(operation): variable '\(variable.name)' holds \(variable.dtype); only float32 and float64 variables can be optimized")
         }
@@ -229,7 +229,7 @@ open class Optimizer {
 
     /// Stops when an update left the slots out of step with the declaration or the variable.
     private func requireSlots(_ slots: [Tensor], of variable: Variable) {
-        precondition(
+        checkPrecondition(
             slots.count == declaredSlots.count
                 && slots.allSatisfy { $0.shape == variable.shape && $0.dtype == variable.dtype },
             "\(name).update: left \(slots.count) slots for variable '\(variable.name)' "

@@ -60,7 +60,7 @@ extension Optimizer {
     private func requireUniqueNames(_ variables: [Variable], _ operation: String) {
         var names = Set<String>()
         for variable in variables {
-            precondition(
+            checkPrecondition(
                 names.insert(variable.name).inserted,
                 "\(name).\(operation): two variables are named '\(variable.name)'; "
                     + "state keys are built from names, so names must be unique")

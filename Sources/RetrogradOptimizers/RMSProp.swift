@@ -48,10 +48,10 @@ public final class RMSProp: Optimizer {
         learningRate: Double = 1e-2, alpha: Double = 0.99, epsilon: Double = 1e-8, weightDecay: Double = 0,
         momentum: Double = 0, centered: Bool = false, schedule: (any LearningRateSchedule)? = nil
     ) {
-        precondition(alpha >= 0, "RMSProp: alpha must not be negative, got \(alpha)")
-        precondition(epsilon >= 0, "RMSProp: epsilon must not be negative, got \(epsilon)")
-        precondition(weightDecay >= 0, "RMSProp: weightDecay must not be negative, got \(weightDecay)")
-        precondition(momentum >= 0, "RMSProp: momentum must not be negative, got \(momentum)")
+        checkPrecondition(alpha >= 0, "RMSProp: alpha must not be negative, got \(alpha)")
+        checkPrecondition(epsilon >= 0, "RMSProp: epsilon must not be negative, got \(epsilon)")
+        checkPrecondition(weightDecay >= 0, "RMSProp: weightDecay must not be negative, got \(weightDecay)")
+        checkPrecondition(momentum >= 0, "RMSProp: momentum must not be negative, got \(momentum)")
         self.alpha = alpha
         self.epsilon = epsilon
         self.weightDecay = weightDecay

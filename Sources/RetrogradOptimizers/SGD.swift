@@ -44,9 +44,9 @@ public final class SGD: Optimizer {
         learningRate: Double, momentum: Double = 0, dampening: Double = 0, nesterov: Bool = false,
         weightDecay: Double = 0, schedule: (any LearningRateSchedule)? = nil
     ) {
-        precondition(momentum >= 0, "SGD: momentum must not be negative, got \(momentum)")
-        precondition(weightDecay >= 0, "SGD: weightDecay must not be negative, got \(weightDecay)")
-        precondition(
+        checkPrecondition(momentum >= 0, "SGD: momentum must not be negative, got \(momentum)")
+        checkPrecondition(weightDecay >= 0, "SGD: weightDecay must not be negative, got \(weightDecay)")
+        checkPrecondition(
             !nesterov || (momentum > 0 && dampening == 0),
             "SGD: Nesterov momentum needs momentum > 0 and dampening 0, got momentum \(momentum), dampening \(dampening)")
         self.momentum = momentum

@@ -24,9 +24,9 @@ public struct DecisionMap: Sendable {
     /// - Precondition: `values.count == columns * rows`, both at least 1, and both ranges
     ///   have a positive width.
     public init(xRange: ClosedRange<Double>, yRange: ClosedRange<Double>, columns: Int, rows: Int, values: [Double]) {
-        precondition(columns >= 1 && rows >= 1, "DecisionMap: needs at least one cell, got \(columns) × \(rows)")
-        precondition(values.count == columns * rows, "DecisionMap: \(columns) × \(rows) cells need \(columns * rows) values, got \(values.count)")
-        precondition(xRange.upperBound > xRange.lowerBound && yRange.upperBound > yRange.lowerBound,
+        checkPrecondition(columns >= 1 && rows >= 1, "DecisionMap: needs at least one cell, got \(columns) × \(rows)")
+        checkPrecondition(values.count == columns * rows, "DecisionMap: \(columns) × \(rows) cells need \(columns * rows) values, got \(values.count)")
+        checkPrecondition(xRange.upperBound > xRange.lowerBound && yRange.upperBound > yRange.lowerBound,
                      "DecisionMap: ranges need a positive width, got \(xRange) × \(yRange)")
         self.xRange = xRange
         self.yRange = yRange

@@ -44,8 +44,8 @@ public struct Figure: Sendable {
 
     /// Creates a figure.
     public init(title: String = "", panels: [PlotPanel], columns: Int? = nil, panelWidth: Double = 440, panelHeight: Double = 360) {
-        precondition(columns.map { $0 >= 1 } ?? true, "Figure: columns must be at least 1, got \(columns ?? 0)")
-        precondition(panelWidth > 0 && panelHeight > 0, "Figure: panel size must be positive, got \(panelWidth) × \(panelHeight)")
+        checkPrecondition(columns.map { $0 >= 1 } ?? true, "Figure: columns must be at least 1, got \(columns ?? 0)")
+        checkPrecondition(panelWidth > 0 && panelHeight > 0, "Figure: panel size must be positive, got \(panelWidth) × \(panelHeight)")
         self.title = title
         self.panels = panels
         self.columns = columns

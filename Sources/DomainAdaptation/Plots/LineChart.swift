@@ -18,7 +18,7 @@ public struct LineSeries: Sendable {
     ///
     /// - Precondition: `xs` and `ys` have the same count.
     public init(name: String, xs: [Double], ys: [Double], dashed: Bool = false, color: PlotColor? = nil) {
-        precondition(xs.count == ys.count, "LineSeries \"\(name)\": \(xs.count) x values but \(ys.count) y values")
+        checkPrecondition(xs.count == ys.count, "LineSeries \"\(name)\": \(xs.count) x values but \(ys.count) y values")
         self.name = name
         self.xs = xs
         self.ys = ys

@@ -23,7 +23,7 @@ enum MarchingSquares {
     /// edge crossing are chained, open lines first (from their lowest-numbered segment),
     /// then closed loops, so the result is deterministic.
     static func contour(values: [Double], columns: Int, rows: Int, level: Double) -> [ContourLine] {
-        precondition(values.count == columns * rows, "MarchingSquares: \(columns) × \(rows) grid needs \(columns * rows) values, got \(values.count)")
+        checkPrecondition(values.count == columns * rows, "MarchingSquares: \(columns) × \(rows) grid needs \(columns * rows) values, got \(values.count)")
         guard columns >= 2 && rows >= 2 else { return [] }
         func value(_ row: Int, _ column: Int) -> Double { values[row * columns + column] }
         // Edge ids: the horizontal edge from (row, column) to (row, column + 1) is even, the

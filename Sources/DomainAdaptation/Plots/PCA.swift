@@ -38,10 +38,10 @@ public struct PCA: Sendable {
     ///   - count: How many components to keep, from 1 to `d`.
     /// - Precondition: `data` has rank 2 and at least one row, and `1 <= count <= d`.
     public init(fitting data: Tensor, components count: Int) {
-        precondition(data.rank == 2, "PCA: needs an [n, d] matrix, got shape \(data.shape)")
+        checkPrecondition(data.rank == 2, "PCA: needs an [n, d] matrix, got shape \(data.shape)")
         let (n, d) = (data.shape[0], data.shape[1])
-        precondition(n >= 1, "PCA: needs at least one row, got shape \(data.shape)")
-        precondition(count >= 1 && count <= d, "PCA: components must be in 1...\(d) for shape \(data.shape), got \(count)")
+        checkPrecondition(n >= 1, "PCA: needs at least one row, got shape \(data.shape)")
+        checkPrecondition(count >= 1 && count <= d, "PCA: components must be in 1...\(d) for shape \(data.shape), got \(count)")
         let (mean, covariance) = withoutRecording { () -> ([Double], [Double]) in
             let x = data.dtype == .float64 ? data : data.cast(to: .float64)
             let mean = x.mean(axes: [0], keepingDimensions: true)
@@ -64,7 +64,7 @@ public struct PCA: Sendable {
     /// - Returns: `m` rows of `components.count` values.
     public func project(_ data: Tensor) -> [[Double]] {
         let d = mean.count, k = components.count
-        precondition(data.rank == 2 && data.shape[1] == d, "PCA.project: fitted on \(d) features, got shape \(data.shape)")
+        checkPrecondition(data.rank == 2 && data.shape[1] == d, "PCA.project: fitted on \(d) features, got shape \(data.shape)")
         let m = data.shape[0]
         guard m > 0 else { return [] }
         let values = withoutRecording { () -> [Double] in

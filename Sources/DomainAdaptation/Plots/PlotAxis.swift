@@ -19,7 +19,7 @@ struct PlotAxis: Equatable {
     /// Returns the step's mantissa (1, 2 or 5) and exponent too, which fix how many decimals
     /// labels need.
     static func niceTicks(lower: Double, upper: Double, maxCount: Int = 6) -> (ticks: [Double], mantissa: Int, exponent: Int) {
-        precondition(lower.isFinite && upper.isFinite && upper > lower, "niceTicks: needs a finite range with upper > lower, got \(lower)...\(upper)")
+        checkPrecondition(lower.isFinite && upper.isFinite && upper > lower, "niceTicks: needs a finite range with upper > lower, got \(lower)...\(upper)")
         let count = Swift.max(maxCount, 2)
         let tolerance = 1e-9
         // Start one decade below the step that would give exactly `count` ticks; at most

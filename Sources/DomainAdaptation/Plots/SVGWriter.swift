@@ -103,14 +103,14 @@ struct SVGWriter {
     /// Closes the innermost element opened with `open`.
     mutating func close() {
         guard let name = openElements.popLast() else {
-            preconditionFailure("SVGWriter.close(): no open element")
+            preconditionFailed("SVGWriter.close(): no open element")
         }
         lines.append("</" + name + ">")
     }
 
     /// The complete document: XML declaration, the `svg` root, and what was written.
     func document() -> String {
-        precondition(openElements.isEmpty, "SVGWriter.document(): elements left open: \(openElements)")
+        checkPrecondition(openElements.isEmpty, "SVGWriter.document(): elements left open: \(openElements)")
         let w = SVGFormat.number(width), h = SVGFormat.number(height)
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         text += "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"\(w)\" height=\"\(h)\" "

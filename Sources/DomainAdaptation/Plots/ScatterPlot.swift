@@ -61,7 +61,7 @@ public struct ScatterPlot: Sendable {
     public init(title: String = "", xLabel: String = "", yLabel: String = "", series: [ScatterSeries],
                 points: [ScatterPoint], decisionMap: DecisionMap? = nil) {
         for point in points {
-            precondition(series.indices.contains(point.series),
+            checkPrecondition(series.indices.contains(point.series),
                          "ScatterPlot: a point refers to series \(point.series), but there are \(series.count) series")
         }
         self.title = title

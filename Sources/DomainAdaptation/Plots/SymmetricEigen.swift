@@ -9,7 +9,7 @@ enum SymmetricEigen {
     /// and the matching unit eigenvectors. Accurate to rounding; meant for small matrices,
     /// as each sweep costs O(size³).
     static func jacobi(_ matrix: [Double], size n: Int) -> (values: [Double], vectors: [[Double]]) {
-        precondition(matrix.count == n * n, "SymmetricEigen.jacobi: \(n) × \(n) matrix needs \(n * n) values, got \(matrix.count)")
+        checkPrecondition(matrix.count == n * n, "SymmetricEigen.jacobi: \(n) × \(n) matrix needs \(n * n) values, got \(matrix.count)")
         var a = matrix
         for p in 0..<n {
             for q in (p + 1)..<n {
@@ -76,7 +76,7 @@ enum SymmetricEigen {
     /// residual ‖Av − θv‖ at most 10⁻¹⁰ times the largest eigenvalue, or 5000 rounds pass.
     /// The start vectors are fixed pseudo-random numbers, so results are deterministic.
     static func top(_ matrix: [Double], size n: Int, count k: Int) -> (values: [Double], vectors: [[Double]]) {
-        precondition(k >= 1 && k <= n, "SymmetricEigen.top: asked for \(k) eigenpairs of a \(n) × \(n) matrix")
+        checkPrecondition(k >= 1 && k <= n, "SymmetricEigen.top: asked for \(k) eigenpairs of a \(n) × \(n) matrix")
         let p = Swift.min(n, Swift.max(2 * k, k + 10))
         guard p < n else {
             let full = jacobi(matrix, size: n)

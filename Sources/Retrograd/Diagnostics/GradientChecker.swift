@@ -97,12 +97,12 @@ public func checkGradients(
     of function: ([Tensor]) -> Tensor, against reference: ([Tensor]) -> Tensor, at inputs: [Tensor],
     order: Int = 2, tolerance: Double = 1e-6, seed: UInt64 = 0x5EED, directions: Int = 2
 ) -> GradientCheckReport {
-    precondition(order == 1 || order == 2, "checkGradients: order must be 1 or 2, got \(order)")
+    checkPrecondition(order == 1 || order == 2, "checkGradients: order must be 1 or 2, got \(order)")
     let points = withoutRecording { inputs.map { $0.cast(to: .float64).withNewIdentity } }
     var generator = SeededGenerator(seed: seed)
     let probe = withoutRecording { function(points) }
     let referenceShape = withoutRecording { reference(points).shape }
-    precondition(
+    checkPrecondition(
         referenceShape == probe.shape,
         "checkGradients: the function's output has shape \(probe.shape) but the reference's has \(referenceShape); "
             + "the reference must compute the same value")

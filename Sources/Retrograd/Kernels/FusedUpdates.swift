@@ -273,10 +273,10 @@ private enum FusedPass {
 
     /// Stops unless `value` is float32 or float64 and `gradient` matches it.
     static func requireOperands(_ operation: StaticString, _ value: Tensor, _ gradient: Tensor) {
-        precondition(
+        checkPrecondition(
             value.dtype.isFloatingPoint,
             "\(operation): the value holds \(value.dtype); only float32 and float64 tensors can be updated")
-        precondition(
+        checkPrecondition(
             gradient.shape == value.shape && gradient.dtype == value.dtype,
             "\(operation): the gradient is \(gradient.dtype) \(gradient.shape), but the value is "
                 + "\(value.dtype) \(value.shape); pass the gradient computed for this value")
@@ -284,7 +284,7 @@ private enum FusedPass {
 
     /// Stops unless the update count is a 1-based count.
     static func requireStepCount(_ operation: StaticString, _ stepCount: Int) {
-        precondition(
+        checkPrecondition(
             stepCount >= 1,
             "\(operation): stepCount is \(stepCount); it counts the variable's updates including this one, "
                 + "so it starts at 1")
@@ -297,13 +297,13 @@ private enum FusedPass {
         when condition: StaticString
     ) {
         guard let slot else {
-            precondition(!present, "\(operation): \(name) is nil, but the rule needs it when \(condition)")
+            checkPrecondition(!present, "\(operation): \(name) is nil, but the rule needs it when \(condition)")
             return
         }
-        precondition(
+        checkPrecondition(
             present,
             "\(operation): \(name) was passed, but the rule does not use it; pass nil unless \(condition)")
-        precondition(
+        checkPrecondition(
             slot.shape == value.shape && slot.dtype == value.dtype,
             "\(operation): \(name) is \(slot.dtype) \(slot.shape), but the value is \(value.dtype) "
                 + "\(value.shape); every slot has its value's shape and element type")

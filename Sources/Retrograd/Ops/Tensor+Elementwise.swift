@@ -3,18 +3,18 @@
 extension Tensor {
     @inline(__always)
     static func requireFloatingPoint(_ x: Tensor, _ op: @autoclosure () -> String) {
-        precondition(x.dtype.isFloatingPoint, "\(op()): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)")
+        checkPrecondition(x.dtype.isFloatingPoint, "\(op()): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)")
     }
 
     /// The broadcast shape of two operands of `op`, stopping with both shapes when the
     /// operands cannot be broadcast or have different element types.
     static func operandShape(_ a: Tensor, _ b: Tensor, _ op: @autoclosure () -> String) -> Shape {
-        precondition(
+        checkPrecondition(
             a.dtype == b.dtype,
             "\(op()): operands are \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape); convert one with .cast(to:)")
         if a.shape == b.shape { return a.shape }
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
-            preconditionFailure("\(op()): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
+            preconditionFailed("\(op()): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
         }
         return shape
     }
@@ -211,10 +211,10 @@ extension Tensor {
 /// Picks `a` where `condition` is true and `b` elsewhere; the three are broadcast
 /// together. Gradients flow to the branch that was picked.
 public func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-    precondition(condition.dtype == .bool, "select: the condition must be a bool tensor, got \(condition.dtype)")
+    checkPrecondition(condition.dtype == .bool, "select: the condition must be a bool tensor, got \(condition.dtype)")
     let branches = Tensor.operandShape(a, b, "select")
     guard let shape = Shape.broadcast(condition.shape, branches) else {
-        preconditionFailure("select: condition \(condition.shape) and branches \(a.shape), \(b.shape) cannot be broadcast together")
+        preconditionFailed("select: condition \(condition.shape) and branches \(a.shape), \(b.shape) cannot be broadcast together")
     }
     let out = Tensor(storage: Kernels.select(condition, a, b, shape: shape))
     if a.dtype.isFloatingPoint { Tensor.record(.select(condition: condition), out, a, b, broadcasting: true) }

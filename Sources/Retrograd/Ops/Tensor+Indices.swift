@@ -18,10 +18,10 @@ extension Tensor {
 
     private func indexOfExtreme(axis: Int, largest: Bool) -> Tensor {
         let op = largest ? "argmax" : "argmin"
-        precondition(dtype != .bool, "\(op): needs a float32, float64 or int32 tensor, got bool of shape \(shape)")
+        checkPrecondition(dtype != .bool, "\(op): needs a float32, float64 or int32 tensor, got bool of shape \(shape)")
         let axis = shape.normalize(axis: axis, op: op)
         let size = shape[axis]
-        precondition(size > 0, "\(op): axis \(axis) of shape \(shape) is empty")
+        checkPrecondition(size > 0, "\(op): axis \(axis) of shape \(shape) is empty")
         let outer = shape.dimensions[..<axis].reduce(1, *), inner = shape.dimensions[(axis + 1)...].reduce(1, *)
         var dims = shape.dimensions
         dims.remove(at: axis)
@@ -31,7 +31,7 @@ extension Tensor {
             case .float32: withUnsafeScalars(as: Float.self) { Self.extremes($0, outer, size, inner, largest, into: indices) }
             case .float64: withUnsafeScalars(as: Double.self) { Self.extremes($0, outer, size, inner, largest, into: indices) }
             case .int32: withUnsafeScalars(as: Int32.self) { Self.extremes($0, outer, size, inner, largest, into: indices) }
-            case .bool: preconditionFailure("\(op): bool tensors have no order")
+            case .bool: preconditionFailed("\(op): bool tensors have no order")
             }
         }
         Tensor.recordCut(largest ? .argmax : .argmin, result, self)

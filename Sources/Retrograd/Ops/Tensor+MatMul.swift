@@ -6,14 +6,14 @@ extension Tensor {
     /// materialising it.
     public func matmul(_ other: Tensor, transposingA: Bool = false, transposingB: Bool = false) -> Tensor {
         let a = self, b = other
-        precondition(
+        checkPrecondition(
             a.rank >= 2 && b.rank >= 2,
             "matmul: needs matrices (rank ≥ 2), got \(a.shape) × \(b.shape); reshape vectors to [1, n] or [n, 1]")
-        precondition(a.dtype == b.dtype, "matmul: operands are \(a.dtype) and \(b.dtype); convert one with .cast(to:)")
+        checkPrecondition(a.dtype == b.dtype, "matmul: operands are \(a.dtype) and \(b.dtype); convert one with .cast(to:)")
         Tensor.requireFloatingPoint(a, "matmul")
         let (m, k) = transposingA ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
         let (k2, n) = transposingB ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
-        precondition(
+        checkPrecondition(
             k == k2,
             "matmul: \(a.shape)\(transposingA ? "ᵀ" : "") × \(b.shape)\(transposingB ? "ᵀ" : "") — inner dimensions \(k) and \(k2) differ")
         if a.rank == 2 && b.rank == 2 {  // the common case: no batch dimensions to broadcast
@@ -25,7 +25,7 @@ extension Tensor {
         }
         let batchA = a.shape.prefix(a.rank - 2), batchB = b.shape.prefix(b.rank - 2)
         guard let batch = Shape.broadcast(batchA, batchB) else {
-            preconditionFailure("matmul: batch dimensions of \(a.shape) and \(b.shape) cannot be broadcast together")
+            preconditionFailed("matmul: batch dimensions of \(a.shape) and \(b.shape) cannot be broadcast together")
         }
         // Broadcast batch dimensions explicitly, so the product's rule never has to.
         let lhs = batchA == batch ? a : a.expanded(to: batch.appending(a.shape.suffix(from: a.rank - 2)))
@@ -45,10 +45,10 @@ extension Tensor {
     /// one primitive (one record, one GEMM onto the broadcast bias): what a dense layer
     /// computes. Its rule is the product's two plus the bias's Σ over rows.
     package func linear(weight: Tensor, bias: Tensor) -> Tensor {
-        precondition(
+        checkPrecondition(
             rank == 2 && weight.rank == 2 && bias.shape == [weight.shape[1]] && shape[1] == weight.shape[0],
             "linear: input \(shape), weight \(weight.shape) and bias \(bias.shape) do not fit [m, k] · [k, n] + [n]")
-        precondition(
+        checkPrecondition(
             dtype == weight.dtype && dtype == bias.dtype,
             "linear: input, weight and bias are \(dtype), \(weight.dtype), \(bias.dtype); convert with .cast(to:)")
         Tensor.requireFloatingPoint(self, "linear")

@@ -23,7 +23,7 @@ extension Tensor {
     public func max(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
         Tensor.requireFloatingPoint(self, "max")
         let axes = shape.normalize(axes: axes, op: "max")
-        for axis in axes { precondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty") }
+        for axis in axes { checkPrecondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty") }
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
         if axes.isEmpty { return reshaped(to: outShape) }  // nothing to reduce: the value, recorded
         let out = Tensor(storage: Kernels.reduce(.max, self, axes: axes, into: outShape))
@@ -71,7 +71,7 @@ extension Tensor {
     public func logSoftmax(axis: Int = -1) -> Tensor {
         Tensor.requireFloatingPoint(self, "logSoftmax")
         let axis = shape.normalize(axis: axis, op: "logSoftmax")
-        precondition(shape[axis] > 0, "logSoftmax: axis \(axis) of shape \(shape) is empty")
+        checkPrecondition(shape[axis] > 0, "logSoftmax: axis \(axis) of shape \(shape) is empty")
         let y = Tensor(storage: Kernels.logSoftmax(self, axis: axis))
         Tensor.record(.logSoftmax(y: y, axis: axis), y, self)
         return y
@@ -82,7 +82,9 @@ extension Tensor {
     /// as a `[rows]` tensor. One primitive, so a classifier's loss is one record; RetrogradNN's
     /// `softmaxCrossEntropy(logits:labels:)` checks its arguments and calls it.
     package func softmaxCrossEntropy(labels: Tensor) -> Tensor {
-        precondition(rank == 2 && labels.dtype == .int32 && labels.shape == [shape[0]] && shape[1] > 0)
+        checkPrecondition(
+            rank == 2 && labels.dtype == .int32 && labels.shape == [shape[0]] && shape[1] > 0,
+            "softmaxCrossEntropy: logits \(shape) need [rows, classes ≥ 1] and int32 labels [rows], got \(labels.dtype) \(labels.shape)")
         Tensor.requireFloatingPoint(self, "softmaxCrossEntropy")
         let y = Tensor(storage: Kernels.softmaxCrossEntropy(self, labels: labels))
         Tensor.record(.softmaxCrossEntropy(logits: self, labels: labels), y, self)

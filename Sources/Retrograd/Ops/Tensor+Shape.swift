@@ -7,10 +7,10 @@ extension Tensor {
         if let inferred = newShape.firstIndex(of: -1) {
             var known = 1
             for axis in 0..<newShape.rank where axis != inferred { known *= newShape[axis] }
-            precondition(known > 0 && elementCount % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
+            checkPrecondition(known > 0 && elementCount % known == 0, "reshape: cannot reshape \(shape) to \(newShape)")
             target[inferred] = elementCount / known
         }
-        precondition(
+        checkPrecondition(
             target.allSatisfy { $0 >= 0 } && target.elementCount == elementCount,
             "reshape: cannot reshape \(shape) (\(elementCount) elements) to \(newShape)")
         let out = Tensor(storage: storage, shape: target)
@@ -21,7 +21,7 @@ extension Tensor {
     /// The tensor broadcast to `target` (NumPy rules), materialised.
     public func expanded(to target: Shape) -> Tensor {
         guard let broadcast = Shape.broadcast(shape, target), broadcast == target else {
-            preconditionFailure("expand: shape \(shape) cannot be broadcast to \(target)")
+            preconditionFailed("expand: shape \(shape) cannot be broadcast to \(target)")
         }
         if target == shape { return reshaped(to: shape) }
         let out = TensorStorage.allocate(dtype, shape: target)
@@ -33,7 +33,7 @@ extension Tensor {
 
     /// The axes reordered: axis `i` of the result is axis `permutation[i]` of `self`.
     public func permuted(_ permutation: [Int]) -> Tensor {
-        precondition(
+        checkPrecondition(
             permutation.count == rank && Set(permutation) == Set(0..<rank),
             "permute: \(permutation) is not a permutation of the axes of shape \(shape)")
         let target = Shape(permutation.map { shape[$0] })
@@ -47,7 +47,7 @@ extension Tensor {
 
     /// The last two axes swapped (the matrix transpose for a 2-d tensor).
     public func transposed() -> Tensor {
-        precondition(rank >= 2, "transpose: needs at least 2 dimensions, got shape \(shape)")
+        checkPrecondition(rank >= 2, "transpose: needs at least 2 dimensions, got shape \(shape)")
         var permutation = Array(0..<rank)
         permutation.swapAt(rank - 1, rank - 2)
         return permuted(permutation)
@@ -55,11 +55,11 @@ extension Tensor {
 
     /// The block that starts at `lowerBounds` and has `sizes` elements along each axis.
     public func slice(lowerBounds: [Int], sizes: [Int]) -> Tensor {
-        precondition(
+        checkPrecondition(
             lowerBounds.count == rank && sizes.count == rank,
             "slice: bounds \(lowerBounds) and sizes \(sizes) must have one entry per axis of shape \(shape)")
         for axis in 0..<rank {
-            precondition(
+            checkPrecondition(
                 lowerBounds[axis] >= 0 && sizes[axis] >= 0 && lowerBounds[axis] + sizes[axis] <= shape[axis],
                 "slice: start \(lowerBounds) with sizes \(sizes) is out of bounds for shape \(shape)")
         }
@@ -84,7 +84,7 @@ extension Tensor {
 
     /// The tensor with `before[i]` zeros ahead of and `after[i]` zeros behind axis `i`.
     public func padded(before: [Int], after: [Int]) -> Tensor {
-        precondition(
+        checkPrecondition(
             before.count == rank && after.count == rank && (before + after).allSatisfy { $0 >= 0 },
             "pad: paddings \(before) and \(after) must be one non-negative entry per axis of shape \(shape)")
         let target = Shape((0..<rank).map { shape[$0] + before[$0] + after[$0] })
@@ -101,12 +101,12 @@ extension Tensor {
     /// Picks entries along `axis` by index: the result's `axis` is replaced by the
     /// shape of `indices` (an int32 tensor). Indices must lie in the axis.
     public func gather(indices: Tensor, axis: Int = 0) -> Tensor {
-        precondition(indices.dtype == .int32, "gather: indices must be int32, got \(indices.dtype)")
+        checkPrecondition(indices.dtype == .int32, "gather: indices must be int32, got \(indices.dtype)")
         let axis = shape.normalize(axis: axis, op: "gather")
         let size = shape[axis]
         let bad = indices.withUnsafeScalars(as: Int32.self) { $0.first { $0 < 0 || Int($0) >= size } }
         if let bad {
-            preconditionFailure("gather: index \(bad) is out of range for axis \(axis) of size \(size) in shape \(shape)")
+            preconditionFailed("gather: index \(bad) is out of range for axis \(axis) of size \(size) in shape \(shape)")
         }
         let outer = shape.product(of: 0..<axis), inner = shape.product(of: (axis + 1)..<rank)
         let target = shape.prefix(axis).appending(indices.shape).appending(shape.suffix(from: axis + 1))
@@ -120,7 +120,7 @@ extension Tensor {
     public func gather(indices: [Int], axis: Int = 0) -> Tensor {
         if let bad = indices.first(where: { Int32(exactly: $0) == nil }) {
             let axis = shape.normalize(axis: axis, op: "gather")
-            preconditionFailure("gather: index \(bad) is out of range for axis \(axis) of size \(shape[axis]) in shape \(shape)")
+            preconditionFailed("gather: index \(bad) is out of range for axis \(axis) of size \(shape[axis]) in shape \(shape)")
         }
         let picked = Tensor(shape: [indices.count], of: Int32.self) { buffer in
             for (position, index) in indices.enumerated() { buffer[position] = Int32(index) }
@@ -143,11 +143,11 @@ extension Tensor {
 
 /// Joins tensors along an existing axis; all other dimensions must agree.
 public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
-    precondition(!tensors.isEmpty, "concat: needs at least one tensor")
+    checkPrecondition(!tensors.isEmpty, "concat: needs at least one tensor")
     let first = tensors[0]
     let axis = first.shape.normalize(axis: axis, op: "concat")
     for tensor in tensors {
-        precondition(
+        checkPrecondition(
             tensor.rank == first.rank && tensor.dtype == first.dtype
                 && (0..<first.rank).allSatisfy { $0 == axis || tensor.shape[$0] == first.shape[$0] },
             "concat: shapes \(tensors.map(\.shape).map(\.description).joined(separator: ", ")) "
@@ -173,13 +173,13 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
 
 /// Stacks same-shaped tensors along a new axis.
 public func stack(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-    precondition(!tensors.isEmpty, "stack: needs at least one tensor")
+    checkPrecondition(!tensors.isEmpty, "stack: needs at least one tensor")
     let shape = tensors[0].shape
     for tensor in tensors {
-        precondition(tensor.shape == shape, "stack: shapes \(tensors.map(\.shape).map(\.description).joined(separator: ", ")) differ")
+        checkPrecondition(tensor.shape == shape, "stack: shapes \(tensors.map(\.shape).map(\.description).joined(separator: ", ")) differ")
     }
     let resolved = axis < 0 ? axis + shape.rank + 1 : axis
-    precondition(resolved >= 0 && resolved <= shape.rank, "stack: axis \(axis) is out of range for shape \(shape)")
+    checkPrecondition(resolved >= 0 && resolved <= shape.rank, "stack: axis \(axis) is out of range for shape \(shape)")
     var dims = shape.dimensions
     dims.insert(1, at: resolved)
     return concat(tensors.map { $0.reshaped(to: Shape(dims)) }, axis: resolved)

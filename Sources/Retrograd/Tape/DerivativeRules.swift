@@ -138,13 +138,13 @@ extension Record {
             grads.add(inputs[0], g.gather(indices: indices, axis: axis))
         case let .custom(custom):
             let results = custom.pullback(custom.inputs, custom.output, g)
-            precondition(
+            checkPrecondition(
                 results.count == custom.inputs.count,
                 "\(custom.name): pullback returned \(results.count) gradients for \(custom.inputs.count) inputs")
             for (index, result) in results.enumerated() {
                 guard let result, inputs[index].trackedIndex != nil else { continue }
                 let input = custom.inputs[index]
-                precondition(
+                checkPrecondition(
                     result.shape == input.shape && result.dtype == input.dtype,
                     "\(custom.name): pullback gradient \(index) has shape \(result.shape) (\(result.dtype)) "
                         + "but input \(index) has shape \(input.shape) (\(input.dtype))")

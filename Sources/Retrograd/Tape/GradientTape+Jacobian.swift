@@ -41,7 +41,7 @@ extension GradientTape {
     public func batchJacobian(of target: Tensor, wrt source: Tensor, unconnected: UnconnectedGradients = .none) throws -> Tensor? {
         try checkRequest()
         defer { finishRequest() }
-        precondition(
+        checkPrecondition(
             target.rank >= 1 && source.rank >= 1 && target.shape[0] == source.shape[0],
             "batchJacobian: target \(target.shape) and source \(source.shape) need the same leading batch dimension")
         let batch = target.shape[0]

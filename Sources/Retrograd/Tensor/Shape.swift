@@ -45,7 +45,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// A shape of `rank` dimensions whose dimension `axis` is `size(axis)`, made without an
     /// intermediate array.
     @inlinable init(rank: Int, _ size: (Int) -> Int) {
-        precondition(
+        checkPrecondition(
             rank <= Self.maximumRank,
             "Shape: \(rank) dimensions, but tensors have at most \(Self.maximumRank); merge axes first")
         count = UInt8(rank)
@@ -53,7 +53,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
             let dims = raw.baseAddress!.assumingMemoryBound(to: Int32.self)
             for axis in 0..<rank {
                 let value = size(axis)
-                precondition(
+                checkPrecondition(
                     value <= Int(Int32.max) && value >= Int(Int32.min),
                     "Shape: dimension \(axis) of size \(value) exceeds the largest dimension, \(Int32.max)")
                 dims[axis] = Int32(truncatingIfNeeded: value)
@@ -85,11 +85,11 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// The size of dimension `position`.
     @inlinable public subscript(position: Int) -> Int {
         get {
-            precondition(position >= 0 && position < rank, "Shape: index \(position) is out of range for shape \(self)")
+            checkPrecondition(position >= 0 && position < rank, "Shape: index \(position) is out of range for shape \(self)")
             return withUnsafeBytes(of: sizes) { Int($0.load(fromByteOffset: position * 4, as: Int32.self)) }
         }
         set {
-            precondition(position >= 0 && position < rank, "Shape: index \(position) is out of range for shape \(self)")
+            checkPrecondition(position >= 0 && position < rank, "Shape: index \(position) is out of range for shape \(self)")
             let old = self
             self = Shape(rank: rank) { $0 == position ? newValue : old[$0] }
         }
@@ -200,7 +200,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// Resolves a possibly negative axis for an op, stopping with a message naming it.
     func normalize(axis: Int, op: String) -> Int {
         let resolved = axis < 0 ? axis + rank : axis
-        precondition(resolved >= 0 && resolved < rank, "\(op): axis \(axis) is out of range for shape \(self)")
+        checkPrecondition(resolved >= 0 && resolved < rank, "\(op): axis \(axis) is out of range for shape \(self)")
         return resolved
     }
 
@@ -211,7 +211,7 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
         var resolved = axes.map { normalize(axis: $0, op: op) }
         resolved.sort()
         for index in resolved.indices.dropFirst() {
-            precondition(resolved[index - 1] != resolved[index], "\(op): axes \(axes) repeat an axis of shape \(self)")
+            checkPrecondition(resolved[index - 1] != resolved[index], "\(op): axes \(axes) repeat an axis of shape \(self)")
         }
         return resolved
     }

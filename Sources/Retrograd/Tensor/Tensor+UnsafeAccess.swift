@@ -8,7 +8,7 @@ extension Tensor {
     public init<Scalar: TensorScalar>(
         shape: Shape, of type: Scalar.Type, initializingWith body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void
     ) rethrows {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
+        checkPrecondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
         let storage = TensorStorage.allocate(Scalar.dtype, shape: shape)
         try withExtendedLifetime(storage) {
             try body(UnsafeMutableBufferPointer(start: storage.raw.assumingMemoryBound(to: Scalar.self), count: shape.elementCount))
@@ -21,7 +21,7 @@ extension Tensor {
     public func withUnsafeScalars<Scalar: TensorScalar, Result>(
         as type: Scalar.Type, _ body: (UnsafeBufferPointer<Scalar>) throws -> Result
     ) rethrows -> Result {
-        precondition(dtype == Scalar.dtype, "withUnsafeScalars: the tensor holds \(dtype), not \(Scalar.dtype)")
+        checkPrecondition(dtype == Scalar.dtype, "withUnsafeScalars: the tensor holds \(dtype), not \(Scalar.dtype)")
         return try withExtendedLifetime(storage) {
             try body(UnsafeBufferPointer(start: storage.raw.assumingMemoryBound(to: Scalar.self), count: elementCount))
         }
@@ -36,7 +36,7 @@ extension Tensor {
     public mutating func withUnsafeMutableScalars<Scalar: TensorScalar, Result>(
         as type: Scalar.Type, _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> Result
     ) rethrows -> Result {
-        precondition(dtype == Scalar.dtype, "withUnsafeMutableScalars: the tensor holds \(dtype), not \(Scalar.dtype)")
+        checkPrecondition(dtype == Scalar.dtype, "withUnsafeMutableScalars: the tensor holds \(dtype), not \(Scalar.dtype)")
         // A view shares another storage's elements, so it is copied like a shared storage.
         if !isKnownUniquelyReferenced(&storage) || storage.isView {
             let copy = TensorStorage.allocate(dtype, shape: shape)

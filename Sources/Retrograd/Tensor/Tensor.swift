@@ -50,8 +50,8 @@ extension Tensor {
     /// when `shape` is omitted).
     public init<Scalar: TensorScalar>(_ scalars: [Scalar], shape: Shape? = nil) {
         let shape = shape ?? Shape([scalars.count])
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
-        precondition(
+        checkPrecondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
+        checkPrecondition(
             shape.elementCount == scalars.count,
             "Tensor: \(scalars.count) scalars cannot fill shape \(shape) (\(shape.elementCount) elements)")
         let storage = TensorStorage.allocate(Scalar.dtype, shape: shape)
@@ -68,7 +68,7 @@ extension Tensor {
 
     /// Creates a tensor of `shape` with every element equal to `value`.
     public init(repeating value: Double, shape: Shape, dtype: DType = .float32) {
-        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
+        checkPrecondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
         let storage = TensorStorage.allocate(dtype, shape: shape)
         Kernels.fill(storage, value)
         self.init(storage: storage)
@@ -136,7 +136,7 @@ extension Tensor {
 
     /// The single element of a tensor with one element, converted to `Scalar`.
     public func scalar<Scalar: TensorScalar>(as type: Scalar.Type = Scalar.self) -> Scalar {
-        precondition(elementCount == 1, "scalar(as:): tensor of shape \(shape) has \(elementCount) elements, not 1")
+        checkPrecondition(elementCount == 1, "scalar(as:): tensor of shape \(shape) has \(elementCount) elements, not 1")
         return Scalar(tensorDouble: element(at: 0))
     }
 

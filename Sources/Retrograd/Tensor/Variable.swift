@@ -54,7 +54,7 @@ public final class Variable {
 
     /// Replaces the value. The new value must have the same shape and element type.
     public func assign(_ newValue: Tensor) {
-        precondition(
+        checkPrecondition(
             newValue.shape == stored.shape && newValue.dtype == stored.dtype,
             "assign: variable '\(name)' holds \(stored.dtype) \(stored.shape), cannot take \(newValue.dtype) \(newValue.shape)")
         stored = Tensor(storage: newValue.storage, id: id)
@@ -69,7 +69,7 @@ public final class Variable {
     public func modify<Result>(_ body: (inout Tensor) throws -> Result) rethrows -> Result {
         let (shape, dtype) = (stored.shape, stored.dtype)
         defer {
-            precondition(
+            checkPrecondition(
                 stored.shape == shape && stored.dtype == dtype,
                 "modify: variable '\(name)' holds \(dtype) \(shape), cannot take \(stored.dtype) \(stored.shape)")
             stored.id = id

@@ -131,7 +131,7 @@ final class TextFuture: @unchecked Sendable {
 
 /// Words that mean the program crashed or trapped instead of reporting an error.
 let alarmingOutput = ["Fatal error", "Program crashed", "Backtrace", "Stack dump", "Thread 0", "Illegal instruction",
-                      "Segmentation", "Assertion failed", "Precondition failed", "💣"]
+                      "Segmentation", "Assertion failed", "Precondition failed", "Fatal error", "💣"]
 
 /// Advice the libraries give Swift code, which a command-line user cannot follow: the
 /// command's errors name its flags instead.
