@@ -125,6 +125,16 @@ public final class GradientTape {
     /// Whether ops are recorded on this tape right now.
     var isRecording: Bool { pauseDepth == 0 }
 
+    /// Runs `body`, a pass over this tape's records (backward, or a forward sweep), with
+    /// this tape paused, unless it is persistent and asked from inside its own `record`:
+    /// then it records the pass, as TensorFlow's persistent tape does.
+    func whileReplaying<Result>(_ body: () throws -> Result) rethrows -> Result {
+        try recordsOwnPasses ? body() : stopRecording(body)
+    }
+
+    /// Whether a pass over the records asked now is recorded on this tape too.
+    var recordsOwnPasses: Bool { persistent && recordDepth > 0 && isRecording }
+
     /// Watches a plain tensor, so ops that read it are recorded and gradients with
     /// respect to it can be asked for. Only floating-point tensors can be watched.
     public func watch(_ tensor: Tensor) {
@@ -270,7 +280,7 @@ public final class GradientTape {
         for case let slot? in sourceSlots { keep[Int(slot)] = true }
 
         let monitor = AnomalyMonitor.current
-        let recordsItself = persistent && recordDepth > 0 && isRecording
+        let recordsItself = recordsOwnPasses
         if !recordsItself { pauseDepth += 1 }
         defer { if !recordsItself { pauseDepth -= 1 } }
         // The scan reads a snapshot: when this tape records its own pass, it appends.

@@ -1,8 +1,11 @@
 // How ops reach the tapes: every primitive's forward function calls one of these after
 // computing its result, passing the primitive with the values its rule will read. Only
-// tapes that are recording and track an input see the op. While a `withAnomalyDetection`
-// scope is open on the thread, the result is then checked for NaN and infinity
-// (AnomalyMonitor.swift); otherwise that check is one thread-local load and a branch.
+// tapes that are recording and track an input see the op; forward accumulators recording
+// on the thread then give the result its tangent (ForwardAccumulator.swift). With nothing
+// recording, both cost the one thread-local load that finds no stack. While a
+// `withAnomalyDetection` scope is open on the thread, the result is then checked for NaN
+// and infinity (AnomalyMonitor.swift); otherwise that check is one thread-local load and a
+// branch.
 
 extension Tensor {
     /// Records a primitive with one, two or three inputs on every tape that tracks an input.
@@ -45,6 +48,9 @@ extension Tensor {
             tape.records.append(Record(op: op(), inputs: recorded, output: slotOut))
             if _slowPath(tape.keepsGraphDetails) { tape.noteShape(.tracked(slotOut), output.shape) }
         }
+        if _slowPath(!stack.accumulators.isEmpty) {
+            ForwardAccumulator.follow(stack, op(), output, a, b, c, broadcasting: broadcasting)
+        }
         if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b, c) }
     }
 
@@ -62,6 +68,7 @@ extension Tensor {
             tape.records.append(Record(op: op(), inputs: .many(slots), output: slotOut))
             if tape.keepsGraphDetails { tape.noteShape(.tracked(slotOut), output.shape) }
         }
+        if !stack.accumulators.isEmpty { ForwardAccumulator.follow(stack, op(), output, inputs, broadcasting: false) }
     }
 }
 

@@ -1,11 +1,22 @@
-/// The tapes recording on the current thread, innermost last.
+/// The tapes and forward accumulators recording on the current thread, innermost last.
 ///
-/// A tape's `record { }` closure runs synchronously, so a per-thread stack is exactly
-/// the set of tapes that see an op; tapes on other threads (other tasks) never do.
-/// When no tape records, the thread slot is nil and an op pays one load to find out.
+/// A tape's `record { }` closure (and an accumulator's) runs synchronously, so a per-thread
+/// stack is exactly the set of recorders that see an op; recorders on other threads (other
+/// tasks) never do. When nothing records, the thread slot is nil and an op pays one load to
+/// find out: that one check covers tapes and accumulators alike.
 final class TapeStack {
     /// Only this thread touches it; no runtime exclusivity checks (see `GradientTape.records`).
     @exclusivity(unchecked) var tapes: [GradientTape] = []
+    /// The forward accumulators recording here (see `ForwardAccumulator.swift`).
+    @exclusivity(unchecked) var accumulators: [ForwardAccumulator] = []
+
+    init() {}
+
+    /// A copy of `other`'s recorders as they are now.
+    init(copying other: TapeStack) {
+        tapes = other.tapes
+        accumulators = other.accumulators
+    }
 
     /// The current thread's stack, or nil when nothing records here.
     @inline(__always) static var current: TapeStack? {
@@ -13,24 +24,50 @@ final class TapeStack {
         return Unmanaged<TapeStack>.fromOpaque(pointer).takeUnretainedValue()
     }
 
+    /// The current thread's stack, installed first if nothing records yet.
+    private static var installed: TapeStack {
+        if let existing = current { return existing }
+        let stack = TapeStack()
+        Runtime.tapeStack = Unmanaged.passRetained(stack).toOpaque()
+        return stack
+    }
+
     static func push(_ tape: GradientTape) {
-        let stack: TapeStack
-        if let existing = current {
-            stack = existing
-        } else {
-            stack = TapeStack()
-            Runtime.tapeStack = Unmanaged.passRetained(stack).toOpaque()
-        }
-        stack.tapes.append(tape)
+        installed.tapes.append(tape)
     }
 
     static func pop(_ tape: GradientTape) {
         guard let stack = current, let index = stack.tapes.lastIndex(where: { $0 === tape }) else { return }
         stack.tapes.remove(at: index)
-        if stack.tapes.isEmpty {
-            Runtime.tapeStack = nil
-            Unmanaged.passUnretained(stack).release()
-        }
+        uninstallIfEmpty(stack)
+    }
+
+    static func push(_ accumulator: ForwardAccumulator) {
+        installed.accumulators.append(accumulator)
+    }
+
+    static func pop(_ accumulator: ForwardAccumulator) {
+        guard let stack = current, let index = stack.accumulators.lastIndex(where: { $0 === accumulator }) else { return }
+        stack.accumulators.remove(at: index)
+        uninstallIfEmpty(stack)
+    }
+
+    /// Clears the thread slot once nothing records on `stack`.
+    private static func uninstallIfEmpty(_ stack: TapeStack) {
+        guard stack.tapes.isEmpty && stack.accumulators.isEmpty else { return }
+        Runtime.tapeStack = nil
+        Unmanaged.passUnretained(stack).release()
+    }
+
+    /// Runs `body` with `stack` (nil: nothing) as the thread's recorders, then restores the
+    /// current ones. The caller keeps `stack` alive.
+    static func substituted<Result, Failure: Error>(
+        _ stack: TapeStack?, _ body: () throws(Failure) -> Result
+    ) throws(Failure) -> Result {
+        let saved = Runtime.tapeStack
+        Runtime.tapeStack = stack.map { Unmanaged.passUnretained($0).toOpaque() }
+        defer { Runtime.tapeStack = saved }
+        return try body()
     }
 
     /// Runs `body` with no tape recording on this thread, then restores the stack.
@@ -43,7 +80,8 @@ final class TapeStack {
     }
 }
 
-/// Runs `body` with every tape on this thread paused: nothing inside is recorded.
+/// Runs `body` with every tape and forward accumulator on this thread paused: nothing
+/// inside is recorded.
 ///
 /// Use it for bookkeeping inside a `record` closure (metrics, logging) that must not
 /// become part of the gradient. ``GradientTape/stopRecording(_:)`` pauses one tape only.
