@@ -54,5 +54,17 @@ public struct OpCheckCase: Sendable, CustomStringConvertible {
         checkGradients(of: function, at: inputs, order: order, tolerance: tolerance, seed: seed)
     }
 
+    /// Runs ``checkForwardMode(of:at:order:tolerance:seed:directions:)`` on this case with
+    /// its tolerance: the forward rules against the reverse rules and finite differences.
+    ///
+    /// - Parameters:
+    ///   - order: 1 for Jacobian-vector products only, 2 to check Hessian-vector products too.
+    ///   - seed: Seeds the checker's random directions and cotangent.
+    /// - Throws: ``ForwardModeError`` when the case goes through a custom gradient (none
+    ///   in the catalog does).
+    public func checkForwardMode(order: Int = 2, seed: UInt64 = 0x5EED) throws -> ForwardModeCheckReport {
+        try Retrograd.checkForwardMode(of: function, at: inputs, order: order, tolerance: tolerance, seed: seed)
+    }
+
     public var description: String { name }
 }

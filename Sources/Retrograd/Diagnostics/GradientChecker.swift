@@ -98,65 +98,25 @@ public func checkGradients(
     order: Int = 2, tolerance: Double = 1e-6, seed: UInt64 = 0x5EED, directions: Int = 2
 ) -> GradientCheckReport {
     checkPrecondition(order == 1 || order == 2, "checkGradients: order must be 1 or 2, got \(order)")
-    let points = withoutRecording { inputs.map { $0.cast(to: .float64).withNewIdentity } }
     var generator = SeededGenerator(seed: seed)
-    let probe = withoutRecording { function(points) }
-    let referenceShape = withoutRecording { reference(points).shape }
-    checkPrecondition(
-        referenceShape == probe.shape,
-        "checkGradients: the function's output has shape \(probe.shape) but the reference's has \(referenceShape); "
-            + "the reference must compute the same value")
-    let cotangent = Tensor.randomNormal(shape: probe.shape, dtype: .float64, using: &generator)
+    let probe = DerivativeProbe(function, reference: reference, at: inputs, using: &generator, op: "checkGradients")
+    let points = probe.points
 
-    /// L(x) = Σ u·f(x) for f = `function` or `reference`, recorded on whatever tapes are active.
-    func contracted(_ f: ([Tensor]) -> Tensor, _ xs: [Tensor]) -> Tensor { (f(xs) * cotangent).sum() }
-
-    /// The tape gradient of L at `xs`, one per input (zeros where unconnected).
-    func tapeGradient(_ f: ([Tensor]) -> Tensor, _ xs: [Tensor]) -> [Tensor] {
-        let tape = GradientTape()
-        xs.forEach(tape.watch)
-        let value = tape.record { contracted(f, xs) }
-        return (try? tape.gradient(of: value, wrt: xs, unconnected: .zero))?.map { $0! } ?? xs.map(Tensor.zeros(like:))
-    }
-
-    func dot(_ a: Tensor, _ b: Tensor) -> Double { withoutRecording { (a * b).sum().scalar(as: Double.self) } }
-    func shifted(_ xs: [Tensor], _ index: Int, by step: Tensor) -> [Tensor] {
-        var copy = xs
-        copy[index] = withoutRecording { xs[index] + step }.withNewIdentity
-        return copy
-    }
-    func relativeError(_ a: Double, _ b: Double) -> Double {
-        let error = Swift.abs(a - b) / Swift.max(1, Swift.abs(a), Swift.abs(b))
-        return error.isNaN ? .infinity : error
-    }
-
-    let epsilon = 1e-6
-    let firstGradients = tapeGradient(function, points)
+    let firstGradients = probe.tapeGradient(function, points)
     var results: [GradientCheckResult] = []
     for index in points.indices {
         var first = 0.0
         var second: Double? = order == 2 ? 0 : nil
         for _ in 0..<directions {
             let v = Tensor.randomNormal(shape: points[index].shape, dtype: .float64, using: &generator)
-            let step = withoutRecording { v * epsilon }
-            let plus = withoutRecording { contracted(reference, shifted(points, index, by: step)).scalar(as: Double.self) }
-            let minus = withoutRecording { contracted(reference, shifted(points, index, by: -step)).scalar(as: Double.self) }
-            let numeric = (plus - minus) / (2 * epsilon)
+            let numeric = probe.finiteDifference(of: reference, input: index, along: v)
             first = Swift.max(first, relativeError(dot(firstGradients[index], v), numeric))
 
             guard order == 2 else { continue }
             // s(x) = Σⱼ ∂L/∂xⱼ · wⱼ, differentiated with respect to xᵢ along v.
             let w = points.map { Tensor.randomNormal(shape: $0.shape, dtype: .float64, using: &generator) }
-            func s(_ xs: [Tensor]) -> Double { zip(tapeGradient(reference, xs), w).reduce(0) { $0 + dot($1.0, $1.1) } }
-            let outer = GradientTape()
-            points.forEach(outer.watch)
-            let sValue = outer.record { () -> Tensor in
-                let grads = tapeGradient(function, points)
-                return zip(grads, w).map { ($0 * $1).sum() }.reduce(Tensor(scalar: 0, dtype: .float64), +)
-            }
-            let hessianVector = (try? outer.gradient(of: sValue, wrt: points[index], unconnected: .zero)) ?? nil
-            let analytic = hessianVector.map { dot($0, v) } ?? 0
-            let numericSecond = (s(shifted(points, index, by: step)) - s(shifted(points, index, by: -step))) / (2 * epsilon)
+            let analytic = probe.reverseOverReverse(function, weights: w, input: index, along: v)
+            let numericSecond = probe.finiteDifferenceOfGradient(of: reference, weights: w, input: index, along: v)
             second = Swift.max(second!, relativeError(analytic, numericSecond))
         }
         results.append(GradientCheckResult(input: index, firstOrderError: first, secondOrderError: second))
