@@ -10,6 +10,7 @@ public enum ForwardModeError: Error, Equatable, CustomStringConvertible {
     /// A primal is an integer or bool tensor, which has no tangent.
     case notDifferentiable(index: Int, type: DType)
 
+    /// What went wrong and what to do instead.
     public var description: String {
         switch self {
         case let .customGradient(op):
@@ -91,7 +92,7 @@ public final class ForwardAccumulator {
     /// Creates an accumulator that follows `tangents` from the values of `variables`: every
     /// read of a variable's value inside ``record(_:)`` carries its tangent.
     ///
-    /// - Throws: ``ForwardModeError`` as ``init(primals:tangents:)-(_,_)`` does.
+    /// - Throws: ``ForwardModeError`` as ``init(primals:tangents:)-([Tensor],_)`` does.
     public init(primals variables: [Variable], tangents: [Tensor]) throws {
         try watch(variables.map { ($0.id, $0.shape, $0.dtype) }, tangents)
     }
