@@ -197,11 +197,10 @@ extension ForwardAccumulator {
     /// (`Tensor.record`'s hook; out of line, so the inlined record path stays small).
     @inline(never)
     static func follow(
-        _ stack: TapeStack, _ op: @autoclosure () -> Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor?, _ c: Tensor?,
-        broadcasting: Bool
+        _ stack: TapeStack, _ op: Primitive, _ output: Tensor, _ a: Tensor, _ b: Tensor?, _ c: Tensor?, broadcasting: Bool
     ) {
         let inputs = [a] + [b, c].compactMap { $0 }
-        follow(stack, op(), output, inputs, broadcasting: broadcasting)
+        follow(stack, op, output, inputs, broadcasting: broadcasting)
     }
 
     /// Lets every accumulator recording on `stack` follow an op.

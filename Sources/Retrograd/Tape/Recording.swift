@@ -48,7 +48,7 @@ extension Tensor {
             tape.records.append(Record(op: op(), inputs: recorded, output: slotOut))
             if _slowPath(tape.keepsGraphDetails) { tape.noteShape(.tracked(slotOut), output.shape) }
         }
-        if _slowPath(!stack.accumulators.isEmpty) {
+        if _slowPath(stack.hasAccumulators) {
             ForwardAccumulator.follow(stack, op(), output, a, b, c, broadcasting: broadcasting)
         }
         if _slowPath(AnomalyMonitor.isActive) { AnomalyMonitor.inspect(op(), output, a, b, c) }
@@ -68,7 +68,7 @@ extension Tensor {
             tape.records.append(Record(op: op(), inputs: .many(slots), output: slotOut))
             if tape.keepsGraphDetails { tape.noteShape(.tracked(slotOut), output.shape) }
         }
-        if !stack.accumulators.isEmpty { ForwardAccumulator.follow(stack, op(), output, inputs, broadcasting: false) }
+        if stack.hasAccumulators { ForwardAccumulator.follow(stack, op(), output, inputs, broadcasting: false) }
     }
 }
 

@@ -8,7 +8,11 @@ final class TapeStack {
     /// Only this thread touches it; no runtime exclusivity checks (see `GradientTape.records`).
     @exclusivity(unchecked) var tapes: [GradientTape] = []
     /// The forward accumulators recording here (see `ForwardAccumulator.swift`).
-    @exclusivity(unchecked) var accumulators: [ForwardAccumulator] = []
+    @exclusivity(unchecked) var accumulators: [ForwardAccumulator] = [] {
+        didSet { hasAccumulators = !accumulators.isEmpty }
+    }
+    /// Whether `accumulators` is not empty: one load for the record path.
+    @exclusivity(unchecked) private(set) var hasAccumulators = false
 
     init() {}
 
@@ -16,6 +20,7 @@ final class TapeStack {
     init(copying other: TapeStack) {
         tapes = other.tapes
         accumulators = other.accumulators
+        hasAccumulators = other.hasAccumulators
     }
 
     /// The current thread's stack, or nil when nothing records here.

@@ -37,8 +37,6 @@ public final class Variable {
                     let index = tape.track(id)
                     if _slowPath(tape.keepsGraphDetails) { tape.noteSource(index, name: name, shape: stored.shape) }
                 }
-                // Only forward accumulators record here: for the tapes, a read outside.
-                if _slowPath(stack.tapes.isEmpty) { untapedRead = TapeClock.now + 1 }
             } else {
                 untapedRead = TapeClock.now + 1
             }
