@@ -37,24 +37,26 @@ final class TapeStack {
         return stack
     }
 
-    static func push(_ tape: GradientTape) {
-        installed.tapes.append(tape)
-    }
+    static func push(_ tape: GradientTape) { installed.tapes.append(tape) }
 
     static func pop(_ tape: GradientTape) {
-        guard let stack = current, let index = stack.tapes.lastIndex(where: { $0 === tape }) else { return }
-        stack.tapes.remove(at: index)
+        guard let stack = current, removeInnermost(tape, from: &stack.tapes) else { return }
         uninstallIfEmpty(stack)
     }
 
-    static func push(_ accumulator: ForwardAccumulator) {
-        installed.accumulators.append(accumulator)
-    }
+    static func push(_ accumulator: ForwardAccumulator) { installed.accumulators.append(accumulator) }
 
     static func pop(_ accumulator: ForwardAccumulator) {
-        guard let stack = current, let index = stack.accumulators.lastIndex(where: { $0 === accumulator }) else { return }
-        stack.accumulators.remove(at: index)
+        guard let stack = current, removeInnermost(accumulator, from: &stack.accumulators) else { return }
         uninstallIfEmpty(stack)
+    }
+
+    /// Removes the last entry of `recorder` in `list`; false when there is none.
+    @inline(__always)
+    private static func removeInnermost<Recorder: AnyObject>(_ recorder: Recorder, from list: inout [Recorder]) -> Bool {
+        guard let index = list.lastIndex(where: { $0 === recorder }) else { return false }
+        list.remove(at: index)
+        return true
     }
 
     /// Clears the thread slot once nothing records on `stack`.
