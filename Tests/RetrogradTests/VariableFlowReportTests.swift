@@ -84,7 +84,7 @@ import RetrogradTestSupport
         #expect(entry.assignments == [
             UnrecordedAssignment(kind: .assignAdd, position: 1, readBefore: true, readAfter: true, fromWatchedValues: false)
         ])
-        #expect(entry.description.contains("assignAdd changed it while this tape recorded (after 1 recorded ops)"))
+        #expect(entry.description.contains("assignAdd changed it while this tape recorded (after 1 recorded op)"))
         #expect(entry.description.contains("the derivative with respect to the value before the assignment"))
     }
 
@@ -118,7 +118,9 @@ import RetrogradTestSupport
         expectClose(try tape.gradient(of: y, wrt: w), [4.8], absolute: 1e-12)
         let assignment = try #require(tape.lastGradientFlow?["w"]?.assignments.first)
         #expect(assignment.fromWatchedValues)
-        #expect(assignment.readBefore)  // the ops computing the update read w
+        // The ops computing the update read w, but they do not lead to y.
+        #expect(!assignment.readBefore && assignment.readAfter)
+        #expect(assignment.description.contains("with respect to the value they read: the new one"))
         #expect(assignment.description.contains("no gradient flows back to them through the assignment"))
     }
 

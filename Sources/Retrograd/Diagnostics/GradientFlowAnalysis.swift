@@ -62,10 +62,15 @@ extension GradientTape {
                 let current = variable.currentValue.storage === source.value.storage
                 valueOf = .init(variable: variable.name, isCurrent: current)
             }
+            var assignments: [UnrecordedAssignment] = []
+            if let variable, flow.wasAssigned(variable.id) {
+                if graph == nil { graph = FlowGraph(tape: self, targets: targetSlots) }
+                assignments = unrecordedAssignments(of: variable.id, graph: graph!)
+            }
             let value = source.value
             entries.append(.init(
                 source: name, value: "(\(value.dtype) \(value.shape))", status: status, valueOfVariable: valueOf,
-                assignments: variable.map { unrecordedAssignments(of: $0.id) } ?? []))
+                assignments: assignments))
         }
         let target = zip(targets, targetSlots).enumerated().map { index, pair in
             describeTarget(pair.0, slot: pair.1, recorded: recorded[index])
@@ -155,6 +160,9 @@ struct FlowGraph {
         inputs.append(contentsOf: slots.all.filter(\.isKnown))
         events.append(Event(output: output, inputs: start..<inputs.count, record: record))
     }
+
+    /// Whether the value in `slot` leads to a target.
+    func reachesATarget(_ slot: Slot) -> Bool { node(slot).map { reachesTarget[$0] } ?? false }
 
     /// Tracked values are nodes 0..<trackedCount, cut values follow; unwatched ones are none.
     private func node(_ slot: Slot) -> Int? {

@@ -29,10 +29,11 @@ public struct UnrecordedAssignment: Equatable, Sendable, CustomStringConvertible
     public let kind: AssignmentKind
     /// How many ops the tape had recorded when the assignment ran.
     public let position: Int
-    /// Whether ops recorded before the assignment used the variable (its old value).
+    /// Whether ops recorded before the assignment, on the way to the target, used the
+    /// variable (its old value).
     public let readBefore: Bool
-    /// Whether ops recorded after the assignment used the variable (its new value, unless
-    /// they were given a tensor read before the assignment).
+    /// Whether ops recorded after the assignment, on the way to the target, used the
+    /// variable (its new value, unless they were given a tensor read before the assignment).
     public let readAfter: Bool
     /// Whether the value assigned (or the delta added or subtracted) was computed from
     /// values the tape watched: a dependence that is lost.
@@ -53,27 +54,31 @@ public struct UnrecordedAssignment: Equatable, Sendable, CustomStringConvertible
         let input = shifts ? "the delta" : "the value assigned"
         let lost = fromWatchedValues
             ? "; \(input) was computed from watched values, and no gradient flows back to them through the assignment" : ""
-        let head = "\(kind) changed it while this tape recorded (after \(position) recorded ops); tapes do not record assignments"
+        let fix = " To differentiate through an update, compute the new value as a tensor "
+            + "(let updated = w.value - rate * g) and use it instead of assigning."
+        let ops = position == 1 ? "1 recorded op" : "\(position) recorded ops"
+        let head = "\(kind) changed it while this tape recorded (after \(ops)); tapes do not record assignments"
         switch (readBefore, readAfter) {
         case (true, true) where shifts:
-            return head + ". Ops recorded before and after it both used the variable, as one source, so the gradient "
-                + "adds the derivatives with respect to the values they read, old and new; as value "
-                + "\(kind == .assignAdd ? "+" : "−") delta moves with the value at rate 1, that sum is the derivative "
+            return head + ". Ops recorded before and after it on the way to the target both used the variable, as one "
+                + "source, so the gradient adds the derivatives with respect to the values they read, old and new; "
+                + "as value \(kind == .assignAdd ? "+" : "−") delta moves with the value at rate 1, that sum is the derivative "
                 + "with respect to the value before the assignment, with the delta held constant\(lost)."
+                + (fromWatchedValues ? fix : "")
         case (true, true):
-            return head + ". Ops recorded before and after it both used the variable, as one source, so the gradient "
-                + "adds the derivatives with respect to the values they read, old and new, though to the tape the new "
-                + "value does not depend on the old one: it is the derivative with respect to neither\(lost). To "
-                + "differentiate through an update, compute the new value as a tensor (let updated = w.value - rate * g) "
-                + "and use it instead of assigning."
+            return head + ". Ops recorded before and after it on the way to the target both used the variable, as one "
+                + "source, so the gradient adds the derivatives with respect to the values they read, old and new, "
+                + "though to the tape the new value does not depend on the old one: it is the derivative with respect "
+                + "to neither\(lost)." + fix
         case (true, false):
-            return head + ". Only ops recorded before it used the variable, so the gradient is with respect to the "
-                + "value before the assignment, as if it had not happened."
+            return head + ". Of the ops on the way to the target, only ops recorded before it used the variable, so the "
+                + "gradient is with respect to the value before the assignment, as if it had not happened."
         case (false, true):
-            return head + ". Only ops recorded after it used the variable, so the gradient is with respect to the value "
-                + "they read: the new one, unless a tensor read before the assignment was kept and used\(lost)."
+            return head + ". Of the ops on the way to the target, only ops recorded after it used the variable, so the "
+                + "gradient is with respect to the value they read: the new one, unless a tensor read before the "
+                + "assignment was kept and used\(lost)." + (fromWatchedValues ? fix : "")
         case (false, false):
-            return head + ". No recorded op used the variable."
+            return head + ". No op on the way to the target used the variable."
         }
     }
 }
@@ -114,14 +119,16 @@ extension Variable {
 
 extension GradientTape {
     /// The assignments this tape noted for the variable with identity `id`, each with
-    /// whether recorded ops read the variable before and after it.
-    func unrecordedAssignments(of id: UInt64) -> [UnrecordedAssignment] {
+    /// whether ops on the way to the request's targets (per `graph`) used the variable
+    /// before and after it.
+    func unrecordedAssignments(of id: UInt64, graph: FlowGraph) -> [UnrecordedAssignment] {
         let notes = flow.assignments.filter { $0.variable == id }
         guard !notes.isEmpty else { return [] }
-        // The positions of the records that read the variable directly.
+        // The positions of the records that use the variable directly and lead to a target.
         var reads: [Int] = []
         if let slot = slot(of: id).trackedIndex {
-            for (index, record) in records.enumerated() where record.inputs.all.contains(.tracked(slot)) {
+            for (index, record) in records.enumerated()
+            where record.inputs.all.contains(.tracked(slot)) && graph.reachesATarget(.tracked(record.output)) {
                 reads.append(index)
             }
         }
