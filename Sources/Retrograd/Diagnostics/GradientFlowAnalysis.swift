@@ -29,21 +29,22 @@ extension GradientTape {
 
     private func flowReport(of target: Tensor, _ sources: [GradientSourceKind]) throws -> GradientFlowReport {
         var report: GradientFlowReport?
-        let seed = TargetSeed(target: target, seed: Tensor.ones(like: target))
+        let seed = TargetSeed(target, seed: Tensor.ones(like: target))
         _ = try gradients(of: CollectionOfOne(seed), sources: sources, .none, report: { report = $0 })
         return report!
     }
 
     /// The report for one request, given what the backward pass found. `labels` replace
     /// the names of the sources they give (nil: a variable's name, `tensor <index>`).
-    func explainFlow(of targets: [Tensor], sources: [GradientSourceKind], labels: [String?]?, found: [Tensor?]) -> GradientFlowReport {
-        let targetSlots = targets.map { slot(of: $0.id) }
-        let recorded = zip(targets, targetSlots).map { $1.isKnown || flow.madeWhileRecording($0.id) }
+    /// (A target's seed has its shape and element type.)
+    func explainFlow(of targets: [TargetSeed], sources: [GradientSourceKind], labels: [String?]?, found: [Tensor?]) -> GradientFlowReport {
+        let targetSlots = targets.map { slot(of: $0.target) }
+        let recorded = zip(targets, targetSlots).map { $1.isKnown || flow.madeWhileRecording($0.target) }
         var graph: FlowGraph?
         var entries: [GradientFlowReport.Entry] = []
         for (index, (source, gradient)) in zip(sources, found).enumerated() {
             let status: GradientFlowStatus
-            let variable = source.underlyingVariable
+            let variable = source.variable
             if gradient != nil {
                 status = .flows
             } else if !recorded.contains(true) {
@@ -56,16 +57,15 @@ extension GradientTape {
             }
             var name = labels?[index] ?? "tensor \(index)"
             var valueOf: GradientFlowReport.VariableValue?
-            if case let .variable(held) = source {
-                name = held.name
+            if case .variable = source, let variable {
+                name = variable.name
             } else if let variable {
-                let current = variable.currentValue.storage === source.value.storage
-                valueOf = .init(variable: variable.name, isCurrent: current)
+                valueOf = .init(variable: variable.name, isCurrent: variable.storage === source.value.storage)
             }
             var assignments: [UnrecordedAssignment] = []
-            if let variable, flow.wasAssigned(variable.id) {
+            if variable != nil, flow.wasAssigned(source.id) {
                 if graph == nil { graph = FlowGraph(tape: self, targets: targetSlots) }
-                assignments = unrecordedAssignments(of: variable.id, graph: graph!)
+                assignments = unrecordedAssignments(of: source.id, graph: graph!)
             }
             let value = source.value
             entries.append(.init(
@@ -87,7 +87,7 @@ extension GradientTape {
     /// Why a source without a slot on this tape is not watched.
     /// (`variable` is the source, or the variable whose value the source is; nil for a
     /// plain tensor.)
-    private func unwatchedStatus(_ variable: Variable?) -> GradientFlowStatus {
+    private func unwatchedStatus(_ variable: VariableRegistry.Snapshot?) -> GradientFlowStatus {
         guard let variable else { return .notWatched(.constant) }
         if !variable.trainable { return .notWatched(.notTrainable) }
         if variable.untapedRead >= flow.tick { return .readOutsideTape }
@@ -96,8 +96,8 @@ extension GradientTape {
     }
 
     /// `float32 [] from sum (#5 on the tape)`, or a note that it was not recorded.
-    private func describeTarget(_ target: Tensor, slot: Slot, recorded: Bool) -> String {
-        let value = "(\(target.dtype) \(target.shape))"
+    private func describeTarget(_ target: TargetSeed, slot: Slot, recorded: Bool) -> String {
+        let value = "(\(target.seed.dtype) \(target.seed.shape))"
         switch slot {
         case let .tracked(tracked):
             if let index = records.lastIndex(where: { $0.output == tracked }) {

@@ -57,11 +57,12 @@ extension GradientSourceKind {
     }
 
     /// The variable itself, or the variable whose value a tensor source is (a tensor that
-    /// shares a live variable's identity was read from it).
-    var underlyingVariable: Variable? {
+    /// shares a live variable's identity was read from it), described now; its identity is
+    /// the source's ``id``.
+    var variable: VariableRegistry.Snapshot? {
         switch self {
-        case let .variable(variable): variable
-        case let .tensor(tensor): VariableRegistry.variable(withID: tensor.id)
+        case let .variable(variable): VariableRegistry.Snapshot(of: variable)
+        case let .tensor(tensor): VariableRegistry.snapshot(ofVariableWithID: tensor.id)
         }
     }
 }

@@ -123,13 +123,14 @@ extension GradientTape {
     // MARK: Building a request
 
     /// `target` with its seed: `outputGradient` when it matches the target, ones otherwise.
+    @inline(__always)
     private func seeded(_ target: Tensor, _ outputGradient: Tensor?) throws -> TargetSeed {
-        guard let seed = outputGradient else { return TargetSeed(target: target, seed: Tensor.ones(like: target)) }
+        guard let seed = outputGradient else { return TargetSeed(target, seed: Tensor.ones(like: target)) }
         guard seed.shape == target.shape && seed.dtype == target.dtype else {
             throw TapeError.outputGradientMismatch(
                 target: target.shape, targetType: target.dtype, seed: seed.shape, seedType: seed.dtype)
         }
-        return TargetSeed(target: target, seed: seed)
+        return TargetSeed(target, seed: seed)
     }
 
     /// Each target with its seed; at least one target, and one seed per target when given.

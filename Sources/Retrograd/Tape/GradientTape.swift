@@ -244,7 +244,7 @@ public final class GradientTape {
         let missing = results.contains(where: { $0 == nil })
         let assigned = _slowPath(flow.hasAssignments) && sources.contains { flow.wasAssigned($0.id) }
         if report != nil || missing || assigned {
-            let flowReport = explainFlow(of: seeds.map(\.target), sources: sources, labels: labels, found: found)
+            let flowReport = explainFlow(of: Array(seeds), sources: sources, labels: labels, found: found)
             lastGradientFlow = missing || assigned ? flowReport : nil
             report?(flowReport)
         } else {
@@ -256,8 +256,7 @@ public final class GradientTape {
     /// The backward pass from the target with identity `targetID`, seeded with `seed`
     /// (Jacobians run one per row).
     func backward(from targetID: UInt64, seed: Tensor, to sourceIDs: [UInt64]) -> [Tensor?] {
-        // The pass reads only the target's identity; the seed has the target's shape and type.
-        backward(from: CollectionOfOne(TargetSeed(target: Tensor(storage: seed.storage, id: targetID), seed: seed)), to: sourceIDs)
+        backward(from: CollectionOfOne(TargetSeed(target: targetID, seed: seed)), to: sourceIDs)
     }
 
     /// The backward pass: a reverse scan over the records from the latest target's slot,
@@ -268,9 +267,17 @@ public final class GradientTape {
     /// tape records it too only when it is persistent and asked from inside its own
     /// `record` closure, as TensorFlow's persistent tape does; otherwise it pauses itself.
     func backward<Seeds: Collection<TargetSeed>>(from seeds: Seeds, to sourceIDs: [UInt64]) -> [Tensor?] {
+        let recordsItself = persistent && recordDepth > 0 && isRecording
+        if !recordsItself { pauseDepth += 1 }
+        defer { if !recordsItself { pauseDepth -= 1 } }
+        // One pass over the targets seeds the gradients (adding the seeds of a repeated
+        // target) and finds where the scan starts.
+        var gradients = GradientAccumulator(count: Int(trackedCount))
         var latest: Int32 = -1
         for entry in seeds where entry.seed.dtype.isFloatingPoint {
-            if let slot = slots[entry.target.id].trackedIndex { latest = Swift.max(latest, slot) }
+            guard let slot = slots[entry.target].trackedIndex else { continue }
+            latest = Swift.max(latest, slot)
+            gradients.add(.tracked(slot), entry.seed)
         }
         guard latest >= 0 else { return sourceIDs.map { _ in nil } }
         let sourceSlots = sourceIDs.map { slots[$0].trackedIndex }
@@ -280,15 +287,8 @@ public final class GradientTape {
         for case let slot? in sourceSlots { keep[Int(slot)] = true }
 
         let monitor = AnomalyMonitor.current
-        let recordsItself = persistent && recordDepth > 0 && isRecording
-        if !recordsItself { pauseDepth += 1 }
-        defer { if !recordsItself { pauseDepth -= 1 } }
         // The scan reads a snapshot: when this tape records its own pass, it appends.
         let replayed = records
-        var gradients = GradientAccumulator(count: Int(trackedCount))
-        for entry in seeds where entry.seed.dtype.isFloatingPoint {
-            gradients.add(slots[entry.target.id], entry.seed)
-        }
         // Records are read in place (a copy would retain and release every saved tensor).
         replayed.withUnsafeBufferPointer { records in
             guard let first = records.baseAddress else { return }
@@ -309,11 +309,23 @@ public final class GradientTape {
     }
 }
 
-/// A target of a gradient request and the seed of its backward pass (of the target's shape
-/// and element type).
+/// A target of a gradient request (its identity) and the seed of its backward pass, which
+/// has the target's shape and element type. Holding the identity rather than the target
+/// keeps a request from retaining one more tensor.
 struct TargetSeed {
-    var target: Tensor
+    var target: UInt64
     var seed: Tensor
+
+    /// `target` with `seed`.
+    init(target: UInt64, seed: Tensor) {
+        self.target = target
+        self.seed = seed
+    }
+
+    /// `target` with `seed`, which must match it.
+    init(_ target: Tensor, seed: Tensor) {
+        self.init(target: target.id, seed: seed)
+    }
 }
 
 /// Gradients gathered per slot during a backward pass.
