@@ -180,3 +180,58 @@ import RetrogradTestSupport
         #expect(tape.lastGradientFlow == nil)
     }
 }
+
+@Suite struct VariableRegistryTests {
+    @Test func aValueOutlivingItsVariableIsAPlainTensor() throws {
+        var w: Variable? = Variable(Tensor(2.0), name: "w")
+        let value = try #require(w).value
+        w = nil  // the variable is freed; its value lives on
+        let tape = GradientTape()
+        let y = tape.record { value * value }
+        #expect(try tape.gradient(of: y, wrt: value) == nil)
+        let entry = try #require(tape.lastGradientFlow?["tensor 0"])
+        #expect(entry.valueOfVariable == nil)
+        #expect(entry.status == .notWatched(.constant))
+    }
+}
+
+/// The README's two examples of these reports ("When gradients go wrong"), which print
+/// exactly the lines shown there.
+@Suite struct VariableReportReadmeTests {
+    @Test func aValueReadBeforeTheTape() throws {
+        let w = Variable(Tensor(Float(2)), name: "w")
+        let value = w.value
+        let tape = GradientTape()
+        let y = tape.record { value * value }
+        #expect(try tape.gradient(of: y, wrt: value) == nil)
+        #expect(tape.lastGradientFlow?.description == """
+            Gradient flow to the target (float32 []), computed from nothing this tape watched:
+              'tensor 0' (float32 []), the current value of variable 'w': no gradient: it was read outside any \
+            recording (for example by a model called before tape.record, or inside withoutRecording) and never \
+            inside this tape's record. Compute everything that reads it inside tape.record { … }. To the tape a \
+            variable's value is the variable itself: every read of it, whatever value the read saw, is this \
+            source, and the gradient is the one for the variable. Pass the Variable (wrt: w) rather than its value.
+            """)
+    }
+
+    @Test func anInnerStepWrittenAsAnAssignment() throws {
+        let w = Variable(Tensor(Float(3)), name: "w")
+        let tape = GradientTape()
+        let y = tape.record { () -> Tensor in
+            let g = w.value * 2
+            w.assign(w.value - g * 0.1)
+            return w.value * w.value
+        }
+        expectClose(try tape.gradient(of: y, wrt: w), [4.8], absolute: 1e-5)  // 2·(0.8·3)
+        #expect(tape.lastGradientFlow?.description == """
+            Gradient flow to the target (float32 []), the result of mul (#3 on the tape):
+              'w' (float32 []): gets a gradient. Note: assign changed it while this tape recorded (after 3 \
+            recorded ops); tapes do not record assignments. Of the ops on the way to the target, only ops \
+            recorded after it used the variable, so the gradient is with respect to the value they read: the \
+            new one, unless a tensor read before the assignment was kept and used; the value assigned was \
+            computed from watched values, and no gradient flows back to them through the assignment. To \
+            differentiate through an update, compute the new value as a tensor (let updated = w.value - rate * g) \
+            and use it instead of assigning.
+            """)
+    }
+}
