@@ -31,8 +31,7 @@ public struct LinearWarmup: LearningRateSchedule, Sendable, Equatable {
 
     /// start + (target − start) · min(step, steps) / steps.
     public func learningRate(atStep step: Int) -> Double {
-        let progress = Double(Swift.min(Swift.max(step, 0), steps)) / Double(steps)
-        return start + (target - start) * progress
+        start + (target - start) * completedFraction(step, of: steps)
     }
 }
 

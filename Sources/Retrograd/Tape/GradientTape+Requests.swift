@@ -14,9 +14,7 @@ extension GradientTape {
         of target: Tensor, wrt sources: [Tensor], unconnected: UnconnectedGradients = .none,
         outputGradient: Tensor? = nil
     ) throws -> [Tensor?] {
-        try checkRequest()
-        let seed = try seeded(target, outputGradient)
-        return try gradients(of: CollectionOfOne(seed), sources: sources.map { .tensor($0) }, unconnected)
+        try request(target, outputGradient, sources.map { .tensor($0) }, unconnected)
     }
 
     /// The gradient of `target` with respect to one source.
@@ -32,9 +30,7 @@ extension GradientTape {
         of target: Tensor, wrt variables: [Variable], unconnected: UnconnectedGradients = .none,
         outputGradient: Tensor? = nil
     ) throws -> [Tensor?] {
-        try checkRequest()
-        let seed = try seeded(target, outputGradient)
-        return try gradients(of: CollectionOfOne(seed), sources: variables.map { .variable($0) }, unconnected)
+        try request(target, outputGradient, variables.map { .variable($0) }, unconnected)
     }
 
     /// The gradient of `target` with respect to one variable.
@@ -55,9 +51,7 @@ extension GradientTape {
         of target: Tensor, wrt sources: [any GradientSource], unconnected: UnconnectedGradients = .none,
         outputGradient: Tensor? = nil
     ) throws -> [Tensor?] {
-        try checkRequest()
-        let seed = try seeded(target, outputGradient)
-        return try gradients(of: CollectionOfOne(seed), sources: sources.map(\.gradientSourceKind), unconnected)
+        try request(target, outputGradient, sources.map(\.gradientSourceKind), unconnected)
     }
 
     /// The gradient of `target` with respect to each source of a dictionary, under the
@@ -121,6 +115,16 @@ extension GradientTape {
     }
 
     // MARK: Building a request
+
+    /// The request of one target with respect to a list of sources.
+    @inline(__always)
+    private func request(
+        _ target: Tensor, _ outputGradient: Tensor?, _ sources: [GradientSourceKind], _ unconnected: UnconnectedGradients
+    ) throws -> [Tensor?] {
+        try checkRequest()
+        let seed = try seeded(target, outputGradient)
+        return try gradients(of: CollectionOfOne(seed), sources: sources, unconnected)
+    }
 
     /// `target` with its seed: `outputGradient` when it matches the target, ones otherwise.
     @inline(__always)
