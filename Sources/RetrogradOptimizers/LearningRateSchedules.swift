@@ -111,8 +111,7 @@ public struct CosineDecay: LearningRateSchedule, Sendable, Equatable {
 
     /// minimum + (initial − minimum) · (1 + cos(π · min(step, totalSteps) / totalSteps)) / 2.
     public func learningRate(atStep step: Int) -> Double {
-        let progress = Double(Swift.min(Swift.max(step, 0), totalSteps)) / Double(totalSteps)
-        return minimum + (initial - minimum) * (1 + cosine(Double.pi * progress)) / 2
+        minimum + (initial - minimum) * (1 + cosine(Double.pi * completedFraction(step, of: totalSteps))) / 2
     }
 }
 

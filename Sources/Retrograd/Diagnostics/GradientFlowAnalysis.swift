@@ -2,27 +2,6 @@
 // from each source that got none to the target. Runs only for requests that return a nil
 // (or when asked), never on the ordinary path.
 
-/// A source of a gradient request: a plain tensor or a variable.
-enum FlowSource {
-    case tensor(Tensor)
-    case variable(Variable)
-
-    var id: UInt64 {
-        switch self {
-        case let .tensor(tensor): tensor.id
-        case let .variable(variable): variable.id
-        }
-    }
-
-    /// The source's value, without watching it.
-    var value: Tensor {
-        switch self {
-        case let .tensor(tensor): tensor
-        case let .variable(variable): variable.currentValue
-        }
-    }
-}
-
 extension GradientTape {
     /// Runs the backward pass from `target` and says, for each variable, whether a
     /// gradient arrives and, if not, why.
@@ -34,6 +13,13 @@ extension GradientTape {
         return try flowReport(of: target, variables.map { .variable($0) })
     }
 
+    /// Runs the backward pass from `target` and says, for each source of a list that mixes
+    /// tensors and variables, whether a gradient arrives and, if not, why.
+    public func gradientFlow(of target: Tensor, wrt sources: [any GradientSource]) throws -> GradientFlowReport {
+        try checkRequest()
+        return try flowReport(of: target, sources.map(\.gradientSourceKind))
+    }
+
     /// Runs the backward pass from `target` and says, for each tensor, whether a gradient
     /// arrives and, if not, why. Tensors are named `tensor 0`, `tensor 1`, … in the report.
     public func gradientFlow(of target: Tensor, wrt sources: [Tensor]) throws -> GradientFlowReport {
@@ -41,37 +27,55 @@ extension GradientTape {
         return try flowReport(of: target, sources.map { .tensor($0) })
     }
 
-    private func flowReport(of target: Tensor, _ sources: [FlowSource]) throws -> GradientFlowReport {
+    private func flowReport(of target: Tensor, _ sources: [GradientSourceKind]) throws -> GradientFlowReport {
         var report: GradientFlowReport?
-        _ = try gradients(of: target, sources: sources, .none, nil, report: { report = $0 })
+        let seed = TargetSeed(target, seed: Tensor.ones(like: target))
+        _ = try gradients(of: CollectionOfOne(seed), sources: sources, .none, report: { report = $0 })
         return report!
     }
 
-    /// The report for one request, given what the backward pass found.
-    func explainFlow(of target: Tensor, sources: [FlowSource], found: [Tensor?]) -> GradientFlowReport {
-        let targetSlot = slot(of: target.id)
-        let targetRecorded = targetSlot.isKnown || flow.madeWhileRecording(target.id)
+    /// The report for one request, given what the backward pass found. `labels` replace
+    /// the names of the sources they give (nil: a variable's name, `tensor <index>`).
+    /// (A target's seed has its shape and element type.)
+    func explainFlow(of targets: [TargetSeed], sources: [GradientSourceKind], labels: [String?]?, found: [Tensor?]) -> GradientFlowReport {
+        let targetSlots = targets.map { slot(of: $0.target) }
+        let recorded = zip(targets, targetSlots).map { $1.isKnown || flow.madeWhileRecording($0.target) }
         var graph: FlowGraph?
         var entries: [GradientFlowReport.Entry] = []
         for (index, (source, gradient)) in zip(sources, found).enumerated() {
             let status: GradientFlowStatus
-            let sourceSlot = slot(of: source.id)
+            let variable = source.variable
             if gradient != nil {
                 status = .flows
-            } else if !targetRecorded {
+            } else if !recorded.contains(true) {
                 status = .targetNotRecorded
-            } else if let sourceIndex = sourceSlot.trackedIndex {
-                if graph == nil { graph = FlowGraph(tape: self, target: targetSlot) }
+            } else if let sourceIndex = slot(of: source.id).trackedIndex {
+                if graph == nil { graph = FlowGraph(tape: self, targets: targetSlots) }
                 status = graph!.status(from: sourceIndex, tape: self)
             } else {
-                status = unwatchedStatus(source)
+                status = unwatchedStatus(variable)
             }
-            let name: String
-            if case let .variable(variable) = source { name = variable.name } else { name = "tensor \(index)" }
+            var name = labels?[index] ?? "tensor \(index)"
+            var valueOf: GradientFlowReport.VariableValue?
+            if case .variable = source, let variable {
+                name = variable.name
+            } else if let variable {
+                valueOf = .init(variable: variable.name, isCurrent: variable.storage === source.value.storage)
+            }
+            var assignments: [UnrecordedAssignment] = []
+            if variable != nil, flow.wasAssigned(source.id) {
+                if graph == nil { graph = FlowGraph(tape: self, targets: targetSlots) }
+                assignments = unrecordedAssignments(of: source.id, graph: graph!)
+            }
             let value = source.value
-            entries.append(.init(source: name, value: "(\(value.dtype) \(value.shape))", status: status))
+            entries.append(.init(
+                source: name, value: "(\(value.dtype) \(value.shape))", status: status, valueOfVariable: valueOf,
+                assignments: assignments))
         }
-        let report = GradientFlowReport(entries: entries, target: describeTarget(target, slot: targetSlot, recorded: targetRecorded))
+        let target = zip(targets, targetSlots).enumerated().map { index, pair in
+            describeTarget(pair.0, slot: pair.1, recorded: recorded[index])
+        }
+        let report = GradientFlowReport(entries: entries, target: target.joined(separator: "; "), targetCount: targets.count)
         if GradientDiagnostics.warnsOnMissingGradients {
             for (source, entry) in zip(sources, entries) where entry.status != .flows {
                 if case let .variable(variable) = source { GradientDiagnostics.remember(entry.description, for: variable.id) }
@@ -81,8 +85,10 @@ extension GradientTape {
     }
 
     /// Why a source without a slot on this tape is not watched.
-    private func unwatchedStatus(_ source: FlowSource) -> GradientFlowStatus {
-        guard case let .variable(variable) = source else { return .notWatched(.constant) }
+    /// (`variable` is the source, or the variable whose value the source is; nil for a
+    /// plain tensor.)
+    private func unwatchedStatus(_ variable: VariableRegistry.Snapshot?) -> GradientFlowStatus {
+        guard let variable else { return .notWatched(.constant) }
         if !variable.trainable { return .notWatched(.notTrainable) }
         if variable.untapedRead >= flow.tick { return .readOutsideTape }
         if !watchAccessedVariables { return .notWatched(.accessedVariablesNotWatched) }
@@ -90,8 +96,8 @@ extension GradientTape {
     }
 
     /// `float32 [] from sum (#5 on the tape)`, or a note that it was not recorded.
-    private func describeTarget(_ target: Tensor, slot: Slot, recorded: Bool) -> String {
-        let value = "(\(target.dtype) \(target.shape))"
+    private func describeTarget(_ target: TargetSeed, slot: Slot, recorded: Bool) -> String {
+        let value = "(\(target.seed.dtype) \(target.seed.shape))"
         switch slot {
         case let .tracked(tracked):
             if let index = records.lastIndex(where: { $0.output == tracked }) {
@@ -122,12 +128,12 @@ struct FlowGraph {
     private var inputs: [Slot] = []
     private var events: [Event] = []
     private let trackedCount: Int
-    private let target: Slot
+    private let targets: [Slot]
     private var reachesTarget: [Bool]
 
-    init(tape: GradientTape, target: Slot) {
+    init(tape: GradientTape, targets: [Slot]) {
         trackedCount = Int(tape.trackedCount)
-        self.target = target
+        self.targets = targets
         reachesTarget = [Bool](repeating: false, count: trackedCount + tape.flow.cuts.count)
         let cuts = tape.flow.cuts
         var nextCut = 0
@@ -141,8 +147,9 @@ struct FlowGraph {
         for index in nextCut..<cuts.count {
             append(output: .cut(Int32(index)), inputs: cuts[index].inputs, record: nil)
         }
-        guard let targetNode = node(target) else { return }
-        reachesTarget[targetNode] = true
+        let targetNodes = targets.compactMap(node)
+        guard !targetNodes.isEmpty else { return }
+        for targetNode in targetNodes { reachesTarget[targetNode] = true }
         for event in events.reversed() where reachesTarget[node(event.output)!] {
             for input in inputs[event.inputs] { reachesTarget[node(input)!] = true }
         }
@@ -153,6 +160,9 @@ struct FlowGraph {
         inputs.append(contentsOf: slots.all.filter(\.isKnown))
         events.append(Event(output: output, inputs: start..<inputs.count, record: record))
     }
+
+    /// Whether the value in `slot` leads to a target.
+    func reachesATarget(_ slot: Slot) -> Bool { node(slot).map { reachesTarget[$0] } ?? false }
 
     /// Tracked values are nodes 0..<trackedCount, cut values follow; unwatched ones are none.
     private func node(_ slot: Slot) -> Int? {
@@ -190,7 +200,8 @@ struct FlowGraph {
                 break
             }
         }
-        if let target = target.trackedIndex, reached[Int(target)], let custom = firstCustom {
+        let reachesATarget = targets.contains { $0.trackedIndex.map { reached[Int($0)] } ?? false }
+        if reachesATarget, let custom = firstCustom {
             return .pullbackReturnedNil(TapeOp(name: tape.records[custom].op.name, position: custom))
         }
         if let index = firstCut {

@@ -41,7 +41,8 @@ public enum GradientFlowStatus: Equatable, Sendable {
     /// A gradient arrived.
     case flows
     /// The target was not computed while this tape recorded (before or after
-    /// `record`, or inside `withoutRecording`), so no source can get a gradient.
+    /// `record`, before the tape's latest ``GradientTape/reset()``, or inside
+    /// `withoutRecording`), so no source can get a gradient.
     case targetNotRecorded
     /// The tape never watched the source.
     case notWatched(NotWatchedReason)
@@ -66,7 +67,8 @@ public enum GradientFlowStatus: Equatable, Sendable {
 
 /// Why each source of a gradient request did or did not get a gradient.
 ///
-/// A tape makes one for every request that returns `nil` for a source and keeps it as
+/// A tape makes one for every request that returns `nil` for a source, or whose sources
+/// include a variable assigned while the tape recorded, and keeps it as
 /// ``GradientTape/lastGradientFlow``; ``GradientTape/gradientFlow(of:wrt:)-(_,[Variable])``
 /// asks for one directly. Printing it gives one line per source with the cause and the
 /// fix:
@@ -78,23 +80,63 @@ public enum GradientFlowStatus: Equatable, Sendable {
 /// }
 /// ```
 public struct GradientFlowReport: Sendable, CustomStringConvertible {
+    /// A tensor source that is a variable's value: which variable, and whether the variable
+    /// still holds it.
+    public struct VariableValue: Equatable, Sendable {
+        /// The variable's name.
+        public let variable: String
+        /// Whether the tensor is the variable's current value (`false`: the variable has
+        /// been assigned since the tensor was read).
+        public let isCurrent: Bool
+
+        /// Describes a tensor read from the variable named `variable`.
+        public init(variable: String, isCurrent: Bool) {
+            self.variable = variable
+            self.isCurrent = isCurrent
+        }
+    }
+
     /// What the report says about one source.
     public struct Entry: Sendable, CustomStringConvertible {
-        /// The variable's name, or `tensor <index>` for a plain tensor source.
+        /// The variable's name, or `tensor <index>` for a plain tensor source (its key, in a
+        /// dictionary request).
         public let source: String
         /// The source's element type and shape.
         public let value: String
         /// What happened between the source and the target.
         public let status: GradientFlowStatus
+        /// For a tensor source read from a variable (`wrt: w.value`), that variable.
+        public let valueOfVariable: VariableValue?
+        /// The assignments to the source's variable made while the tape recorded, which the
+        /// tape did not record, in order.
+        public let assignments: [UnrecordedAssignment]
 
-        /// One sentence with the cause, then the fix.
-        public var description: String { "'\(source)' \(value): " + explanation(status) }
+        /// One sentence with the cause, then the fix; then what a variable passed by value
+        /// or an assignment means for the gradient.
+        public var description: String {
+            var text = "'\(source)' \(value)"
+            if let valueOfVariable {
+                let which = valueOfVariable.isCurrent ? "the current value" : "an earlier value (it was assigned since)"
+                text += ", \(which) of variable '\(valueOfVariable.variable)'"
+            }
+            text += ": " + explanation(status)
+            if let valueOfVariable {
+                text += " To the tape a variable's value is the variable itself: every read of it, whatever value the "
+                    + "read saw, is this source, and the gradient is the one for the variable. Pass the Variable "
+                    + "(wrt: \(valueOfVariable.variable)) rather than its value."
+            }
+            for assignment in assignments { text += " Note: \(assignment)" }
+            return text
+        }
     }
 
     /// One entry per source, in the order of the request.
     public let entries: [Entry]
-    /// The target's element type and shape, and the op that produced it when it was recorded.
+    /// The target's element type and shape, and the op that produced it when it was
+    /// recorded; for a request with several targets, each of them, separated by `; `.
     public let target: String
+    /// The number of targets whose sum the request differentiated.
+    let targetCount: Int
 
     /// The entries whose source got no gradient.
     public var missing: [Entry] { entries.filter { $0.status != .flows } }
@@ -104,7 +146,8 @@ public struct GradientFlowReport: Sendable, CustomStringConvertible {
 
     /// A header line naming the target, then one line per source.
     public var description: String {
-        (["Gradient flow to the target \(target):"] + entries.map { "  " + $0.description }).joined(separator: "\n")
+        let header = targetCount == 1 ? "the target \(target)" : "the sum of \(targetCount) targets, \(target)"
+        return (["Gradient flow to \(header):"] + entries.map { "  " + $0.description }).joined(separator: "\n")
     }
 }
 
@@ -115,7 +158,7 @@ private func explanation(_ status: GradientFlowStatus) -> String {
         return "gets a gradient."
     case .targetNotRecorded:
         return "no gradient: the target was not computed while this tape recorded (it was made before or after "
-            + "tape.record ran, or inside withoutRecording). Compute the loss inside tape.record { … }."
+            + "tape.record ran, before tape.reset(), or inside withoutRecording). Compute the loss inside tape.record { … }."
     case .notWatched(.constant):
         return "no gradient: the tape never watched this tensor, so it is a constant to the tape. "
             + "Call tape.watch(x) inside tape.record before using it, or hold it in a Variable."

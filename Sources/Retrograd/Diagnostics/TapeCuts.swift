@@ -76,6 +76,9 @@ struct TapeFlowLog {
     /// Shapes and names kept when the tape keeps graph details.
     var shapes: [Slot: Shape] = [:]
     var names: [Int32: String] = [:]
+    /// Assignments to variables while the tape recorded, in order (at most
+    /// ``maximumAssignments``; see `UnrecordedAssignments.swift`).
+    var assignments: [AssignmentNote] = []
 
     static let maximumWindows = 16
 
@@ -105,6 +108,7 @@ struct TapeFlowLog {
         cuts = []
         shapes = [:]
         names = [:]
+        assignments = []
     }
 }
 

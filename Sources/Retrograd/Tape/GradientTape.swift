@@ -14,6 +14,10 @@ public enum TapeError: Error, Equatable, CustomStringConvertible {
     case outputGradientMismatch(target: Shape, targetType: DType, seed: Shape, seedType: DType)
     /// A non-persistent tape was asked for its graph after it released its records.
     case recordsReleased
+    /// A request named an empty list of targets.
+    case noTargets
+    /// `outputGradients` did not give one seed per target.
+    case outputGradientCount(targets: Int, seeds: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +30,11 @@ public enum TapeError: Error, Equatable, CustomStringConvertible {
         case .recordsReleased:
             return "this GradientTape is not persistent and released its records when it computed gradients; "
                 + "call graphviz() before gradient(of:wrt:), or create it with GradientTape(persistent: true)"
+        case .noTargets:
+            return "gradient(of:wrt:) was given an empty list of targets; pass at least one tensor to differentiate"
+        case let .outputGradientCount(targets, seeds):
+            return "outputGradients has \(seeds) seeds for \(targets) targets; pass one seed per target, "
+                + "in the order of the targets (Tensor.ones(like: target) for a plain sum)"
         }
     }
 }
@@ -35,7 +44,9 @@ public enum TapeError: Error, Equatable, CustomStringConvertible {
 /// Ops run inside ``record(_:)`` are recorded when one of their inputs is watched:
 /// trainable ``Variable``s read inside are watched automatically, plain tensors after
 /// ``watch(_:)-(Tensor)``. Then ``gradient(of:wrt:unconnected:outputGradient:)-(_,Tensor,_,_)``
-/// runs the backward pass.
+/// runs the backward pass; the request can name one source, a list (of tensors, of
+/// variables, or of both), or a dictionary of sources, and one target or a list of targets
+/// whose sum is differentiated.
 ///
 /// ```swift
 /// let w = Variable(Tensor(Float(3)), name: "w")
@@ -135,6 +146,32 @@ public final class GradientTape {
     /// Whether a pass over the records asked now is recorded on this tape too.
     var recordsOwnPasses: Bool { persistent && recordDepth > 0 && isRecording }
 
+    /// Forgets everything recorded so far, as if this were a new tape with the same
+    /// settings (TensorFlow's `tape.reset()`).
+    ///
+    /// Called inside ``record(_:)``, recording goes on: later ops are recorded afresh, and
+    /// values computed before the reset are constants to the tape (variables read again
+    /// are watched again; plain tensors must be watched again). A one-shot tape that has
+    /// answered its request can be asked again after a reset. The latest
+    /// ``lastGradientFlow`` is cleared too.
+    ///
+    /// ```swift
+    /// let loss = tape.record { () -> Tensor in
+    ///     let first = firstLoss()      // not differentiated…
+    ///     tape.reset()
+    ///     return first + secondLoss()  // …only this part is
+    /// }
+    /// ```
+    public func reset() {
+        records.removeAll(keepingCapacity: true)
+        slots.removeAll()
+        trackedCount = 0
+        flow = TapeFlowLog()
+        if recordDepth > 0 { flow.openWindow() }
+        consumed = false
+        lastGradientFlow = nil
+    }
+
     /// Watches a plain tensor, so ops that read it are recorded and gradients with
     /// respect to it can be asked for. Only floating-point tensors can be watched.
     public func watch(_ tensor: Tensor) {
@@ -181,43 +218,7 @@ public final class GradientTape {
 
     // MARK: Gradients
 
-    /// The gradient of `target` with respect to each source, aligned with `sources`.
-    ///
-    /// A non-scalar target is summed first (its gradient is seeded with ones), unless
-    /// `outputGradient` gives the seed. A source that does not reach the target gets
-    /// `nil`, or zeros with `unconnected: .zero`.
-    public func gradient(
-        of target: Tensor, wrt sources: [Tensor], unconnected: UnconnectedGradients = .none,
-        outputGradient: Tensor? = nil
-    ) throws -> [Tensor?] {
-        try checkRequest()
-        return try gradients(of: target, sources: sources.map { .tensor($0) }, unconnected, outputGradient)
-    }
-
-    /// The gradient of `target` with respect to one source.
-    public func gradient(
-        of target: Tensor, wrt source: Tensor, unconnected: UnconnectedGradients = .none,
-        outputGradient: Tensor? = nil
-    ) throws -> Tensor? {
-        try gradient(of: target, wrt: [source], unconnected: unconnected, outputGradient: outputGradient)[0]
-    }
-
-    /// The gradient of `target` with respect to each variable, aligned with `variables`.
-    public func gradient(
-        of target: Tensor, wrt variables: [Variable], unconnected: UnconnectedGradients = .none,
-        outputGradient: Tensor? = nil
-    ) throws -> [Tensor?] {
-        try checkRequest()
-        return try gradients(of: target, sources: variables.map { .variable($0) }, unconnected, outputGradient)
-    }
-
-    /// The gradient of `target` with respect to one variable.
-    public func gradient(
-        of target: Tensor, wrt variable: Variable, unconnected: UnconnectedGradients = .none,
-        outputGradient: Tensor? = nil
-    ) throws -> Tensor? {
-        try gradient(of: target, wrt: [variable], unconnected: unconnected, outputGradient: outputGradient)[0]
-    }
+    // The public requests are in GradientTape+Requests.swift; they all end here.
 
     /// Stops a request before it starts: a one-shot tape asked again, or an anomaly the
     /// forward pass produced under `withAnomalyDetection`.
@@ -234,28 +235,27 @@ public final class GradientTape {
         flow.release()
     }
 
-    /// Runs one request. When it returns a `nil`, or `report` asks, the gradient-flow
-    /// report is made before a one-shot tape releases its records.
-    func gradients(
-        of target: Tensor, sources: [FlowSource], _ unconnected: UnconnectedGradients,
-        _ outputGradient: Tensor?, report: ((GradientFlowReport) -> Void)? = nil
+    /// Runs one request: the gradient of the sum of the targets, each seeded with its seed.
+    /// When it returns a `nil`, when a source was assigned while the tape recorded, or when
+    /// `report` asks, the gradient-flow report is made before a one-shot tape releases its
+    /// records. `labels` name the sources in the report (a dictionary request's keys).
+    func gradients<Seeds: Collection<TargetSeed>>(
+        of seeds: Seeds, sources: [GradientSourceKind], _ unconnected: UnconnectedGradients,
+        labels: [String?]? = nil, report: ((GradientFlowReport) -> Void)? = nil
     ) throws -> [Tensor?] {
-        if let seed = outputGradient, seed.shape != target.shape || seed.dtype != target.dtype {
-            throw TapeError.outputGradientMismatch(
-                target: target.shape, targetType: target.dtype, seed: seed.shape, seedType: seed.dtype)
-        }
         defer { finishRequest() }
-        let seed = outputGradient ?? Tensor.ones(like: target)
-        let found = backward(from: target.id, seed: seed, to: sources.map(\.id))
+        let found = backward(from: seeds, to: sources.map(\.id))
         try AnomalyMonitor.throwPending()
         let results = zip(found, sources).map { gradient, source -> Tensor? in
             if let gradient { return gradient }
             let like = source.value
             return unconnected == .zero && like.dtype.isFloatingPoint ? Tensor.zeros(like: like) : nil
         }
-        if report != nil || results.contains(where: { $0 == nil }) {
-            let flowReport = explainFlow(of: target, sources: sources, found: found)
-            lastGradientFlow = results.contains(where: { $0 == nil }) ? flowReport : nil
+        let missing = results.contains(where: { $0 == nil })
+        let assigned = _slowPath(flow.hasAssignments) && sources.contains { flow.wasAssigned($0.id) }
+        if report != nil || missing || assigned {
+            let flowReport = explainFlow(of: Array(seeds), sources: sources, labels: labels, found: found)
+            lastGradientFlow = missing || assigned ? flowReport : nil
             report?(flowReport)
         } else {
             lastGradientFlow = nil
@@ -263,30 +263,42 @@ public final class GradientTape {
         return results
     }
 
-    /// The backward pass: a reverse scan over the records from the target's slot,
+    /// The backward pass from the target with identity `targetID`, seeded with `seed`
+    /// (Jacobians run one per row).
+    func backward(from targetID: UInt64, seed: Tensor, to sourceIDs: [UInt64]) -> [Tensor?] {
+        backward(from: CollectionOfOne(TargetSeed(target: targetID, seed: seed)), to: sourceIDs)
+    }
+
+    /// The backward pass: a reverse scan over the records from the latest target's slot,
     /// returning the accumulated gradient at each source slot.
     ///
-    /// Outer tapes that are recording record the pass. This tape records it too only when
-    /// it is persistent and asked from inside its own `record` closure, as TensorFlow's
-    /// persistent tape does; otherwise it pauses itself.
-    func backward(from targetID: UInt64, seed: Tensor, to sourceIDs: [UInt64]) -> [Tensor?] {
-        guard let targetSlot = slots[targetID].trackedIndex, seed.dtype.isFloatingPoint else {
-            return sourceIDs.map { _ in nil }
+    /// Each floating-point target that this tape tracks starts with its seed (a target
+    /// listed twice adds its seeds). Outer tapes that are recording record the pass. This
+    /// tape records it too only when it is persistent and asked from inside its own
+    /// `record` closure, as TensorFlow's persistent tape does; otherwise it pauses itself.
+    func backward<Seeds: Collection<TargetSeed>>(from seeds: Seeds, to sourceIDs: [UInt64]) -> [Tensor?] {
+        let recordsItself = recordsOwnPasses
+        if !recordsItself { pauseDepth += 1 }
+        defer { if !recordsItself { pauseDepth -= 1 } }
+        // One pass over the targets seeds the gradients (adding the seeds of a repeated
+        // target) and finds where the scan starts.
+        var gradients = GradientAccumulator(count: Int(trackedCount))
+        var latest: Int32 = -1
+        for entry in seeds where entry.seed.dtype.isFloatingPoint {
+            guard let slot = slots[entry.target].trackedIndex else { continue }
+            latest = Swift.max(latest, slot)
+            gradients.add(.tracked(slot), entry.seed)
         }
+        guard latest >= 0 else { return sourceIDs.map { _ in nil } }
         let sourceSlots = sourceIDs.map { slots[$0].trackedIndex }
         let lowest = sourceSlots.compactMap { $0 }.min() ?? Int32.max
-        guard lowest <= targetSlot else { return sourceIDs.map { _ in nil } }
+        guard lowest <= latest else { return sourceIDs.map { _ in nil } }
         var keep = [Bool](repeating: false, count: Int(trackedCount))
         for case let slot? in sourceSlots { keep[Int(slot)] = true }
 
         let monitor = AnomalyMonitor.current
-        let recordsItself = recordsOwnPasses
-        if !recordsItself { pauseDepth += 1 }
-        defer { if !recordsItself { pauseDepth -= 1 } }
         // The scan reads a snapshot: when this tape records its own pass, it appends.
         let replayed = records
-        var gradients = GradientAccumulator(count: Int(trackedCount))
-        gradients.add(.tracked(targetSlot), seed)
         // Records are read in place (a copy would retain and release every saved tensor).
         replayed.withUnsafeBufferPointer { records in
             guard let first = records.baseAddress else { return }
@@ -304,6 +316,25 @@ public final class GradientTape {
             }
         }
         return sourceSlots.map { $0.flatMap { gradients.values[Int($0)] } }
+    }
+}
+
+/// A target of a gradient request (its identity) and the seed of its backward pass, which
+/// has the target's shape and element type. Holding the identity rather than the target
+/// keeps a request from retaining one more tensor.
+struct TargetSeed {
+    var target: UInt64
+    var seed: Tensor
+
+    /// `target` with `seed`.
+    init(target: UInt64, seed: Tensor) {
+        self.target = target
+        self.seed = seed
+    }
+
+    /// `target` with `seed`, which must match it.
+    init(_ target: Tensor, seed: Tensor) {
+        self.init(target: target.id, seed: seed)
     }
 }
 

@@ -3,7 +3,10 @@
 /// Reading ``value`` inside a ``GradientTape/record(_:)`` closure watches a trainable
 /// variable on that tape (unless the tape was made with `watchAccessedVariables: false`),
 /// so gradients with respect to the variable can be asked for. Assignments are never
-/// recorded.
+/// recorded: a tape knows the variable by an identity that its values share, so every read
+/// is the same source to it. An assignment made while a tape records is noted, and the
+/// tape's ``GradientFlowReport`` says what the variable's gradient then means
+/// (``UnrecordedAssignment``).
 public final class Variable {
     /// A name for checkpoints, diagnostics and gradient transforms. Containers such as
     /// `Sequential` prefix their children's variable names with their position
@@ -27,6 +30,11 @@ public final class Variable {
         self.trainable = trainable
         self.id = nextTensorIdentity()
         self.stored = Tensor(storage: initialValue.storage, id: id)
+        VariableRegistry.register(self)
+    }
+
+    deinit {
+        VariableRegistry.unregister(id)
     }
 
     /// The current value. Inside a tape's `record`, reading it watches the variable.
@@ -53,10 +61,20 @@ public final class Variable {
     public var dtype: DType { stored.dtype }
 
     /// Replaces the value. The new value must have the same shape and element type.
+    ///
+    /// Not recorded: see ``UnrecordedAssignment`` for what that means for a gradient when
+    /// it happens inside a tape's `record`.
     public func assign(_ newValue: Tensor) {
+        replace(with: newValue, by: .assign, from: newValue)
+    }
+
+    /// Stores `newValue` (checked against the current shape and type), first noting on the
+    /// recording tapes, if any, that `kind` changed the variable from `input`.
+    private func replace(with newValue: Tensor, by kind: AssignmentKind, from input: Tensor) {
         checkPrecondition(
             newValue.shape == stored.shape && newValue.dtype == stored.dtype,
-            "assign: variable '\(name)' holds \(stored.dtype) \(stored.shape), cannot take \(newValue.dtype) \(newValue.shape)")
+            "\(kind): variable '\(name)' holds \(stored.dtype) \(stored.shape), cannot take \(newValue.dtype) \(newValue.shape)")
+        if _slowPath(TapeStack.current != nil) { noteAssignment(kind, from: input) }
         stored = Tensor(storage: newValue.storage, id: id)
     }
 
@@ -67,6 +85,7 @@ public final class Variable {
     /// kept) shares them, and copies them first otherwise. This is how optimizers update
     /// weights without allocating. The shape and element type must stay the same.
     public func modify<Result>(_ body: (inout Tensor) throws -> Result) rethrows -> Result {
+        if _slowPath(TapeStack.current != nil) { noteAssignment(.modify, from: nil) }
         let (shape, dtype) = (stored.shape, stored.dtype)
         defer {
             checkPrecondition(
@@ -79,12 +98,12 @@ public final class Variable {
 
     /// Adds `delta` (broadcast to the variable's shape) to the value.
     public func assignAdd(_ delta: Tensor) {
-        assign(withoutRecording { (stored.withNewIdentity + delta).expanded(to: stored.shape) })
+        replace(with: withoutRecording { (stored.withNewIdentity + delta).expanded(to: stored.shape) }, by: .assignAdd, from: delta)
     }
 
     /// Subtracts `delta` (broadcast to the variable's shape) from the value.
     public func assignSub(_ delta: Tensor) {
-        assign(withoutRecording { (stored.withNewIdentity - delta).expanded(to: stored.shape) })
+        replace(with: withoutRecording { (stored.withNewIdentity - delta).expanded(to: stored.shape) }, by: .assignSub, from: delta)
     }
 }
 
