@@ -30,6 +30,9 @@ struct TapeBuffers: @unchecked Sendable {
 
     /// Empties `records` and `slots` and offers their capacity to the next tape.
     static func recycle(records: inout [Record], slots: inout IdentityMap) {
+        // A one-shot tape recycles at its request and again at deinit: the second time its
+        // buffers are empty, and pooling them would hand the next tape nothing to reuse.
+        guard records.capacity > 0 else { return }
         guard records.capacity <= maximumRecords else {
             records = []
             slots = IdentityMap()
