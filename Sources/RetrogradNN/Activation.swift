@@ -107,6 +107,4 @@ public final class ActivationLayer: Layer {
     /// Applies ``activation`` to `input`.
     public func callAsFunction(_ input: Tensor) -> Tensor { activation(input) }
 
-    /// Activations own no variables.
-    public var namedVariables: [NamedVariable] { [] }
 }

@@ -32,6 +32,4 @@ public final class Dropout: Layer {
         return input * mask
     }
 
-    /// Dropout owns no variables.
-    public var namedVariables: [NamedVariable] { [] }
 }

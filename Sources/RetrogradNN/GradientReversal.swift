@@ -33,6 +33,4 @@ public final class GradientReversal: Layer {
         gradientReversal(input, scale: scale)
     }
 
-    /// The reversal owns no variables.
-    public var namedVariables: [NamedVariable] { [] }
 }
