@@ -87,7 +87,7 @@ extension Layer {
     /// Ask the tape for gradients with respect to this list and hand both to the
     /// optimizer; the two stay aligned. Asking on every step is cheap: the list comes
     /// from the layer's cached table (see ``Layer``).
-    public var trainableVariables: [Variable] { VariableTables.table(for: self).variables.filter(\.trainable) }
+    public var trainableVariables: [Variable] { VariableTables.table(for: self).variables.filter { $0.trainable } }
 
     /// Stops training the layer's variables: tapes no longer watch them and they leave
     /// ``trainableVariables``.
