@@ -42,6 +42,17 @@ public enum Activation: Sendable, Equatable {
     }
 }
 
+extension Activation {
+    /// Whether the activation runs on integer tensors (it only compares, selects and
+    /// multiplies); the others need floating point.
+    var acceptsIntegers: Bool {
+        switch self {
+        case .identity, .relu, .leakyRelu: true
+        default: false
+        }
+    }
+}
+
 extension Activation: Codable, CustomStringConvertible {
     /// The activation's name: `relu`, `tanh`, `sigmoid`, `silu`, …, `leakyRelu(0.2)` and
     /// `elu(1.0)` with their parameter, `gelu` and `gelu(tanh)`. Checkpoints and
@@ -128,4 +139,10 @@ public final class ActivationLayer: Layer {
     /// Applies ``activation`` to `input`.
     public func callAsFunction(_ input: Tensor) -> Tensor { activation(input) }
 
+    /// Keeps the input's shape and element type. `identity`, `relu` and `leakyRelu` take
+    /// integer input too, the others floating point only, and `softmax` needs an input
+    /// with an axis.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? {
+        try sameSpec(input, layer: "ActivationLayer", minimumRank: activation == .softmax ? 1 : 0, anyType: activation.acceptsIntegers)
+    }
 }

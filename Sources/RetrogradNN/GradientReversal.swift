@@ -33,4 +33,6 @@ public final class GradientReversal: Layer {
         gradientReversal(input, scale: scale)
     }
 
+    /// Keeps the input's shape and element type.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? { input }
 }
