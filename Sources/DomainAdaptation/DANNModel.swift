@@ -70,7 +70,7 @@ public final class DANNModel: Layer {
 
     /// Takes what ``features`` takes and gives `[batch, classCount]`.
     ///
-    /// - Throws: ``LayerInputError`` with the path of the layer that refuses the input.
+    /// - Throws: `LayerInputError` with the path of the layer that refuses the input.
     public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? {
         let hidden: TensorSpec?
         do { hidden = try features.outputSpec(for: input) } catch { throw error.inside("features") }

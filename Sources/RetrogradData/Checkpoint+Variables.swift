@@ -6,7 +6,7 @@ extension Checkpoint {
     /// optimizer's state, a step counter) and `metadata`, to `url` atomically.
     ///
     /// The names of the extra tensors are recorded under ``extraNamesKey`` in the metadata,
-    /// so that ``restore(into:strict:)`` does not count them as unexpected.
+    /// so that ``restore(into:strict:)-([Variable],_)`` does not count them as unexpected.
     ///
     /// - Throws: ``CheckpointError/duplicateName(name:)`` when two variables, or a variable
     ///   and an extra tensor, share a name; ``CheckpointError/reservedName(name:)`` for the

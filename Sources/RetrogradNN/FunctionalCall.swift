@@ -42,7 +42,7 @@ extension Layer {
     }
 
     /// Applies the layer with ``trainableVariables`` holding `values`, position by
-    /// position, for the duration of the call; see ``callAsFunction(_:with:)-([String:Tensor])``.
+    /// position, for the duration of the call; see ``callAsFunction(_:with:)-(_,[String:Tensor])``.
     ///
     /// - Parameters:
     ///   - input: The layer's input.
@@ -60,7 +60,7 @@ extension Layer {
 
     /// Runs `body` with the variables at the given paths holding `values`, and puts their
     /// own values back afterwards, also when `body` throws; the general form of
-    /// ``callAsFunction(_:with:)-([String:Tensor])``, for calls other than the layer's own
+    /// ``callAsFunction(_:with:)-(_,[String:Tensor])``, for calls other than the layer's own
     /// (a second head, a loss that reads the variables).
     ///
     /// - Parameters:
