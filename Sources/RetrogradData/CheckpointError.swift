@@ -1,4 +1,5 @@
 import Foundation
+import RetrogradNN
 
 /// An error in saving, loading or restoring a ``Checkpoint``.
 ///

@@ -59,7 +59,7 @@ public struct LayerInputError: Error, Hashable, Sendable, CustomStringConvertibl
 
     /// The same error for a container that holds the failing layer under `component`.
     public func inside(_ component: String) -> LayerInputError {
-        LayerInputError(layer: layer, path: joined(component, path), problem: problem)
+        LayerInputError(layer: layer, path: pathJoined(component, path), problem: problem)
     }
 
     /// A sentence that says where, what was expected, what was found and what to do.

@@ -107,7 +107,7 @@ extension Layer {
 
     /// ``namedVariables`` with `prefix` and a dot in front of each name.
     public func namedVariables(prefixedBy prefix: String) -> [NamedVariable] {
-        namedVariables.map { (name: joined(prefix, $0.name), variable: $0.variable) }
+        namedVariables.map { (name: pathJoined(prefix, $0.name), variable: $0.variable) }
     }
 
     /// Sets each variable's `name` to its path in this layer, so names are unique and

@@ -119,10 +119,3 @@ public struct LayerBuilder {
         return try make(type)
     }
 }
-
-/// `path` and `component` joined by a dot; an empty part adds nothing.
-func pathJoined(_ path: String, _ component: String) -> String {
-    if path.isEmpty { return component }
-    if component.isEmpty { return path }
-    return path + "." + component
-}

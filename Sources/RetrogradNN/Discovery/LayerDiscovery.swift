@@ -39,7 +39,7 @@ struct DiscoveredStructure {
             // searched nor kept alive by the table.
             if let held = value.value as? any Layer, ancestors.contains(ObjectIdentifier(held)) { continue }
             pins.append(value.value)
-            visit(value: value.value, path: joined(path, names[field.name] ?? field.name))
+            visit(value: value.value, path: pathJoined(path, names[field.name] ?? field.name))
         }
         snapshot.record(layer, fields: searched, pins: pins, isRoot: isRoot)
     }
@@ -66,14 +66,14 @@ struct DiscoveredStructure {
         case .optional:
             for child in mirror.children { visit(value: child.value, path: path) }
         case .collection:
-            for (index, child) in mirror.children.enumerated() { visit(value: child.value, path: joined(path, String(index))) }
+            for (index, child) in mirror.children.enumerated() { visit(value: child.value, path: pathJoined(path, String(index))) }
         case .dictionary:
-            for (key, element) in sortedEntries(mirror) { visit(value: element, path: joined(path, key)) }
+            for (key, element) in sortedEntries(mirror) { visit(value: element, path: pathJoined(path, key)) }
         case .struct, .tuple:
             for (index, child) in mirror.children.enumerated() {
                 // Unlabelled tuple elements are labelled ".0", ".1", … by Mirror.
                 let label = child.label.map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 } ?? String(index)
-                visit(value: child.value, path: joined(path, label))
+                visit(value: child.value, path: pathJoined(path, label))
             }
         default:
             return
@@ -111,8 +111,9 @@ private func sortedEntries(_ mirror: Mirror) -> [(key: String, value: Any)] {
     return entries.map { ("\($0.key)", $0.value) }.sorted { $0.key < $1.key }
 }
 
-/// `path` and `component` joined by a dot; an empty part adds nothing.
-func joined(_ path: String, _ component: String) -> String {
+/// `path` and `component` joined by a dot; an empty part adds nothing. Shared with the
+/// model checkpoints of RetrogradData, whose layer paths are the same.
+package func pathJoined(_ path: String, _ component: String) -> String {
     if path.isEmpty { return component }
     if component.isEmpty { return path }
     return path + "." + component
