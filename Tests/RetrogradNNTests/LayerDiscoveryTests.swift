@@ -95,8 +95,7 @@ private final class Parent: Layer {
         #expect(parent.child.namedVariables.map(\.name) == ["weight"])
     }
 
-    @Test func aModelWithAHandWrittenListStillCompilesAgainstTheDiscoveredOne() {
-        // `namedVariables(prefixedBy:)` composes a part's paths under a prefix.
+    @Test func namedVariablesPrefixedByPutsAPartsPathsUnderAPrefix() {
         let model = TwoBranches()
         #expect(model.side.namedVariables(prefixedBy: "side").map(\.name) == ["side.weight"])
     }
