@@ -30,7 +30,8 @@ let package = Package(
         .target(name: "RetrogradCatalog", dependencies: ["Retrograd"]),
         .target(name: "RetrogradNN", dependencies: ["Retrograd"]),
         .target(name: "RetrogradOptimizers", dependencies: ["Retrograd"]),
-        .target(name: "RetrogradData", dependencies: ["Retrograd"]),
+        // Depends on RetrogradNN for whole-model checkpoints (architecture + weights).
+        .target(name: "RetrogradData", dependencies: ["Retrograd", "RetrogradNN"]),
         .target(
             name: "DomainAdaptation",
             dependencies: ["RetrogradNN", "RetrogradOptimizers", "RetrogradData"],
@@ -59,7 +60,7 @@ let package = Package(
         // Shared test helpers (closeness of numbers, scratch directories, expected errors);
         // only test targets use it.
         .target(name: "RetrogradTestSupport", dependencies: ["Retrograd"], path: "Tests/RetrogradTestSupport"),
-        .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData", "RetrogradTestSupport"]),
+        .testTarget(name: "RetrogradDataTests", dependencies: ["RetrogradData", "RetrogradNN", "RetrogradTestSupport"]),
         .testTarget(name: "DomainAdaptationTests", dependencies: ["DomainAdaptation", "RetrogradTestSupport"]),
         .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN", "RetrogradTestSupport"]),
         .testTarget(name: "RetrogradTrainingTests", dependencies: ["RetrogradNN", "RetrogradOptimizers"]),

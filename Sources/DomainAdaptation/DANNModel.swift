@@ -64,9 +64,17 @@ public final class DANNModel: Layer {
         return logits.reshaped(to: [logits.shape[0]])
     }
 
-    /// "features.…", then "label.…", then "domain.…".
-    public var namedVariables: [NamedVariable] {
-        features.namedVariables(prefixedBy: "features") + labelHead.namedVariables(prefixedBy: "label")
-            + domainHead.namedVariables(prefixedBy: "domain")
+    /// Variables are found in the properties; the heads keep the short names their
+    /// checkpoints have always used: "features.…", then "label.…", then "domain.…".
+    public static let variablePathNames = ["labelHead": "label", "domainHead": "domain"]
+
+    /// Takes what ``features`` takes and gives `[batch, classCount]`.
+    ///
+    /// - Throws: `LayerInputError` with the path of the layer that refuses the input.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? {
+        let hidden: TensorSpec?
+        do { hidden = try features.outputSpec(for: input) } catch { throw error.inside("features") }
+        guard let hidden else { return nil }
+        do { return try labelHead.outputSpec(for: hidden) } catch { throw error.inside("label") }
     }
 }

@@ -1,11 +1,12 @@
 import Foundation
+import RetrogradNN
 
 extension Checkpoint {
     /// Saves the values of `variables`, keyed by their names, with `extra` tensors (an
     /// optimizer's state, a step counter) and `metadata`, to `url` atomically.
     ///
     /// The names of the extra tensors are recorded under ``extraNamesKey`` in the metadata,
-    /// so that ``restore(into:strict:)`` does not count them as unexpected.
+    /// so that ``restore(into:strict:)-([Variable],_)`` does not count them as unexpected.
     ///
     /// - Throws: ``CheckpointError/duplicateName(name:)`` when two variables, or a variable
     ///   and an extra tensor, share a name; ``CheckpointError/reservedName(name:)`` for the
@@ -22,11 +23,19 @@ extension Checkpoint {
     ///
     /// - Throws: ``CheckpointError/duplicateName(name:)`` and ``CheckpointError/reservedName(name:)``.
     public init(variables: [Variable], extra: [String: Tensor] = [:], metadata: [String: String] = [:]) throws(CheckpointError) {
+        try self.init(entries: variables.map { (name: $0.name, variable: $0) }, extra: extra, metadata: metadata)
+    }
+
+    /// A checkpoint of each variable's value under the name it is paired with, with `extra`
+    /// tensors and `metadata`.
+    ///
+    /// - Throws: ``CheckpointError/duplicateName(name:)`` and ``CheckpointError/reservedName(name:)``.
+    init(entries: [NamedVariable], extra: [String: Tensor], metadata: [String: String]) throws(CheckpointError) {
         if metadata[Checkpoint.extraNamesKey] != nil { throw .reservedName(name: Checkpoint.extraNamesKey) }
         var tensors = extra
-        for variable in variables {
-            guard tensors[variable.name] == nil else { throw .duplicateName(name: variable.name) }
-            tensors[variable.name] = variable.value
+        for (name, variable) in entries {
+            guard tensors[name] == nil else { throw .duplicateName(name: name) }
+            tensors[name] = variable.value
         }
         if tensors["__metadata__"] != nil { throw .reservedName(name: "__metadata__") }
         var allMetadata = metadata
@@ -65,16 +74,22 @@ extension Checkpoint {
     ///   ``CheckpointError/shapeMismatch(name:expected:found:file:)``, then
     ///   ``CheckpointError/unexpectedEntry(name:file:)`` in name order.
     public func restore(into variables: [Variable], strict: Bool = true) throws(CheckpointError) {
+        try restore(entries: variables.map { (name: $0.name, variable: $0) }, strict: strict)
+    }
+
+    /// Sets each variable to the entry named as it is paired — all or nothing; see
+    /// ``restore(into:strict:)-([Variable],_)``.
+    func restore(entries: [NamedVariable], strict: Bool) throws(CheckpointError) {
         var names = Set<String>()
         var updates = [(Variable, Tensor)]()
-        for variable in variables {
-            guard names.insert(variable.name).inserted else { throw .duplicateName(name: variable.name) }
-            guard let tensor = tensors[variable.name] else { throw .missingEntry(name: variable.name, file: file) }
+        for (name, variable) in entries {
+            guard names.insert(name).inserted else { throw .duplicateName(name: name) }
+            guard let tensor = tensors[name] else { throw .missingEntry(name: name, file: file) }
             guard tensor.dtype == variable.dtype else {
-                throw .dtypeMismatch(name: variable.name, expected: variable.dtype, found: tensor.dtype, file: file)
+                throw .dtypeMismatch(name: name, expected: variable.dtype, found: tensor.dtype, file: file)
             }
             guard tensor.shape == variable.shape else {
-                throw .shapeMismatch(name: variable.name, expected: variable.shape, found: tensor.shape, file: file)
+                throw .shapeMismatch(name: name, expected: variable.shape, found: tensor.shape, file: file)
             }
             updates.append((variable, tensor))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import RetrogradNN
 
 /// An error in saving, loading or restoring a ``Checkpoint``.
 ///
@@ -34,10 +35,24 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
     case reservedName(name: String)
     /// The file could not be written; any previous file at the path is unchanged.
     case writeFailed(file: String, reason: String)
+    /// A model was asked of a checkpoint that holds no architecture (one saved from a list
+    /// of variables).
+    case missingArchitecture(file: String?)
+    /// The layer at `path` of a model being saved is not a ``DescribableLayer``.
+    case undescribableLayer(path: String, type: String)
+    /// The architecture names a kind of layer that no type given to the builder has.
+    case unknownLayerKind(path: String, kind: String, file: String?)
+    /// The architecture, or the configuration of the layer at `path`, cannot be read or
+    /// built.
+    case invalidArchitecture(path: String, reason: String, file: String?)
+    /// The model differs from the checkpoint's architecture at `path` (a layer kind, a
+    /// size, an activation, an element type): the model has `expected`, the file `found`.
+    case architectureMismatch(path: String, expected: String, found: String, file: String?)
 
     /// A sentence that says what went wrong, where, and what to do.
     public var description: String {
         func source(_ file: String?) -> String { file.map { "checkpoint \($0)" } ?? "checkpoint" }
+        func place(_ path: String) -> String { path.isEmpty ? "at the root" : "at '\(path)'" }
         switch self {
         case let .fileNotFound(file):
             return "\(file): no such checkpoint file. Check the path; save one with Checkpoint.save first."
@@ -71,12 +86,40 @@ public enum CheckpointError: Error, Sendable, Equatable, CustomStringConvertible
             return "\(source(file)): entry '\(name)' holds \(found), but the variable holds \(expected). "
                 + "Build the model with the element type it was saved with."
         case let .duplicateName(name):
-            return "checkpoint: the name '\(name)' is used twice. Give each variable and extra tensor a unique name."
+            return "checkpoint: the name '\(name)' is used twice. Give each variable and extra tensor a unique name; "
+                + "the variables of two models listed together (a.variables + b.variables) repeat names such as "
+                + "'1.weight', so hold both parts in one layer (a property each, or a Sequential), which names them by path."
         case let .reservedName(name):
             return "checkpoint: the name '\(name)' is reserved. Rename the tensor or metadata key."
         case let .writeFailed(file, reason):
             return "\(file): the checkpoint could not be written (\(reason)); any previous file there is unchanged. "
                 + "Check that the directory exists, is writable and has space."
+        case let .missingArchitecture(file):
+            return "\(source(file)) has no architecture (it was saved from a list of variables). Build the model in "
+                + "code and restore(into:) it, or save checkpoints with Checkpoint(model:) to rebuild models from them."
+        case let .undescribableLayer(path, type):
+            return "checkpoint: the layer \(place(path)) (\(type)) cannot describe its architecture. Conform \(type) to "
+                + "DescribableLayer, or save the model's variables alone with Checkpoint.save(variables:)."
+        case let .unknownLayerKind(path, kind, file):
+            return "\(source(file)): the layer \(place(path)) is of kind '\(kind)', which this program does not know. "
+                + "Pass its type to makeModel(customTypes:)."
+        case let .invalidArchitecture(path, reason, file):
+            return "\(source(file)): the architecture of the layer \(place(path)) is invalid: \(reason). "
+                + "The file is damaged or was written by an incompatible program; save the model again."
+        case let .architectureMismatch(path, expected, found, file):
+            return "\(source(file)): the model differs from the saved architecture at '\(path)': the model has \(expected), "
+                + "the file has \(found). Build the model as it was saved, or rebuild it from the file with makeModel()."
+        }
+    }
+
+    /// The same error for a container holding the layer it names under `component`.
+    func inside(_ component: String) -> CheckpointError {
+        switch self {
+        case let .undescribableLayer(path, type): .undescribableLayer(path: pathJoined(component, path), type: type)
+        case let .unknownLayerKind(path, kind, file): .unknownLayerKind(path: pathJoined(component, path), kind: kind, file: file)
+        case let .invalidArchitecture(path, reason, file):
+            .invalidArchitecture(path: pathJoined(component, path), reason: reason, file: file)
+        default: self
         }
     }
 

@@ -17,6 +17,13 @@ public enum Activation: Sendable, Equatable {
     case softplus
     /// exp(x) / Σ exp(x) along the last axis (probabilities per row).
     case softmax
+    /// x for x > 0, `alpha`·(eˣ − 1) otherwise; see `Tensor.elu(alpha:)`.
+    case elu(alpha: Double = 1)
+    /// x·Φ(x), exact (with erf) or, with `approximate`, in the tanh form; see
+    /// `Tensor.gelu(approximate:)`.
+    case gelu(approximate: Bool = false)
+    /// x·σ(x), also called swish; see `Tensor.silu()`.
+    case silu
 
     /// Applies the activation to `x`.
     public func callAsFunction(_ x: Tensor) -> Tensor {
@@ -28,13 +35,28 @@ public enum Activation: Sendable, Equatable {
         case .sigmoid: return x.sigmoid()
         case .softplus: return x.softplus()
         case .softmax: return x.softmax(axis: -1)
+        case let .elu(alpha): return x.elu(alpha: alpha)
+        case let .gelu(approximate): return x.gelu(approximate: approximate)
+        case .silu: return x.silu()
+        }
+    }
+}
+
+extension Activation {
+    /// Whether the activation runs on integer tensors (it only compares, selects and
+    /// multiplies); the others need floating point.
+    var acceptsIntegers: Bool {
+        switch self {
+        case .identity, .relu, .leakyRelu: true
+        default: false
         }
     }
 }
 
 extension Activation: Codable, CustomStringConvertible {
-    /// The activation's name: `relu`, `tanh`, `sigmoid`, … and `leakyRelu(0.2)` with its
-    /// slope. Checkpoints and configuration files store activations by this name.
+    /// The activation's name: `relu`, `tanh`, `sigmoid`, `silu`, …, `leakyRelu(0.2)` and
+    /// `elu(1.0)` with their parameter, `gelu` and `gelu(tanh)`. Checkpoints and
+    /// configuration files store activations by this name.
     public var description: String {
         switch self {
         case .identity: "identity"
@@ -44,25 +66,35 @@ extension Activation: Codable, CustomStringConvertible {
         case .sigmoid: "sigmoid"
         case .softplus: "softplus"
         case .softmax: "softmax"
+        case let .elu(alpha): "elu(\(alpha))"
+        case let .gelu(approximate): approximate ? "gelu(tanh)" : "gelu"
+        case .silu: "silu"
         }
     }
 
-    /// The activation with `name` (see ``description``); `leakyRelu` alone has slope 0.01.
-    /// Nil for any other text.
+    /// The activation with `name` (see ``description``); `leakyRelu` alone has slope 0.01
+    /// and `elu` alone has alpha 1. Nil for any other text.
     public init?(name: String) {
-        let simple: [Activation] = [.identity, .relu, .tanh, .sigmoid, .softplus, .softmax, .leakyRelu()]
-        if let match = simple.first(where: { $0.description == name }) {
+        let plain: [Activation] = [.identity, .relu, .tanh, .sigmoid, .softplus, .softmax, .silu, .gelu(), .gelu(approximate: true)]
+        if let match = plain.first(where: { $0.description == name }) {
             self = match
             return
         }
-        if name == "leakyRelu" {
-            self = .leakyRelu()
+        let parametrized: [(base: String, standard: Activation, make: (Double) -> Activation)] = [
+            ("leakyRelu", .leakyRelu(), { .leakyRelu(slope: $0) }), ("elu", .elu(), { .elu(alpha: $0) }),
+        ]
+        for (base, standard, make) in parametrized {
+            if name == base {
+                self = standard
+                return
+            }
+            guard name.hasPrefix(base + "("), name.hasSuffix(")"), let value = Double(name.dropFirst(base.count + 1).dropLast()),
+                value.isFinite
+            else { continue }
+            self = make(value)
             return
         }
-        guard name.hasPrefix("leakyRelu("), name.hasSuffix(")"),
-              let slope = Double(name.dropFirst("leakyRelu(".count).dropLast()), slope.isFinite
-        else { return nil }
-        self = .leakyRelu(slope: slope)
+        return nil
     }
 
     /// Reads an activation stored as its name.
@@ -75,7 +107,7 @@ extension Activation: Codable, CustomStringConvertible {
             throw DecodingError.dataCorruptedError(
                 in: container,
                 debugDescription: "\"\(name)\" is not an activation; expected identity, relu, leakyRelu(slope), "
-                    + "tanh, sigmoid, softplus or softmax")
+                    + "tanh, sigmoid, softplus, softmax, elu(alpha), gelu, gelu(tanh) or silu")
         }
         self = activation
     }
@@ -107,6 +139,10 @@ public final class ActivationLayer: Layer {
     /// Applies ``activation`` to `input`.
     public func callAsFunction(_ input: Tensor) -> Tensor { activation(input) }
 
-    /// Activations own no variables.
-    public var namedVariables: [NamedVariable] { [] }
+    /// Keeps the input's shape and element type. `identity`, `relu` and `leakyRelu` take
+    /// integer input too, the others floating point only, and `softmax` needs an input
+    /// with an axis.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? {
+        try sameSpec(input, layer: "ActivationLayer", minimumRank: activation == .softmax ? 1 : 0, anyType: activation.acceptsIntegers)
+    }
 }

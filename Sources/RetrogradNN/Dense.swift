@@ -2,7 +2,8 @@
 ///
 /// The weight has shape `[inputSize, outputSize]` (inputs are rows, as in Keras), so a
 /// batch of shape `[batch, inputSize]` gives `[batch, outputSize]`. Its variables are named
-/// "weight" and "bias"; a container prefixes them with the layer's position.
+/// "weight" and "bias" after its properties; a container prefixes them with the layer's
+/// path.
 public final class Dense: Layer {
     /// The number of features each input row has.
     public let inputSize: Int
@@ -90,8 +91,20 @@ public final class Dense: Layer {
         return activation(bias.map { product + $0.value } ?? product)
     }
 
-    /// "weight", then "bias" when the layer has one.
-    public var namedVariables: [NamedVariable] {
-        [(name: "weight", variable: weight)] + (bias.map { [(name: "bias", variable: $0)] } ?? [])
+    /// Takes `[batch, inputSize]` (or `[…, inputSize]`) of the weight's element type and
+    /// gives `[batch, outputSize]`.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? {
+        guard input.shape.rank >= 2 else {
+            throw LayerInputError(layer: "Dense", problem: .rank(minimum: 2, found: input.shape))
+        }
+        guard input.shape[input.shape.rank - 1] == inputSize else {
+            throw LayerInputError(layer: "Dense", problem: .featureCount(expected: inputSize, found: input.shape))
+        }
+        guard input.dtype == weight.dtype else {
+            throw LayerInputError(layer: "Dense", problem: .dtype(expected: weight.dtype, found: input.dtype))
+        }
+        var shape = input.shape
+        shape[shape.rank - 1] = outputSize
+        return TensorSpec(shape: shape, dtype: input.dtype)
     }
 }

@@ -32,6 +32,9 @@ public final class Dropout: Layer {
         return input * mask
     }
 
-    /// Dropout owns no variables.
-    public var namedVariables: [NamedVariable] { [] }
+    /// Keeps the input's shape and element type; in training the input must be floating
+    /// point.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? {
+        try sameSpec(input, layer: "Dropout", anyType: !isTraining || rate == 0)
+    }
 }

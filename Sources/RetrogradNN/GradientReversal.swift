@@ -33,6 +33,6 @@ public final class GradientReversal: Layer {
         gradientReversal(input, scale: scale)
     }
 
-    /// The reversal owns no variables.
-    public var namedVariables: [NamedVariable] { [] }
+    /// Keeps the input's shape and element type.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? { input }
 }

@@ -2,8 +2,9 @@
 ///
 /// Variables are listed child by child, named by the child's position: the first
 /// `Dense`'s are "0.weight" and "0.bias", and a `Sequential` nested at position 1 gives
-/// "1.0.weight". The names are set on the variables when the container is made, so the
-/// outermost container, made last, decides them.
+/// "1.0.weight". The names are set on the variables when the container is made, and again
+/// by any layer that holds the container when its variables are first listed, so the
+/// outermost layer decides them.
 ///
 /// ```swift
 /// let features = Sequential(Dense(inputSize: 2, outputSize: 15, activation: .sigmoid))
@@ -40,8 +41,25 @@ public final class Sequential: Layer {
         layers.reduce(input) { output, layer in layer(output) }
     }
 
-    /// Each layer's variables, prefixed by its position.
-    public var namedVariables: [NamedVariable] {
-        layers.enumerated().flatMap { index, layer in layer.namedVariables(prefixedBy: String(index)) }
+    /// The `layers` array adds no name of its own to variable paths: the first layer's
+    /// variables are "0.weight", not "layers.0.weight".
+    public static let variablePathNames = ["layers": ""]
+
+    /// Follows the input through the layers, each checking what it takes, until one does
+    /// not declare its output (then nil).
+    ///
+    /// - Throws: the first layer's ``LayerInputError``, its path prefixed by the layer's
+    ///   position.
+    public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? {
+        var spec = input
+        for (index, layer) in layers.enumerated() {
+            do {
+                guard let next = try layer.outputSpec(for: spec) else { return nil }
+                spec = next
+            } catch {
+                throw error.inside(String(index))
+            }
+        }
+        return spec
     }
 }

@@ -126,4 +126,27 @@ import Testing
         let strict = thrownError(CheckpointError.self) { try Checkpoint.load(from: url).restore(into: encoder.variables) }
         #expect(strict == .unexpectedEntry(name: "1.bias", file: url.path), "the first entry in name order no variable takes")
     }
+
+    @Test func aWholeModelCheckpointRebuildsTheModelAndItsOptimizerState() throws {
+        let scratch = try ScratchDirectory(label: "docs-model-checkpoint")
+        defer { scratch.cleanUp() }
+        let url = scratch.file("classifier.safetensors")
+        let optimizer = Adam(learningRate: 0.01)
+
+        // Article.
+        let classifier = Sequential(Dense(inputSize: 2, outputSize: 16, activation: .gelu(), seed: 0),
+                                    Dropout(rate: 0.1), Dense(inputSize: 16, outputSize: 2, seed: 1))
+        try Checkpoint.save(model: classifier, extra: optimizer.stateTensors(for: classifier.trainableVariables), to: url)
+
+        let checkpoint = try Checkpoint.load(from: url)
+        let rebuilt = try checkpoint.makeModel(as: Sequential.self)      // same layers, same weights
+        try optimizer.loadState(checkpoint.extra, for: rebuilt.trainableVariables)
+        // End of article.
+        #expect(rebuilt.variables.map { $0.value.scalars(as: Float.self) } == classifier.variables.map { $0.value.scalars(as: Float.self) })
+        #expect(rebuilt.variables.map(\.name) == ["0.weight", "0.bias", "2.weight", "2.bias"])
+        let wider = Sequential(Dense(inputSize: 2, outputSize: 32, activation: .gelu(), seed: 0),
+                               Dropout(rate: 0.1), Dense(inputSize: 32, outputSize: 2, seed: 1))
+        let mismatch = thrownError(CheckpointError.self) { try checkpoint.restore(into: wider) }
+        #expect(mismatch == .architectureMismatch(path: "layers.0.outputSize", expected: "32", found: "16", file: url.path))
+    }
 }

@@ -183,18 +183,14 @@ final class TwoHeadedModel: Layer {
         didSet { for layer in [features, labelHead, domainHead] { layer.isTraining = isTraining } }
     }
 
-    init() { assignVariableNames() }
+    /// Variables are found in the properties; the heads get short names.
+    static let variablePathNames = ["labelHead": "label", "domainHead": "domain"]
 
     /// The class logits.
     func callAsFunction(_ input: Tensor) -> Tensor { labelHead(features(input)) }
 
     /// The domain logits, through the reversal.
     func domainLogits(_ input: Tensor) -> Tensor { domainHead(reversal(features(input))) }
-
-    var namedVariables: [NamedVariable] {
-        features.namedVariables(prefixedBy: "features") + labelHead.namedVariables(prefixedBy: "label")
-            + domainHead.namedVariables(prefixedBy: "domain")
-    }
 }
 // End of article.
 

@@ -138,6 +138,7 @@ struct FuzzGenerator {
         if random.chance(0.15) {
             let activations: [Activation] = [
                 .identity, .relu, .leakyRelu(slope: 0.1), .tanh, .sigmoid, .softplus, shape.rank >= 1 ? .softmax : .tanh,
+                .elu(alpha: random.pick([1, 0.5])), .gelu(approximate: random.chance(0.5)), .silu,
             ]
             return append(.activation(random.pick(activations)), [expression(shape, depth: depth + 1)])
         }

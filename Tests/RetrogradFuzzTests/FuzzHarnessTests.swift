@@ -59,7 +59,9 @@ struct FuzzHarnessTests {
             "input", "softmax", "logSoftmax", "stopGradient", "gradientReversal", "custom.sin", "custom.exp",
             "custom.tanh", "custom.multiplyAdd", "custom.scaled", "loss.meanSquaredError", "loss.binaryCrossEntropy",
             "loss.softmaxCrossEntropy.labels", "loss.softmaxCrossEntropy.probabilities", "gather.tensor",
-        ] + ["identity", "relu", "leakyRelu", "tanh", "sigmoid", "softplus", "softmax"].map { "activation.\($0)" }
+        ] + ["identity", "relu", "leakyRelu", "tanh", "sigmoid", "softplus", "softmax", "elu", "gelu", "silu"].map {
+            "activation.\($0)"
+        }
         let missing = Set(unary + binary + reductions + shapes + rest).subtracting(kinds)
         #expect(missing.isEmpty, "never drawn: \(missing.sorted())")
     }

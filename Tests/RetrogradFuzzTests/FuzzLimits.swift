@@ -81,7 +81,8 @@ extension FuzzOp {
             }
         case let .activation(activation):
             switch activation {
-            case .relu, .leakyRelu: return kink(smallestAbs(x), "operand")
+            // ELU's second derivative jumps at 0 (its first too, unless alpha is 1).
+            case .relu, .leakyRelu, .elu: return kink(smallestAbs(x), "operand")
             default: return nil
             }
         default:

@@ -96,6 +96,8 @@ extension FuzzOp {
         case let .activation(activation):
             switch activation {
             case let .leakyRelu(slope): return "Activation.leakyRelu(slope: \(slope))(\(x))"
+            case let .elu(alpha): return "Activation.elu(alpha: \(alpha))(\(x))"
+            case let .gelu(approximate): return "Activation.gelu(approximate: \(approximate))(\(x))"
             default: return "Activation.\(activation)(\(x))"
             }
         case .stopGradient: return "stopGradient(\(x))"

@@ -7,7 +7,8 @@ import RetrogradNN
 @Suite struct ActivationNameTests {
     static let all: [(Activation, String)] = [
         (.identity, "identity"), (.relu, "relu"), (.leakyRelu(slope: 0.25), "leakyRelu(0.25)"), (.tanh, "tanh"),
-        (.sigmoid, "sigmoid"), (.softplus, "softplus"), (.softmax, "softmax"),
+        (.sigmoid, "sigmoid"), (.softplus, "softplus"), (.softmax, "softmax"), (.elu(alpha: 0.5), "elu(0.5)"),
+        (.gelu(), "gelu"), (.gelu(approximate: true), "gelu(tanh)"), (.silu, "silu"),
     ]
 
     @Test(arguments: all)
@@ -23,7 +24,12 @@ import RetrogradNN
         #expect(Activation(name: "leakyRelu") == .leakyRelu(slope: 0.01))
     }
 
-    @Test(arguments: ["swish", "Relu", "leakyRelu()", "leakyRelu(x)", "leakyRelu(inf)", ""])
+    @Test func aBareEluHasAlphaOne() {
+        #expect(Activation(name: "elu") == .elu(alpha: 1))
+        #expect(Activation.elu().description == "elu(1.0)")
+    }
+
+    @Test(arguments: ["swish", "Relu", "leakyRelu()", "leakyRelu(x)", "leakyRelu(inf)", "", "elu()", "elu(nan)", "gelu(erf)", "gelu()"])
     func textThatNamesNoActivationIsRefused(name: String) {
         #expect(Activation(name: name) == nil)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([Activation].self, from: Data("[\"\(name)\"]".utf8)) }

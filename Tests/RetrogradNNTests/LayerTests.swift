@@ -135,7 +135,8 @@ import Testing
     }
 }
 
-/// A container written by hand, as a user would: two branches over a shared trunk.
+/// A container written as a user would: two branches over a shared trunk, its variables
+/// found in its properties.
 private final class TwoHeads: Layer {
     let trunk = Dense(inputSize: 2, outputSize: 3, activation: .tanh, seed: 21)
     let heads = Sequential(Dense(inputSize: 3, outputSize: 2, seed: 22), Dense(inputSize: 2, outputSize: 1, seed: 23))
@@ -146,13 +147,7 @@ private final class TwoHeads: Layer {
         }
     }
 
-    init() { assignVariableNames() }
-
     func callAsFunction(_ input: Tensor) -> Tensor { heads(trunk(input)) }
-
-    var namedVariables: [NamedVariable] {
-        trunk.namedVariables(prefixedBy: "trunk") + heads.namedVariables(prefixedBy: "heads")
-    }
 }
 
 @Suite struct CustomLayerTests {

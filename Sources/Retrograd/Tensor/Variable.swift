@@ -110,3 +110,22 @@ public final class Variable {
 extension Variable: CustomStringConvertible {
     public var description: String { "Variable '\(name)' \(stored)" }
 }
+
+extension Variable {
+    /// Makes ``value`` return `substitute`, under the substitute's own identity, and
+    /// returns the value it replaces, to be put back with ``restoreValue(_:)``.
+    ///
+    /// For functional calls (`Layer.callAsFunction(_:with:)`): ops that read the variable
+    /// then record the substitute, so gradients reach whatever the substitute was computed
+    /// from. Not recorded; the caller checks that the shape and element type match.
+    package func substituteValue(_ substitute: Tensor) -> Tensor {
+        let previous = stored
+        stored = substitute
+        return previous
+    }
+
+    /// Puts back a value that ``substituteValue(_:)`` returned.
+    package func restoreValue(_ previous: Tensor) {
+        stored = previous
+    }
+}
