@@ -133,8 +133,8 @@ public final class GradientTape {
     public func watch(_ tensor: Tensor) {
         checkPrecondition(
             tensor.dtype.isFloatingPoint,
-            "watch: only float32 and float64 tensors carry gradients, got a \(tensor.dtype) tensor of shape \(tensor.shape); "
-                + "convert it with .cast(to: .float32) and watch the result to differentiate with respect to it")
+            "watch: tensor of shape \(tensor.shape) is \(tensor.dtype); only float32 and float64 tensors carry gradients. "
+                + "Convert it with .cast(to: .float32) and watch the result to differentiate with respect to it")
         let index = track(tensor.id)
         if keepsGraphDetails { noteSource(index, name: "watched tensor", shape: tensor.shape) }
     }
