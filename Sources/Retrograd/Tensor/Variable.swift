@@ -31,10 +31,13 @@ public final class Variable {
 
     /// Creates a variable holding `initialValue`.
     ///
-    /// - Parameter trainable: Whether tapes watch the variable and optimizers update it;
-    ///   by default a `float32` or `float64` variable is trainable and an `int32` or `bool`
-    ///   one (a step counter, a mask) is not. Passing `true` for an `int32` or `bool` value
-    ///   stops the program: such values carry no gradients.
+    /// - Parameters:
+    ///   - initialValue: The first value; later ones keep its shape and element type.
+    ///   - name: A name for checkpoints, diagnostics and gradient transforms.
+    ///   - trainable: Whether tapes watch the variable and optimizers update it; by default
+    ///     a `float32` or `float64` variable is trainable and an `int32` or `bool` one (a step
+    ///     counter, a mask) is not. Passing `true` for an `int32` or `bool` value stops the
+    ///     program: such values carry no gradients.
     public init(_ initialValue: Tensor, name: String = "variable", trainable: Bool? = nil) {
         let floatingPoint = initialValue.dtype.isFloatingPoint
         checkPrecondition(
