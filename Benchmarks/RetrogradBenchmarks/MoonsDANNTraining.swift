@@ -75,7 +75,7 @@ public final class MoonsDANNTraining {
         sources = data.source.map(row)
         targets = (0..<MoonsDANNData.exampleCount).map { row(data.target[MoonsDANNData.targetIndex($0)]) }
         labels = data.labels
-        domains = Tensor([0.0, 1.0], shape: [2, 1]).cast(to: dtype)
+        domains = Tensor([0.0, 1.0] as [Double], shape: [2, 1]).cast(to: dtype)
     }
 
     /// The loss of the pair at `position` (0..<300), recorded by whatever tapes are active.

@@ -100,6 +100,28 @@ static void drive(rg_inner_fn fn, int nin, const void *const *in,
 BINARY_FNS(f32, float, powf)
 BINARY_FNS(f64, double, pow)
 
+// int32 arithmetic wraps around (two's complement), as NumPy's and PyTorch's does: the
+// operands are added, subtracted and multiplied as uint32_t, which C defines modulo 2^32
+// (signed overflow would be undefined).
+#define I32_WRAP(EXPR) ((int32_t)(EXPR))
+
+/// Division truncates toward zero, as Swift's and C's `/`; INT32_MIN / -1 wraps to
+/// INT32_MIN, and a zero divisor gives 0 (the Swift side refuses zero divisors first).
+static inline int32_t div_i32_value(int32_t x, int32_t y)
+{
+    if (y == 0) return 0;
+    if (y == -1) return I32_WRAP(0u - (uint32_t)x);
+    return x / y;
+}
+
+ELEM2(add_i32, int32_t, int32_t, I32_WRAP((uint32_t)x + (uint32_t)y))
+ELEM2(sub_i32, int32_t, int32_t, I32_WRAP((uint32_t)x - (uint32_t)y))
+ELEM2(mul_i32, int32_t, int32_t, I32_WRAP((uint32_t)x * (uint32_t)y))
+ELEM2(div_i32, int32_t, int32_t, div_i32_value(x, y))
+ELEM2(max_i32, int32_t, int32_t, x >= y ? x : y)
+/// No pow for int32: the Swift side refuses it.
+static const rg_inner_fn binary_i32[] = {add_i32, sub_i32, mul_i32, div_i32, NULL, max_i32};
+
 #define COMPARE_FNS(SUF, T)                                                              \
     ELEM2(eq_##SUF, T, uint8_t, x == y)                                                  \
     ELEM2(ne_##SUF, T, uint8_t, x != y)                                                  \
@@ -115,12 +137,13 @@ COMPARE_FNS(f64, double)
 COMPARE_FNS(i32, int32_t)
 COMPARE_FNS(u8, uint8_t)
 
-/// The inner loop of a binary op, or NULL for an unknown op or a non-float type.
+/// The inner loop of a binary op, or NULL for an unknown op, a bool type or int32 pow.
 static rg_inner_fn binary_fn(rg_dtype dtype, rg_binary_op op)
 {
     if ((unsigned)op > RG_MAXIMUM) return NULL;
     if (dtype == RG_FLOAT32) return binary_f32[op];
     if (dtype == RG_FLOAT64) return binary_f64[op];
+    if (dtype == RG_INT32) return binary_i32[op];
     return NULL;
 }
 
@@ -394,11 +417,15 @@ ELEM1(tanh_f64, double, tanh(v))
 UNARY_FNS(f32, float, f)
 UNARY_FNS(f64, double, )
 
+/// int32 negation wraps around: -INT32_MIN is INT32_MIN.
+ELEM1(neg_i32, int32_t, I32_WRAP(0u - (uint32_t)v))
+
 void rg_unary(rg_dtype dtype, rg_unary_op op, const void *x, void *out, int64_t n)
 {
     if ((unsigned)op > RG_SOFTPLUS || n <= 0) return;
     if (dtype == RG_FLOAT32) unary_f32[op](x, out, n);
     else if (dtype == RG_FLOAT64) unary_f64[op](x, out, n);
+    else if (dtype == RG_INT32 && op == RG_NEG) neg_i32(x, out, n);
 }
 
 // ---- Fill and cast ------------------------------------------------------------------

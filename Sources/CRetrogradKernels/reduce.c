@@ -36,10 +36,36 @@ static int rows_depth(int64_t R)
 #undef T
 #undef SUF
 
+/// int32 sum (wrapping around, as the elementwise int32 ops do) or maximum over merged
+/// dims, in one pass over x in memory order: out holds the kept dims, row-major.
+static void reduce_i32(rg_reduce_op op, const int32_t *x, const int64_t *dims, const uint8_t *red,
+                       int m, int32_t *out, int64_t kept)
+{
+    int64_t out_strides[RG_MAX_DIMS], idx[RG_MAX_DIMS] = {0}, total = 1, s = 1;
+    for (int d = m - 1; d >= 0; d--) {
+        out_strides[d] = red[d] ? 0 : s;
+        if (!red[d]) s *= dims[d];
+        total *= dims[d];
+    }
+    for (int64_t k = 0; k < kept; k++) out[k] = op == RG_REDUCE_SUM ? 0 : INT32_MIN;
+    int64_t o = 0;
+    for (int64_t i = 0; i < total; i++) {
+        const int32_t v = x[i];
+        if (op == RG_REDUCE_SUM) out[o] = (int32_t)((uint32_t)out[o] + (uint32_t)v);
+        else if (v > out[o]) out[o] = v;
+        for (int d = m - 1; d >= 0; d--) {  // next index, row-major
+            o += out_strides[d];
+            if (++idx[d] < dims[d]) break;
+            o -= out_strides[d] * dims[d];
+            idx[d] = 0;
+        }
+    }
+}
+
 void rg_reduce(rg_dtype dtype, rg_reduce_op op, const void *x,
                const int64_t *shape, const uint8_t *reduce_axis, int ndim, void *out)
 {
-    if (dtype != RG_FLOAT32 && dtype != RG_FLOAT64) return;
+    if (dtype != RG_FLOAT32 && dtype != RG_FLOAT64 && dtype != RG_INT32) return;
     if (op != RG_REDUCE_SUM && op != RG_REDUCE_MAX) return;
 
     // Drop size-1 axes and merge neighbours with the same flag, so reduced and kept
@@ -74,5 +100,6 @@ void rg_reduce(rg_dtype dtype, rg_reduce_op op, const void *x,
         return;
     }
     if (dtype == RG_FLOAT32) reduce_f32(op, x, dims, red, m, out);
-    else reduce_f64(op, x, dims, red, m, out);
+    else if (dtype == RG_FLOAT64) reduce_f64(op, x, dims, red, m, out);
+    else reduce_i32(op, x, dims, red, m, out, kept);
 }

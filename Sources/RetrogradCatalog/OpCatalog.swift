@@ -9,7 +9,7 @@ import Retrograd
 /// a rank-3 tensor, over several axes and over all of them (with and without
 /// `keepingDimensions`), softmax and friends, the shape ops, `gather`, `concat`,
 /// `stack`, `matmul` (plain, transposing, batched with broadcast batch dimensions),
-/// `norm`, `cast` and a few composites. Ops whose tape gradient differs from the
+/// `norm`, `cast`, subscripts read and assigned, and a few composites. Ops whose tape gradient differs from the
 /// derivative of their value on purpose (`stopGradient`, `gradientReversal`,
 /// `withCustomGradient`) are not in the catalog: finite differences see the value, so
 /// they are tested on their own.
@@ -20,7 +20,7 @@ import Retrograd
 public enum OpCatalog {
     /// All cases, in a stable order, with unique names.
     public static let cases: [OpCheckCase] =
-        arithmetic() + elementwise() + reductions() + shapes() + products() + composites()
+        arithmetic() + elementwise() + reductions() + shapes() + indexing() + products() + composites()
 
     /// The cases whose name contains `substring` (all cases when it is empty).
     public static func cases(matching substring: String) -> [OpCheckCase] {
@@ -32,7 +32,7 @@ public enum OpCatalog {
 private func literal(_ values: [Double], _ shape: Shape) -> Tensor { Tensor(values, shape: shape) }
 
 /// A case whose inputs come from a generator seeded by its name.
-private func make(
+func make(
     _ name: String, tolerance: Double = 1e-6, note: String? = nil, inputs: (inout CatalogInputs) -> [Tensor],
     _ function: @escaping @Sendable ([Tensor]) -> Tensor
 ) -> OpCheckCase {

@@ -58,7 +58,7 @@ struct MoonsDANNTests {
         try training.run(steps: 7)
         // A domain head far from zero, so that the reversed path carries weight.
         training.domainHead.weight.assign(Tensor((0..<15).map { 0.3 * cos(Double($0)) }, shape: [15, 1]))
-        training.domainHead.bias!.assign(Tensor([-0.2], shape: [1]))
+        training.domainHead.bias!.assign(Tensor([-0.2] as [Double], shape: [1]))
         let data = MoonsDANNData()
         let expected = HandMoonsDANN(training).lossAndGradients(
             source: data.source[7], label: data.labels[7], target: data.target[MoonsDANNData.targetIndex(7)])

@@ -65,6 +65,11 @@ extension FuzzOp {
             return constantFirst ? Retrograd.select(condition, constant, x) : Retrograd.select(condition, x, constant)
         case let .gather(indices, nil, axis): return x.gather(indices: indices, axis: axis)
         case let .gather(indices, shape?, axis): return x.gather(indices: Tensor(indices.map(Int32.init), shape: shape), axis: axis)
+        case let .subscriptRead(entries, ellipsis):
+            return x.selecting(TensorSubscript(entries.map(\.index), leadingEllipsis: ellipsis, shape: x.shape))
+        case let .subscriptAssign(entries, ellipsis):
+            // What the subscript's setter does: `var y = x; y[entries] = values`.
+            return x.replacing(TensorSubscript(entries.map(\.index), leadingEllipsis: ellipsis, shape: x.shape), with: operands[1])
         case let .activation(activation): return activation(x)
         case .stopGradient:
             return frozen ?? Retrograd.stopGradient(x)

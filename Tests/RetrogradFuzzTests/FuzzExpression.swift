@@ -43,6 +43,43 @@ enum FuzzCustom: Equatable {
     case plantedWrongSin
 }
 
+/// One entry of a fuzzed subscript, spelled as written: positions and bounds may be
+/// negative (counted from the end).
+enum FuzzIndexEntry {
+    case position(Int)
+    /// `lower..<upper`.
+    case range(lower: Int, upper: Int)
+    /// `stride(from:through:by:)`.
+    case stride(from: Int, through: Int, by: Int)
+    /// `0...`, the whole axis.
+    case whole
+    /// A bool mask over one axis.
+    case mask([Bool])
+
+    /// The entry as the subscript takes it.
+    var index: any TensorIndex {
+        switch self {
+        case let .position(position): return position
+        case let .range(lower, upper): return lower..<upper
+        case let .stride(from, through, by): return Swift.stride(from: from, through: through, by: by)
+        case .whole: return 0...
+        case let .mask(mask): return Tensor(mask, shape: [mask.count])
+        }
+    }
+
+    /// The entry as Swift source.
+    var source: String {
+        func spelled(_ value: Int) -> String { value < 0 ? "(\(value))" : "\(value)" }
+        switch self {
+        case let .position(position): return "\(position)"
+        case let .range(lower, upper): return "\(spelled(lower))..<\(spelled(upper))"
+        case let .stride(from, through, by): return "stride(from: \(from), through: \(through), by: \(by))"
+        case .whole: return "0..."
+        case let .mask(mask): return "Tensor(\(mask))"
+        }
+    }
+}
+
 /// A loss from RetrogradNN.
 enum FuzzLoss {
     case meanSquaredError(Reduction)
@@ -83,6 +120,10 @@ enum FuzzOp {
     /// `gather(indices: [Int], axis:)` when `shape` is nil, else `gather(indices:axis:)` with
     /// an int32 tensor of that shape.
     case gather(indices: [Int], shape: Shape?, axis: Int)
+    /// `x[entries]`, with a leading `...` when `ellipsis` is set.
+    case subscriptRead([FuzzIndexEntry], ellipsis: Bool)
+    /// `var y = x; y[entries] = values; y` (children: x, values).
+    case subscriptAssign([FuzzIndexEntry], ellipsis: Bool)
     /// A RetrogradNN `Activation` called on the operand.
     case activation(Activation)
     case stopGradient
@@ -132,6 +173,8 @@ enum FuzzOp {
         case .select: return "select"
         case .selectConstant: return "selectConstant"
         case let .gather(_, shape, _): return shape == nil ? "gather" : "gather.tensor"
+        case .subscriptRead: return "subscript.read"
+        case .subscriptAssign: return "subscript.assign"
         case let .activation(activation): return "activation.\(String(describing: activation).prefix { $0 != "(" })"
         case .stopGradient: return "stopGradient"
         case .gradientReversal: return "gradientReversal"

@@ -6,7 +6,7 @@ import RetrogradNN
 
 extension FuzzGenerator {
     mutating func shapeNode(_ shape: Shape, depth: Int) -> Int? {
-        switch random.int(0...9) {
+        switch random.int(0...11) {
         case 0: return reshapeNode(shape, depth: depth)
         case 1: return expandNode(shape, depth: depth)
         case 2: return permuteNode(shape, depth: depth)
@@ -19,7 +19,8 @@ extension FuzzGenerator {
         case 5: return padNode(shape, depth: depth)
         case 6: return concatNode(shape, depth: depth)
         case 7: return stackNode(shape, depth: depth)
-        default: return gatherNode(shape, depth: depth)
+        case 8, 9: return gatherNode(shape, depth: depth)
+        default: return subscriptNode(shape, depth: depth)
         }
     }
 

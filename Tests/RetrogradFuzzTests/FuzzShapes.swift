@@ -117,6 +117,14 @@ extension FuzzOp {
             var dims = shape.dimensions
             dims.replaceSubrange(axis...axis, with: indexShape?.dimensions ?? [indices.count])
             return Shape(dims)
+        case let .subscriptRead(entries, ellipsis):
+            guard let shape = one() else { return nil }
+            return selection(entries, ellipsis: ellipsis, of: shape)?.shape
+        case let .subscriptAssign(entries, ellipsis):
+            guard children.count == 2, let selected = selection(entries, ellipsis: ellipsis, of: children[0]),
+                selected.distinct, Shape.broadcast(children[1], selected.shape) == selected.shape
+            else { return nil }
+            return children[0]
         case let .activation(activation):
             guard let shape = one(), activation != .softmax || shape.rank >= 1 else { return nil }
             return shape
@@ -163,4 +171,42 @@ extension FuzzLoss {
             return reduced(Shape(Array(children[0].dimensions.dropLast())))
         }
     }
+}
+
+/// The shape `entries` select from `shape` (after `...` when `ellipsis`), and whether every
+/// entry selects distinct positions (what an assignment needs); nil when the subscript
+/// would stop the program.
+func selection(_ entries: [FuzzIndexEntry], ellipsis: Bool, of shape: Shape) -> (shape: Shape, distinct: Bool)? {
+    let masks = entries.filter { if case .mask = $0 { return true } else { return false } }
+    guard entries.count <= shape.rank, masks.count <= 1 else { return nil }
+    let first = ellipsis ? shape.rank - entries.count : 0  // the axis of the first entry
+    var dims = Array(shape.dimensions.prefix(first))
+    var distinct = true
+    for (offset, entry) in entries.enumerated() {
+        let size = shape[first + offset]
+        func resolved(_ position: Int) -> Int? {
+            let value = position < 0 ? position + size : position
+            return (0..<size).contains(value) ? value : nil
+        }
+        switch entry {
+        case let .position(position):
+            guard resolved(position) != nil else { return nil }
+        case let .range(lower, upper):
+            let from = lower < 0 ? lower + size : lower, to = upper < 0 ? upper + size : upper
+            guard 0 <= from, from <= to, to <= size else { return nil }
+            dims.append(to - from)
+        case let .stride(from, through, by):
+            let positions = Swift.stride(from: from, through: through, by: by).map(resolved)
+            guard positions.allSatisfy({ $0 != nil }) else { return nil }
+            distinct = distinct && Set(positions.compactMap { $0 }).count == positions.count
+            dims.append(positions.count)
+        case .whole:
+            dims.append(size)
+        case let .mask(mask):
+            guard mask.count == size else { return nil }
+            dims.append(mask.filter { $0 }.count)
+        }
+    }
+    if !ellipsis { dims += shape.dimensions.suffix(from: entries.count) }
+    return (Shape(dims), distinct)
 }

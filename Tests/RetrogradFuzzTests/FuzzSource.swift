@@ -93,6 +93,11 @@ extension FuzzOp {
         case let .gather(indices, nil, axis): return "\(x).gather(indices: \(indices), axis: \(axis))"
         case let .gather(indices, shape?, axis):
             return "\(x).gather(indices: Tensor(\(indices) as [Int32], shape: \(shape)), axis: \(axis))"
+        case let .subscriptRead(entries, ellipsis):
+            return "\(x)[\(((ellipsis ? ["..."] : []) + entries.map(\.source)).joined(separator: ", "))]"
+        case let .subscriptAssign(entries, ellipsis):
+            let index = ((ellipsis ? ["..."] : []) + entries.map(\.source)).joined(separator: ", ")
+            return "{ var y = \(x); y[\(index)] = \(operands[1]); return y }()"
         case let .activation(activation):
             switch activation {
             case let .leakyRelu(slope): return "Activation.leakyRelu(slope: \(slope))(\(x))"

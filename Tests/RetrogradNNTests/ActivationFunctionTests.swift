@@ -75,7 +75,7 @@ struct ActivationReference: CustomTestStringConvertible, Sendable {
     @Test(arguments: references)
     func gradientsMatchFiniteDifferencesToSecondOrder(_ reference: ActivationReference) {
         // Away from 0, where ELU with alpha ≠ 1 has a kink.
-        let x = Tensor([-2.1, -0.7, -0.3, 0.4, 1.3, 2.6], shape: [2, 3])
+        let x = Tensor([-2.1, -0.7, -0.3, 0.4, 1.3, 2.6] as [Double], shape: [2, 3])
         let report = checkGradients(of: { reference.apply($0[0]) }, at: [x], order: 2)
         #expect(report.passed, "\(reference.name):\n\(report)")
     }

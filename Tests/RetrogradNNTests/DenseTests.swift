@@ -24,6 +24,13 @@ import RetrogradTestSupport
         #expect(y.scalars(as: Float.self) == [5.5, 0, -3.5, -1.5, 1, -1])
     }
 
+    /// Issue 15: a literal input is float32, the type of a default layer, so it goes in as is.
+    @Test func aLiteralInputFitsADefaultLayer() {
+        let (dense, _) = handLayer(.identity)
+        let y = dense(Tensor([1, 2, 0, -1], shape: [2, 2]))
+        #expect(y.dtype == .float32 && y.scalars(as: Float.self) == [5.5, 0, -3.5, -1.5, 1, -1])
+    }
+
     @Test func reluIsAppliedAfterTheBias() {
         let (dense, x) = handLayer(.relu)
         #expect(dense(x).scalars(as: Float.self) == [5.5, 0, 0, 0, 1, 0])

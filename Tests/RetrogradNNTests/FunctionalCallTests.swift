@@ -17,9 +17,9 @@ private struct Failure: Error {}
 @Suite struct FunctionalCallTests {
     @Test func theSubstitutesAreReadAndTheVariablesKeepTheirValues() {
         let layer = dense([1, 2], 2, 1, bias: [0.5])
-        let x = Tensor([1.0, 1], shape: [1, 2])
+        let x = Tensor([1.0, 1] as [Double], shape: [1, 2])
         // x·[3, −1] + 0 = 2, where the layer's own weights give 1 + 2 + 0.5 = 3.5.
-        let substituted = layer(x, with: ["weight": Tensor([3.0, -1], shape: [2, 1]), "bias": Tensor([0.0])])
+        let substituted = layer(x, with: ["weight": Tensor([3.0, -1] as [Double], shape: [2, 1]), "bias": Tensor([0.0] as [Double])])
         #expect(substituted.scalars(as: Double.self) == [2])
         #expect(layer(x).scalars(as: Double.self) == [3.5])
         #expect(layer.weight.value.scalars(as: Double.self) == [1, 2])
@@ -27,9 +27,9 @@ private struct Failure: Error {}
 
     @Test func aPartialSubstitutionKeepsTheOtherVariables() {
         let model = Sequential(dense([2], 1, 1, bias: [1]), dense([3], 1, 1, bias: [0]))
-        let x = Tensor([1.0], shape: [1, 1])
+        let x = Tensor([1.0] as [Double], shape: [1, 1])
         // (1·2 + 1)·(−1) + 0 = −3 with only the second weight replaced by −1.
-        #expect(model(x, with: ["1.weight": Tensor([-1.0], shape: [1, 1])]).scalars(as: Double.self) == [-3])
+        #expect(model(x, with: ["1.weight": Tensor([-1.0] as [Double], shape: [1, 1])]).scalars(as: Double.self) == [-3])
     }
 
     @Test func valuesAlignedWithTrainableVariablesSkipFrozenOnes() {
@@ -37,16 +37,16 @@ private struct Failure: Error {}
         let model = Sequential(first, second)
         first.freeze()
         #expect(model.trainableVariables.map(\.name) == ["1.weight", "1.bias"])
-        let x = Tensor([1.0], shape: [1, 1])
+        let x = Tensor([1.0] as [Double], shape: [1, 1])
         // (1·2 + 1)·4 + 0.5 = 12.5.
-        let y = model(x, with: [Tensor([4.0], shape: [1, 1]), Tensor([0.5])])
+        let y = model(x, with: [Tensor([4.0] as [Double], shape: [1, 1]), Tensor([0.5] as [Double])])
         #expect(y.scalars(as: Double.self) == [12.5])
     }
 
     @Test func theValuesComeBackWhenTheBodyThrows() {
         let layer = dense([1, 2], 2, 1, bias: [0.5])
         #expect(throws: Failure.self) {
-            try layer.withVariableValues(["weight": Tensor([9.0, 9], shape: [2, 1])]) {
+            try layer.withVariableValues(["weight": Tensor([9.0, 9] as [Double], shape: [2, 1])]) {
                 #expect(layer.weight.value.scalars(as: Double.self) == [9, 9])
                 throw Failure()
             }
@@ -56,8 +56,8 @@ private struct Failure: Error {}
 
     @Test func nestedSubstitutionsUnwindInOrder() {
         let layer = dense([1], 1, 1)
-        layer.withVariableValues(["weight": Tensor([2.0], shape: [1, 1])]) {
-            layer.withVariableValues(["weight": Tensor([3.0], shape: [1, 1])]) {
+        layer.withVariableValues(["weight": Tensor([2.0] as [Double], shape: [1, 1])]) {
+            layer.withVariableValues(["weight": Tensor([3.0] as [Double], shape: [1, 1])]) {
                 #expect(layer.weight.value.scalars(as: Double.self) == [3])
             }
             #expect(layer.weight.value.scalars(as: Double.self) == [2])
@@ -109,8 +109,8 @@ private struct Failure: Error {}
         // dw′/dw = 1 − α·2·x_s² = 1 − 0.8 = 0.2, so the meta-gradient is 2.12·0.2 = 0.424
         // (first-order MAML, which drops dw′/dw, would give 2.12).
         let model = dense([0.8], 1, 1)
-        let support = (Tensor([2.0], shape: [1, 1]), Tensor([1.0], shape: [1, 1]))
-        let query = (Tensor([-1.0], shape: [1, 1]), Tensor([0.5], shape: [1, 1]))
+        let support = (Tensor([2.0] as [Double], shape: [1, 1]), Tensor([1.0] as [Double], shape: [1, 1]))
+        let query = (Tensor([-1.0] as [Double], shape: [1, 1]), Tensor([0.5] as [Double], shape: [1, 1]))
         let outer = GradientTape()
         let loss = try outer.record { () throws -> Tensor in
             try Self.metaLoss(model, weights: model.trainableVariables.map(\.value), rate: 0.1, support: support, query: query)
@@ -125,8 +125,8 @@ private struct Failure: Error {}
         let model = Sequential(
             dense([0.3, -0.2, 0.5, 0.1, 0.4, -0.6], 2, 3, bias: [0.1, 0, -0.1], activation: .tanh),
             dense([0.7, -0.5, 0.2], 3, 1, bias: [0.05]))
-        let support = (Tensor([0.5, -1, 1.5, 0.2, -0.3, 0.8], shape: [3, 2]), Tensor([0.2, -0.4, 0.6], shape: [3, 1]))
-        let query = (Tensor([-0.7, 0.4, 0.9, -1.1], shape: [2, 2]), Tensor([0.3, -0.1], shape: [2, 1]))
+        let support = (Tensor([0.5, -1, 1.5, 0.2, -0.3, 0.8] as [Double], shape: [3, 2]), Tensor([0.2, -0.4, 0.6] as [Double], shape: [3, 1]))
+        let query = (Tensor([-0.7, 0.4, 0.9, -1.1] as [Double], shape: [2, 2]), Tensor([0.3, -0.1] as [Double], shape: [2, 1]))
         let start = model.trainableVariables.map(\.value)
         // The tape's gradient of the meta-loss with respect to the weights, second-order
         // terms included, against central finite differences of the meta-loss itself.

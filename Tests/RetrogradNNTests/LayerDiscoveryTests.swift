@@ -23,7 +23,7 @@ private final class TwoBranches: Layer {
 
 /// Every kind of property discovery searches, in declaration order.
 private class Base: Layer {
-    let scale = Variable(Tensor([2.0]), name: "scale")
+    let scale = Variable(Tensor([2.0] as [Double]), name: "scale")
     var isTraining = true
     func callAsFunction(_ input: Tensor) -> Tensor { input * scale.value }
 }
@@ -37,18 +37,18 @@ private final class Everything: Base {
     let blocks: [any Layer] = [Dense(inputSize: 1, outputSize: 1, seed: 1), ActivationLayer(.relu), Dense(inputSize: 1, outputSize: 1, seed: 2)]
     var head: Dense? = nil
     let byName: [String: Dense] = ["b": Dense(inputSize: 1, outputSize: 1, seed: 3), "a": Dense(inputSize: 1, outputSize: 1, seed: 4)]
-    let byIndex: [Int: Variable] = [10: Variable(Tensor([1.0])), 2: Variable(Tensor([1.0]))]
+    let byIndex: [Int: Variable] = [10: Variable(Tensor([1.0] as [Double])), 2: Variable(Tensor([1.0] as [Double]))]
     let pair = Pair(left: Dense(inputSize: 1, outputSize: 1, useBias: false, seed: 5), right: Dense(inputSize: 1, outputSize: 1, useBias: false, seed: 6))
-    let tuple: (Variable, gate: Variable) = (Variable(Tensor([1.0])), Variable(Tensor([1.0])))
-    lazy var late = Variable(Tensor([3.0]))
-    let notSearched: [Tensor] = [Tensor([1.0])]
+    let tuple: (Variable, gate: Variable) = (Variable(Tensor([1.0] as [Double])), Variable(Tensor([1.0] as [Double])))
+    lazy var late = Variable(Tensor([3.0] as [Double]))
+    let notSearched: [Tensor] = [Tensor([1.0] as [Double])]
     let count = 3
 }
 
 /// A child that points back to its parent.
 private final class Child: Layer {
     weak var parent: Parent?
-    let weight = Variable(Tensor([1.0]))
+    let weight = Variable(Tensor([1.0] as [Double]))
     var isTraining = true
     func callAsFunction(_ input: Tensor) -> Tensor { input * weight.value }
 }

@@ -9,7 +9,7 @@ private final class Changing: Layer {
     var extra: Dense? = nil
     var blocks: [Dense] = [Dense(inputSize: 1, outputSize: 1, seed: 2)]
     var table: [String: Variable] = [:]
-    var scale = Variable(Tensor([1.0]))
+    var scale = Variable(Tensor([1.0] as [Double]))
     var isTraining = true
     func callAsFunction(_ input: Tensor) -> Tensor { head(input) }
 }
@@ -52,9 +52,9 @@ private final class Changing: Layer {
 
     @Test func changingADictionaryOrAVariableIsSeen() {
         let model = Changing()
-        model.table["temperature"] = Variable(Tensor([1.0]))
+        model.table["temperature"] = Variable(Tensor([1.0] as [Double]))
         #expect(names(model).contains("table.temperature"))
-        let scale = Variable(Tensor([2.0]))
+        let scale = Variable(Tensor([2.0] as [Double]))
         model.scale = scale
         #expect(model.variable(named: "scale") === scale)
     }

@@ -91,7 +91,7 @@ private func flat(_ gradients: [Tensor?]) -> [Double] { gradients.flatMap(values
         // `scale` enters only the second micro-batch's loss, s·b² with s = 2, b = 3: there
         // its gradient is b² = 9, so the mean over two micro-batches is 9/2 and b gets
         // (0 + 2·s·b)/2 = 6. `idle` enters neither.
-        let b = Variable(Tensor(3.0), name: "b"), scale = Variable(Tensor(2.0), name: "scale")
+        let b = Variable(Tensor(3.0 as Double), name: "b"), scale = Variable(Tensor(2.0 as Double), name: "scale")
         let idle = Variable(Tensor([1, 1] as [Double]), name: "idle")
         let variables = [b, scale, idle]
         var accumulated = AccumulatedGradients(for: variables)

@@ -33,7 +33,7 @@ private func withWarnings(_ body: (Captured) throws -> Void) rethrows {
     }
 
     @Test func theExplanationIsPrintedOncePerVariableAndOptimizer() throws {
-        let w = Variable(Tensor(1.0), name: "warn.w"), unused = Variable(Tensor(1.0), name: "warn.unused")
+        let w = Variable(Tensor(Double(1.0)), name: "warn.w"), unused = Variable(Tensor(Double(1.0)), name: "warn.unused")
         try withWarnings { captured in
             let sgd = SGD(learningRate: 0.1)
             for _ in 0..<3 { try step(sgd, w, unused) }
@@ -52,7 +52,7 @@ private func withWarnings(_ body: (Captured) throws -> Void) rethrows {
     }
 
     @Test func nothingIsPrintedWhileTheSwitchIsOff() throws {
-        let w = Variable(Tensor(1.0), name: "off.w"), unused = Variable(Tensor(1.0), name: "off.unused")
+        let w = Variable(Tensor(Double(1.0)), name: "off.w"), unused = Variable(Tensor(Double(1.0)), name: "off.unused")
         let captured = Captured()
         GradientDiagnostics.setWarningOutput { message in captured.lines.withLock { $0.append(message) } }
         defer { GradientDiagnostics.setWarningOutput(nil) }
@@ -62,8 +62,8 @@ private func withWarnings(_ body: (Captured) throws -> Void) rethrows {
     }
 
     @Test func frozenVariablesAreNotWarnedAbout() throws {
-        let w = Variable(Tensor(1.0), name: "frozen.w")
-        let frozen = Variable(Tensor(1.0), name: "frozen.f", trainable: false)
+        let w = Variable(Tensor(Double(1.0)), name: "frozen.w")
+        let frozen = Variable(Tensor(Double(1.0)), name: "frozen.f", trainable: false)
         try withWarnings { captured in
             try step(SGD(learningRate: 0.1), w, frozen)
             #expect(captured.about("frozen.f").isEmpty)
@@ -71,7 +71,7 @@ private func withWarnings(_ body: (Captured) throws -> Void) rethrows {
     }
 
     @Test func aListNotFromATapeGetsTheGenericExplanation() {
-        let v = Variable(Tensor(1.0), name: "manual.v")
+        let v = Variable(Tensor(Double(1.0)), name: "manual.v")
         withWarnings { captured in
             RMSProp(learningRate: 0.1).apply(gradients: [nil], to: [v])
             let lines = captured.about("manual.v")
@@ -81,7 +81,7 @@ private func withWarnings(_ body: (Captured) throws -> Void) rethrows {
     }
 
     @Test func theExplanationNamesTheStopGradient() throws {
-        let w = Variable(Tensor(2.0), name: "cut.w"), v = Variable(Tensor(3.0), name: "cut.v")
+        let w = Variable(Tensor(Double(2.0)), name: "cut.w"), v = Variable(Tensor(Double(3.0)), name: "cut.v")
         try withWarnings { captured in
             let tape = GradientTape()
             let loss = tape.record { stopGradient(w.value) * v.value }

@@ -190,7 +190,7 @@ private func snapshot(_ state: [String: Tensor]) -> [String: [Double]] {
             bad[key] = Tensor(Int32(-1))
             expectedError = .invalidCount(key: key, found: "-1.0")
         default:
-            bad[key] = Tensor(2.5)
+            bad[key] = Tensor(Double(2.5))
             expectedError = .invalidCount(key: key, found: "2.5")
         }
         #expect(throws: expectedError) { try optimizer.loadState(bad, for: [w, u]) }
@@ -208,7 +208,7 @@ private func snapshot(_ state: [String: Tensor]) -> [String: [Double]] {
     @Test func wholeNumberStepInAnotherTypeLoads() throws {
         let (optimizer, w, u, good, _) = try setUp()
         var state = good
-        state["w/step"] = Tensor(5.0)
+        state["w/step"] = Tensor(Double(5.0))
         try optimizer.loadState(state, for: [w, u])
         #expect(values(optimizer.stateTensors(for: [w])["w/step"]) == [5])
     }

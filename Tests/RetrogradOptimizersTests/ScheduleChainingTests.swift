@@ -46,7 +46,7 @@ import RetrogradTestSupport
         // w ← w·(1 − rate) each step: 1 · 0.9 · 0.8 · 0.5 · 0.5 = 0.18.
         let schedule = SequentialSchedule([LinearWarmup(from: 0.1, to: 0.3, steps: 2), ConstantSchedule(0.5)], milestones: [2])
         let optimizer = SGD(learningRate: 0, schedule: schedule)
-        let w = Variable(Tensor(1.0), name: "w")
+        let w = Variable(Tensor(1.0 as Double), name: "w")
         var rates: [Double] = []
         for _ in 0..<4 {
             rates.append(optimizer.currentLearningRate)

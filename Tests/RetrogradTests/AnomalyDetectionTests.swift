@@ -78,7 +78,7 @@ func caughtAnomaly(_ body: () throws -> Void) -> Anomaly? {
     }
 
     @Test func sqrtAtZeroIsReportedInTheBackwardPassWithItsRecord() throws {
-        let x = Tensor(0.0)
+        let x = Tensor(Double(0.0))
         let tape = GradientTape()
         let anomaly = try #require(caughtAnomaly {
             let y = tape.record {
@@ -116,12 +116,12 @@ func caughtAnomaly(_ body: () throws -> Void) -> Anomaly? {
             }
             return try tape.gradient(of: y, wrt: x)
         }
-        let anomaly = try #require(caughtAnomaly { _ = try run(Tensor(0.0)) })
+        let anomaly = try #require(caughtAnomaly { _ = try run(Tensor(Double(0.0))) })
         #expect(anomaly.rule?.op == "sqrt" && anomaly.rule?.recordIndex == 1)
         #expect(counter.calls == 0)
         // Without detection the pass runs to the end: the pullback runs once, and the
         // gradient 1/(2·sqrt(0)) is +inf.
-        #expect(values(try run(Tensor(0.0))) == [.infinity])
+        #expect(values(try run(Tensor(Double(0.0)))) == [.infinity])
         #expect(counter.calls == 1)
     }
 

@@ -38,7 +38,7 @@ private struct UnrelatedError: Error, Equatable {}
     }
 
     @Test func withoutAScopeNaNsPassSilently() throws {
-        let zero = Tensor(0.0)
+        let zero = Tensor(Double(0.0))
         #expect((zero / zero).scalar(as: Double.self).isNaN)
         let tape = GradientTape()
         let y = tape.record {
@@ -77,7 +77,7 @@ private struct UnrelatedError: Error, Equatable {}
     }
 
     @Test func aCaughtAnomalyIsThrownOnceAndDetectionGoesOn() throws {
-        let x = Tensor(0.0)
+        let x = Tensor(Double(0.0))
         var first: Anomaly?
         let second = try #require(caughtAnomaly {
             let tape = GradientTape()
@@ -127,7 +127,7 @@ private struct UnrelatedError: Error, Equatable {}
     }
 
     @Test func nestedTapesGiveThePositionOnTheOuterTape() throws {
-        let x = Tensor(0.0)
+        let x = Tensor(Double(0.0))
         let anomaly = try #require(caughtAnomaly {
             let outer = GradientTape()
             _ = try outer.record { () throws -> Tensor? in

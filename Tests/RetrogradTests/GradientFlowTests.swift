@@ -8,7 +8,7 @@ import RetrogradTestSupport
 
 @Suite struct GradientFlowStatusTests {
     @Test func aConnectedSourceFlowsAndLeavesNoReport() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(Double(2.0)), name: "w")
         let tape = GradientTape(persistent: true)
         let y = tape.record { w.value * w.value }
         #expect(values(try tape.gradient(of: y, wrt: w)) == [4])
@@ -19,7 +19,7 @@ import RetrogradTestSupport
     }
 
     @Test func aLossComputedAfterRecordReturnedIsNotRecorded() throws {
-        let w = Variable(Tensor(2.0), name: "w"), b = Variable(Tensor(1.0), name: "b")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), b = Variable(Tensor(Double(1.0)), name: "b")
         let tape = GradientTape()
         let h = tape.record { w.value * 3 }
         let loss = h * b.value  // after record returned: nothing records this op
@@ -44,7 +44,7 @@ import RetrogradTestSupport
     }
 
     @Test func aFrozenVariableIsNotWatched() throws {
-        let frozen = Variable(Tensor(3.0), name: "frozen", trainable: false)
+        let frozen = Variable(Tensor(Double(3.0)), name: "frozen", trainable: false)
         let tape = GradientTape()
         let y = tape.record { frozen.value * frozen.value }
         #expect(try tape.gradient(of: y, wrt: frozen) == nil)
@@ -52,7 +52,7 @@ import RetrogradTestSupport
     }
 
     @Test func aTapeThatWatchesOnlyWhatItIsToldReportsTheOthers() throws {
-        let a = Variable(Tensor(3.0), name: "a"), b = Variable(Tensor(4.0), name: "b")
+        let a = Variable(Tensor(Double(3.0)), name: "a"), b = Variable(Tensor(Double(4.0)), name: "b")
         let tape = GradientTape(watchAccessedVariables: false)
         let y = tape.record { () -> Tensor in
             tape.watch(b)
@@ -64,7 +64,7 @@ import RetrogradTestSupport
     }
 
     @Test func aVariableReadBeforeTheTapeIsReadOutside() throws {
-        let w = Variable(Tensor(2.0), name: "w"), b = Variable(Tensor(1.0), name: "b")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), b = Variable(Tensor(Double(1.0)), name: "b")
         let features = w.value * 3  // read with no tape recording
         let tape = GradientTape()
         let loss = tape.record { features * b.value }
@@ -75,7 +75,7 @@ import RetrogradTestSupport
     }
 
     @Test func aVariableReadInsideWithoutRecordingIsReadOutside() throws {
-        let w = Variable(Tensor(2.0), name: "w"), b = Variable(Tensor(1.0), name: "b")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), b = Variable(Tensor(Double(1.0)), name: "b")
         let tape = GradientTape()
         let loss = tape.record { withoutRecording { w.value * 3 } * b.value }
         _ = try tape.gradient(of: loss, wrt: [w, b])
@@ -83,7 +83,7 @@ import RetrogradTestSupport
     }
 
     @Test func aVariableNeverReadIsNotUsed() throws {
-        let w = Variable(Tensor(2.0), name: "w"), unused = Variable(Tensor(5.0), name: "unused")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), unused = Variable(Tensor(Double(5.0)), name: "unused")
         let tape = GradientTape()
         let loss = tape.record { w.value * w.value }
         _ = try tape.gradient(of: loss, wrt: [w, unused])
@@ -91,7 +91,7 @@ import RetrogradTestSupport
     }
 
     @Test func stopGradientNamesItsCallSiteAndPosition() throws {
-        let w = Variable(Tensor(2.0), name: "w"), v = Variable(Tensor(3.0), name: "v")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), v = Variable(Tensor(Double(3.0)), name: "v")
         let tape = GradientTape()
         let line = #line + 3
         let loss = tape.record { () -> Tensor in
@@ -144,7 +144,7 @@ import RetrogradTestSupport
     }
 
     @Test func aCustomPullbackReturningNilIsNamed() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(Double(2.0)), name: "w")
         let tape = GradientTape()
         let y = tape.record {
             withCustomGradient([w.value * 3], name: "blocker", forward: { $0[0] * 2 }, pullback: { _, _, _ in [nil] })
@@ -155,7 +155,7 @@ import RetrogradTestSupport
     }
 
     @Test func aSourceUsedElsewhereIsNotConnected() throws {
-        let w = Variable(Tensor(2.0), name: "w"), u = Variable(Tensor(5.0), name: "u")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), u = Variable(Tensor(Double(5.0)), name: "u")
         let tape = GradientTape()
         let (loss, side) = tape.record { (w.value * w.value, u.value * 3) }
         _ = side
@@ -165,10 +165,10 @@ import RetrogradTestSupport
     }
 
     @Test func aTensorWatchedAfterItWasUsedIsNotConnected() throws {
-        let x = Tensor(2.0)
+        let x = Tensor(Double(2.0))
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
-            let v = Variable(Tensor(1.0), name: "v")
+            let v = Variable(Tensor(Double(1.0)), name: "v")
             let y = x * v.value
             tape.watch(x)
             return y
@@ -192,7 +192,7 @@ import RetrogradTestSupport
     }
 
     @Test func cutRecordsStayOffTheOrdinaryRecords() throws {
-        let x = Tensor([1.0, 2.0])
+        let x = Tensor([1.0, 2.0] as [Double])
         let tape = GradientTape(persistent: true)
         let y = tape.record { () -> Tensor in
             tape.watch(x)
@@ -204,7 +204,7 @@ import RetrogradTestSupport
     }
 
     @Test func reportsAreMadeOnlyWhenAGradientIsMissing() throws {
-        let w = Variable(Tensor(2.0), name: "w"), unused = Variable(Tensor(1.0), name: "unused")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), unused = Variable(Tensor(Double(1.0)), name: "unused")
         let tape = GradientTape(persistent: true)
         let y = tape.record { w.value * 2 }
         _ = try tape.gradient(of: y, wrt: [w, unused])
@@ -216,7 +216,7 @@ import RetrogradTestSupport
     }
 
     @Test func aOneShotTapeKeepsItsReportAfterReleasingRecords() throws {
-        let w = Variable(Tensor(2.0), name: "w"), unused = Variable(Tensor(1.0), name: "unused")
+        let w = Variable(Tensor(Double(2.0)), name: "w"), unused = Variable(Tensor(Double(1.0)), name: "unused")
         let tape = GradientTape()
         let y = tape.record { w.value * 2 }
         _ = try tape.gradient(of: y, wrt: [w, unused])
@@ -228,12 +228,12 @@ import RetrogradTestSupport
 
 @Suite struct GradientFlowTargetTests {
     @Test func onlyTargetsMadeInsideSomeRecordCallCountAsRecorded() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(Double(2.0)), name: "w")
         let tape = GradientTape(persistent: true)
         let first = tape.record { w.value * 2 }  // mul #0
         let between = first * 3  // between the record calls
         _ = tape.record { w.value * 5 }  // mul #1
-        let unrelated = tape.record { Tensor(1.0) * 2 }  // inside, but from nothing watched
+        let unrelated = tape.record { Tensor(Double(1.0)) * 2 }  // inside, but from nothing watched
         let outside = try tape.gradientFlow(of: between, wrt: [w])
         #expect(outside.entries.map(\.status) == [.targetNotRecorded])
         let inside = try tape.gradientFlow(of: unrelated, wrt: [w])

@@ -15,7 +15,7 @@ private struct Parameter: GradientSource {
 @Suite struct MixedSourceListTests {
     // y = Σ w·x², w = 3, x = [1, 2]: ∂y/∂w = Σ x² = 5, ∂y/∂x = 2·w·x = [6, 12].
     private func record() -> (GradientTape, Variable, Tensor, Tensor) {
-        let w = Variable(Tensor(3.0), name: "w")
+        let w = Variable(Tensor(3.0 as Double), name: "w")
         let x = Tensor([1, 2] as [Double])
         let tape = GradientTape(persistent: true)
         let y = tape.record { () -> Tensor in
@@ -60,7 +60,7 @@ private struct Parameter: GradientSource {
 
     @Test func aMixedListSeedsWithTheOutputGradient() throws {
         // z = w·x² elementwise, seeded with v = [1, -1]: ∂/∂w = Σ v·x² = 1 − 4 = −3, ∂/∂x = v·2wx = [6, −12].
-        let w = Variable(Tensor(3.0), name: "w")
+        let w = Variable(Tensor(3.0 as Double), name: "w")
         let x = Tensor([1, 2] as [Double])
         let tape = GradientTape()
         let z = tape.record { () -> Tensor in
@@ -73,8 +73,8 @@ private struct Parameter: GradientSource {
     }
 
     @Test func theMixedGradientFlowReportNamesVariablesAndTensors() throws {
-        let w = Variable(Tensor(3.0), name: "w")
-        let c = Tensor(2.0)
+        let w = Variable(Tensor(3.0 as Double), name: "w")
+        let c = Tensor(2.0 as Double)
         let tape = GradientTape()
         let y = tape.record { w.value * c }
         let report = try tape.gradientFlow(of: y, wrt: [w, c])
@@ -86,8 +86,8 @@ private struct Parameter: GradientSource {
 @Suite struct DictionaryRequestTests {
     @Test func aDictionaryOfSourcesGivesADictionaryOfGradients() throws {
         // y = w·sin(x), w = 2, x = 0.5: ∂y/∂w = sin 0.5, ∂y/∂x = 2·cos 0.5.
-        let w = Variable(Tensor(2.0), name: "weight")
-        let x = Tensor(0.5)
+        let w = Variable(Tensor(2.0 as Double), name: "weight")
+        let x = Tensor(0.5 as Double)
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
             tape.watch(x)
@@ -100,7 +100,7 @@ private struct Parameter: GradientSource {
     }
 
     @Test func aSourceWithoutAGradientHasNoEntryUnlessZerosAreAsked() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let constant = Tensor([1, 2] as [Double])
         let tape = GradientTape(persistent: true)
         let y = tape.record { w.value * w.value }  // 2w = 4
@@ -116,7 +116,7 @@ private struct Parameter: GradientSource {
 
     @Test func keysNeedNotBeStrings() throws {
         // y = a·b, a = 3, b = 4: ∂y/∂a = 4, ∂y/∂b = 3.
-        let a = Variable(Tensor(3.0), name: "a"), b = Variable(Tensor(4.0), name: "b")
+        let a = Variable(Tensor(3.0 as Double), name: "a"), b = Variable(Tensor(4.0 as Double), name: "b")
         let tape = GradientTape()
         let y = tape.record { a.value * b.value }
         let grads = try tape.gradient(of: y, wrt: [0: a, 1: b] as [Int: any GradientSource])
@@ -128,7 +128,7 @@ private struct Parameter: GradientSource {
 @Suite struct SeveralTargetsTests {
     @Test func theGradientOfAListOfTargetsIsTheGradientOfTheirSum() throws {
         // y1 = w², y2 = 3w at w = 2: d(y1 + y2)/dw = 2w + 3 = 7.
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let (y1, y2) = tape.record { (w.value * w.value, w.value * 3) }
         expectClose(try tape.gradient(of: [y1, y2], wrt: w), [7])
@@ -137,7 +137,7 @@ private struct Parameter: GradientSource {
     @Test func eachTargetIsSummedAndSourcesMayMix() throws {
         // y1 = x·w (shape [2]), y2 = (x²).sum(); x = [1, 2], w = 5.
         // d(Σy1 + y2)/dx = w + 2x = [7, 9]; d/dw = Σx = 3.
-        let w = Variable(Tensor(5.0), name: "w")
+        let w = Variable(Tensor(5.0 as Double), name: "w")
         let x = Tensor([1, 2] as [Double])
         let tape = GradientTape()
         let (y1, y2) = tape.record { () -> (Tensor, Tensor) in
@@ -151,25 +151,25 @@ private struct Parameter: GradientSource {
 
     @Test func outputGradientsSeedEachTarget() throws {
         // Seeds 2 for y1 = w² and −1 for y2 = 3w at w = 2: 2·2w − 3 = 5.
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let (y1, y2) = tape.record { (w.value * w.value, w.value * 3) }
-        let grad = try tape.gradient(of: [y1, y2], wrt: w, outputGradients: [Tensor(2.0), Tensor(-1.0)])
+        let grad = try tape.gradient(of: [y1, y2], wrt: w, outputGradients: [Tensor(2.0 as Double), Tensor(-1.0 as Double)])
         expectClose(grad, [5])
     }
 
     @Test func aTargetListedTwiceCountsTwiceAndAnUnrecordedOneAddsNothing() throws {
         // d(2·w²)/dw = 4w = 8 at w = 2; the constant target contributes nothing.
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { w.value * w.value }
-        let constant = Tensor(7.0)
+        let constant = Tensor(7.0 as Double)
         expectClose(try tape.gradient(of: [y, constant, y], wrt: w), [8])
     }
 
     @Test func aDictionaryOfSourcesWorksWithSeveralTargets() throws {
         // y1 = a·b, y2 = a at a = 3, b = 4: ∂/∂a = b + 1 = 5, ∂/∂b = a = 3.
-        let a = Variable(Tensor(3.0), name: "a"), b = Variable(Tensor(4.0), name: "b")
+        let a = Variable(Tensor(3.0 as Double), name: "a"), b = Variable(Tensor(4.0 as Double), name: "b")
         let tape = GradientTape()
         let (y1, y2) = tape.record { (a.value * b.value, a.value * 1) }
         let grads = try tape.gradient(of: [y1, y2], wrt: ["a": a, "b": b])
@@ -178,14 +178,14 @@ private struct Parameter: GradientSource {
     }
 
     @Test func noTargetsOrTheWrongNumberOfSeedsThrowWithoutUsingTheTape() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { w.value * w.value }
         let empty = thrownError(TapeError.self) { _ = try tape.gradient(of: [], wrt: [w]) }
         #expect(empty == .noTargets)
         #expect(empty?.description.contains("at least one tensor") == true)
         let count = thrownError(TapeError.self) {
-            _ = try tape.gradient(of: [y, y], wrt: w, outputGradients: [Tensor(1.0)])
+            _ = try tape.gradient(of: [y, y], wrt: w, outputGradients: [Tensor(1.0 as Double)])
         }
         #expect(count == .outputGradientCount(targets: 2, seeds: 1))
         #expect(count?.description.contains("one seed per target") == true)
@@ -198,7 +198,7 @@ private struct Parameter: GradientSource {
     }
 
     @Test func theReportOfSeveralTargetsNamesEach() throws {
-        let w = Variable(Tensor(2.0), name: "w"), idle = Variable(Tensor(1.0), name: "idle")
+        let w = Variable(Tensor(2.0 as Double), name: "w"), idle = Variable(Tensor(1.0 as Double), name: "idle")
         let tape = GradientTape()
         let (y1, y2) = tape.record { (w.value * w.value, w.value + 1) }
         let grads = try tape.gradient(of: [y1, y2], wrt: [w, idle])
@@ -210,7 +210,7 @@ private struct Parameter: GradientSource {
     }
 
     @Test func aSourceCutFromEveryTargetIsReportedAsCut() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let (y1, y2) = tape.record { () -> (Tensor, Tensor) in
             let h = stopGradient(w.value * 2)

@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func aOneShotTapeMustBeDrawnBeforeItsRequest() throws {
-        let w = Variable(Tensor(1.0), name: "w")
+        let w = Variable(Tensor(Double(1.0)), name: "w")
         let tape = GradientTape()
         let y = tape.record { w.value * 2 }
         #expect(try tape.graphviz().contains("op0"))
@@ -76,7 +76,7 @@ import Testing
     }
 
     @Test func labelsAreEscaped() throws {
-        let v = Variable(Tensor(1.0), name: ##"say "hi" \ bye"##)
+        let v = Variable(Tensor(Double(1.0)), name: ##"say "hi" \ bye"##)
         let tape = GradientTape(persistent: true, keepingGraphDetails: true)
         _ = tape.record { v.value * 2 }
         #expect(try tape.graphviz().contains(##"label="say \"hi\" \\ bye\n[]""##))

@@ -5,7 +5,7 @@ import RetrogradTestSupport
 
 @Suite struct HigherOrderTests {
     @Test func secondDerivativeOfCubeThroughNestedTapes() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(Double(2.0)), name: "w")
         let outer = GradientTape()
         let first = try outer.record { () throws -> Tensor in
             let inner = GradientTape()
@@ -18,7 +18,7 @@ import RetrogradTestSupport
 
     @Test func thirdDerivativeOfPolynomial() throws {
         // p(x) = x⁴ − 2x³ + x ⇒ p‴(x) = 24x − 12; at x = 1.5: 24.
-        let x = Tensor(1.5)
+        let x = Tensor(Double(1.5))
         let t3 = GradientTape(), t2 = GradientTape(), t1 = GradientTape()
         [t1, t2, t3].forEach { $0.watch(x) }
         let d2 = try t3.record { () throws -> Tensor in
@@ -35,8 +35,8 @@ import RetrogradTestSupport
 
     @Test func hessianVectorProduct() throws {
         // f(x) = Σ xᵢ³ + x₀x₁ ⇒ H = diag(6x) + [[0,1],[1,0]]; Hv for v = [1, -2].
-        let x = Tensor([0.5, 2.0])
-        let v = Tensor([1.0, -2.0])
+        let x = Tensor([0.5, 2.0] as [Double])
+        let v = Tensor([1.0, -2.0] as [Double])
         let outer = GradientTape()
         outer.watch(x)
         let gv = try outer.record { () throws -> Tensor in
@@ -54,8 +54,8 @@ import RetrogradTestSupport
     @Test func gradientPenaltyTrainsTheWeights() throws {
         // y = w · (x · x) summed; ∂y/∂x = 2 w x; penalty P = (‖2wx‖ − 1)²;
         // dP/dw = 2(‖2wx‖ − 1) · ‖2x‖ · sign(w).
-        let w = Variable(Tensor(0.75), name: "w")
-        let x = Tensor([1.0, -2.0, 0.5])
+        let w = Variable(Tensor(Double(0.75)), name: "w")
+        let x = Tensor([1.0, -2.0, 0.5] as [Double])
         let outer = GradientTape()
         let penalty = try outer.record { () throws -> Tensor in
             let inner = GradientTape()
@@ -72,7 +72,7 @@ import RetrogradTestSupport
 
     @Test func customGradientPullbackDifferentiatesAgain() throws {
         // forward x³ with the exact pullback 3x²·g: second derivative 6x through it.
-        let x = Tensor(1.25)
+        let x = Tensor(Double(1.25))
         let outer = GradientTape()
         outer.watch(x)
         let first = try outer.record { () throws -> Tensor in
@@ -92,11 +92,11 @@ import RetrogradTestSupport
             for k in 1...16 {
                 group.addTask {
                     // d/dx x^k at x = 1.1 is k · 1.1^(k−1), computed by repeated products.
-                    let x = Tensor(1.1)
+                    let x = Tensor(Double(1.1))
                     let tape = GradientTape()
                     tape.watch(x)
                     let y = tape.record { () -> Tensor in
-                        var y = Tensor(1.0)
+                        var y = Tensor(Double(1.0))
                         for _ in 0..<k { y = y * x }
                         return y
                     }
@@ -116,7 +116,7 @@ import RetrogradTestSupport
 
 @Suite struct GradientSurgeryTests {
     @Test func stopGradientCutsOnePath() throws {
-        let x = Tensor(3.0)
+        let x = Tensor(Double(3.0))
         let tape = GradientTape()
         tape.watch(x)
         let y = tape.record { x * x + stopGradient(x * x * x) }  // value x² + x³, gradient 2x
@@ -125,7 +125,7 @@ import RetrogradTestSupport
     }
 
     @Test func reversalNegatesAndScalesWithAStepDependentScale() throws {
-        let x = Tensor([1.0, -2.0])
+        let x = Tensor([1.0, -2.0] as [Double])
         for scale in [0.0, 0.5, 1.0, 6.0] {
             let tape = GradientTape()
             tape.watch(x)
@@ -137,7 +137,7 @@ import RetrogradTestSupport
 
     @Test func customGradientReplacesTheDerivative() throws {
         // Value of x, gradient clipped to [-1, 1] elementwise.
-        let x = Tensor([0.5, 3.0, -4.0])
+        let x = Tensor([0.5, 3.0, -4.0] as [Double])
         let tape = GradientTape()
         tape.watch(x)
         let y = tape.record {
@@ -148,7 +148,7 @@ import RetrogradTestSupport
     }
 
     @Test func customGradientWithSeveralInputs() throws {
-        let a = Tensor(2.0), b = Tensor(5.0)
+        let a = Tensor(Double(2.0)), b = Tensor(Double(5.0))
         let tape = GradientTape()
         tape.watch(a)
         tape.watch(b)
@@ -162,7 +162,7 @@ import RetrogradTestSupport
 
     @Test func valueOfFGradientOfG() throws {
         // f + g − stopGradient(g): value f, gradient f′ + g′ (f = x², g = x³).
-        let x = Tensor(-1.5)
+        let x = Tensor(Double(-1.5))
         let tape = GradientTape()
         tape.watch(x)
         let y = tape.record { x * x + x * x * x - stopGradient(x * x * x) }
@@ -184,7 +184,7 @@ import RetrogradTestSupport
     }
 
     @Test func assignmentsAreNotRecorded() throws {
-        let v = Variable(Tensor(2.0), name: "v")
+        let v = Variable(Tensor(Double(2.0)), name: "v")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
             let y = v.value * 3
@@ -196,10 +196,10 @@ import RetrogradTestSupport
     }
 
     @Test func recordedValueSurvivesLaterAssignment() throws {
-        let v = Variable(Tensor(2.0), name: "v")
+        let v = Variable(Tensor(Double(2.0)), name: "v")
         let tape = GradientTape()
         let y = tape.record { v.value * v.value }
-        v.assign(Tensor(10.0))
+        v.assign(Tensor(Double(10.0)))
         #expect(values(try tape.gradient(of: y, wrt: v)) == [4])  // 2 · the value read, not 20
     }
 }

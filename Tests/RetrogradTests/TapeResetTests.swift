@@ -9,7 +9,7 @@ import RetrogradTestSupport
     @Test func aResetInsideRecordDifferentiatesOnlyWhatFollows() throws {
         // TensorFlow's example: loss = first + second, reset between them. With w = 3,
         // first = w² (forgotten) and second = 5w: d loss/dw = 5.
-        let w = Variable(Tensor(3.0), name: "w")
+        let w = Variable(Tensor(3.0 as Double), name: "w")
         let tape = GradientTape()
         let loss = tape.record { () -> Tensor in
             let first = w.value * w.value
@@ -22,7 +22,7 @@ import RetrogradTestSupport
 
     @Test func aWatchedTensorMustBeWatchedAgainAfterAReset() throws {
         // y = x³ after the reset, x = 2: 3x² = 12 once x is watched again.
-        let x = Tensor(2.0)
+        let x = Tensor(2.0 as Double)
         let unwatched = GradientTape()
         let y1 = unwatched.record { () -> Tensor in
             unwatched.watch(x)
@@ -42,7 +42,7 @@ import RetrogradTestSupport
     }
 
     @Test func aOneShotTapeCanBeAskedAgainAfterAReset() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { w.value * w.value }
         expectClose(try tape.gradient(of: y, wrt: w), [4])  // 2w
@@ -53,7 +53,7 @@ import RetrogradTestSupport
     }
 
     @Test func aResetOutsideRecordForgetsEarlierTargets() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape(persistent: true)
         let y = tape.record { w.value * w.value }
         tape.reset()
@@ -65,10 +65,10 @@ import RetrogradTestSupport
     }
 
     @Test func aResetForgetsNotedAssignments() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
-            w.assignAdd(Tensor(1.0))
+            w.assignAdd(Tensor(1.0 as Double))
             tape.reset()
             return w.value * w.value
         }

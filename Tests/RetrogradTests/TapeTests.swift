@@ -19,7 +19,7 @@ import RetrogradTestSupport
     }
 
     @Test func severalRecordBlocksAddUp() throws {
-        let x = Tensor(2.0)
+        let x = Tensor(Double(2.0))
         let tape = GradientTape()
         tape.watch(x)
         let a = tape.record { x * x }  // 2x
@@ -49,7 +49,7 @@ import RetrogradTestSupport
     }
 
     @Test func gradientsAlignWithSourcesIncludingNil() throws {
-        let a = Variable(Tensor(2.0), name: "a"), b = Variable(Tensor(5.0), name: "b"), c = Variable(Tensor(7.0), name: "c")
+        let a = Variable(Tensor(Double(2.0)), name: "a"), b = Variable(Tensor(Double(5.0)), name: "b"), c = Variable(Tensor(Double(7.0)), name: "c")
         let tape = GradientTape()
         let y = tape.record { a.value * c.value }
         _ = b
@@ -61,7 +61,7 @@ import RetrogradTestSupport
     }
 
     @Test func watchAccessedVariablesFalseWatchesOnlyWhatIsNamed() throws {
-        let a = Variable(Tensor(3.0), name: "a"), b = Variable(Tensor(4.0), name: "b")
+        let a = Variable(Tensor(Double(3.0)), name: "a"), b = Variable(Tensor(Double(4.0)), name: "b")
         let tape = GradientTape(watchAccessedVariables: false)
         let y = tape.record { () -> Tensor in
             tape.watch(b)
@@ -73,24 +73,24 @@ import RetrogradTestSupport
     }
 
     @Test func nonTrainableVariablesAreNotWatched() throws {
-        let frozen = Variable(Tensor(3.0), name: "frozen", trainable: false)
+        let frozen = Variable(Tensor(Double(3.0)), name: "frozen", trainable: false)
         let tape = GradientTape()
         let y = tape.record { frozen.value * frozen.value }
         #expect(try tape.gradient(of: y, wrt: frozen) == nil)
     }
 
     @Test func variableReadTwiceAccumulates() throws {
-        let w = Variable(Tensor(1.5), name: "w")
+        let w = Variable(Tensor(Double(1.5)), name: "w")
         let tape = GradientTape()
         let y = tape.record { w.value * 2 + w.value * w.value }  // 2 + 2w = 5
         #expect(values(try tape.gradient(of: y, wrt: w)) == [5])
     }
 
     @Test func gradientWithRespectToAnIntermediate() throws {
-        let x = Tensor(3.0)
+        let x = Tensor(Double(3.0))
         let tape = GradientTape(persistent: true)
         tape.watch(x)
-        var y = Tensor(0.0)
+        var y = Tensor(Double(0.0))
         let z = tape.record { () -> Tensor in
             y = x * x
             return y * y
@@ -101,11 +101,11 @@ import RetrogradTestSupport
     }
 
     @Test func targetNotRecordedGivesNil() throws {
-        let x = Tensor(3.0)
+        let x = Tensor(Double(3.0))
         let tape = GradientTape()
         tape.watch(x)
         _ = tape.record { x * x }
-        #expect(try tape.gradient(of: Tensor(1.0), wrt: x) == nil)
+        #expect(try tape.gradient(of: Tensor(Double(1.0)), wrt: x) == nil)
     }
 
     @Test func integerAndBoolPathsCarryNoGradient() throws {
@@ -118,7 +118,7 @@ import RetrogradTestSupport
     }
 
     @Test func stopRecordingPausesOnlyThatTape() throws {
-        let x = Tensor(2.0)
+        let x = Tensor(Double(2.0))
         let inner = GradientTape(persistent: true), outer = GradientTape()
         inner.watch(x)
         outer.watch(x)
@@ -134,7 +134,7 @@ import RetrogradTestSupport
     }
 
     @Test func withoutRecordingHidesOpsFromEveryTape() throws {
-        let x = Tensor(2.0)
+        let x = Tensor(Double(2.0))
         let tape = GradientTape()
         tape.watch(x)
         let y = tape.record { withoutRecording { x * x } + x }
@@ -144,7 +144,7 @@ import RetrogradTestSupport
 
 @Suite struct TapePersistenceTests {
     @Test func nonPersistentTapeThrowsOnSecondRequest() throws {
-        let x = Variable(Tensor(3.0), name: "x")
+        let x = Variable(Tensor(Double(3.0)), name: "x")
         let tape = GradientTape()
         let y = tape.record { x.value * x.value }
         #expect(values(try tape.gradient(of: y, wrt: x)) == [6])
@@ -154,7 +154,7 @@ import RetrogradTestSupport
     }
 
     @Test func jacobianCountsAsTheOneRequest() throws {
-        let x = Tensor([1.0, 2.0])
+        let x = Tensor([1.0, 2.0] as [Double])
         let tape = GradientTape()
         tape.watch(x)
         let y = tape.record { x * x }
@@ -163,7 +163,7 @@ import RetrogradTestSupport
     }
 
     @Test func persistentTapeAnswersRepeatedly() throws {
-        let x = Tensor(3.0)
+        let x = Tensor(Double(3.0))
         let tape = GradientTape(persistent: true)
         tape.watch(x)
         let (y, z) = tape.record { () -> (Tensor, Tensor) in
@@ -210,7 +210,7 @@ import RetrogradTestSupport
     }
 
     @Test func jacobianOfUnconnectedSource() throws {
-        let x = Tensor([1.0, 2.0]), other = Tensor([3.0])
+        let x = Tensor([1.0, 2.0] as [Double]), other = Tensor([3.0] as [Double])
         let tape = GradientTape(persistent: true)
         tape.watch(x)
         tape.watch(other)

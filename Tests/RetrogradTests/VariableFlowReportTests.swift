@@ -9,7 +9,7 @@ import RetrogradTestSupport
 
 @Suite struct VariablePassedByValueTests {
     @Test func aValueReadBeforeTheTapeNamesItsVariable() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let value = w.value  // read with no tape recording
         let tape = GradientTape()
         let y = tape.record { value * value }
@@ -23,9 +23,9 @@ import RetrogradTestSupport
     }
 
     @Test func aValueReadBeforeAnAssignmentIsAnEarlierValue() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let stale = w.value
-        w.assign(Tensor(5.0))
+        w.assign(Tensor(5.0 as Double))
         let tape = GradientTape()
         let y = tape.record { stale * 3 }
         #expect(try tape.gradient(of: y, wrt: stale) == nil)
@@ -35,7 +35,7 @@ import RetrogradTestSupport
     }
 
     @Test func aFrozenVariablesValueIsReportedAsTheFrozenVariable() throws {
-        let frozen = Variable(Tensor(3.0), name: "frozen", trainable: false)
+        let frozen = Variable(Tensor(3.0 as Double), name: "frozen", trainable: false)
         let tape = GradientTape()
         let y = tape.record { frozen.value * frozen.value }
         #expect(try tape.gradient(of: y, wrt: frozen.value) == nil)
@@ -46,7 +46,7 @@ import RetrogradTestSupport
 
     @Test func aValueThatGetsAGradientIsStillNamedInAReport() throws {
         // The value of a watched variable is the variable to the tape: ∂(w²)/∂w = 2w = 4.
-        let w = Variable(Tensor(2.0), name: "w"), idle = Variable(Tensor(1.0), name: "idle")
+        let w = Variable(Tensor(2.0 as Double), name: "w"), idle = Variable(Tensor(1.0 as Double), name: "idle")
         let tape = GradientTape()
         let y = tape.record { w.value * w.value }
         let grads = try tape.gradient(of: y, wrt: [w.value, idle.value])
@@ -58,10 +58,10 @@ import RetrogradTestSupport
     }
 
     @Test func aPlainTensorIsNotAVariablesValue() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { w.value * 2 }
-        #expect(try tape.gradient(of: y, wrt: [Tensor(2.0) as any GradientSource, w])[0] == nil)
+        #expect(try tape.gradient(of: y, wrt: [Tensor(2.0 as Double) as any GradientSource, w])[0] == nil)
         #expect(tape.lastGradientFlow?["tensor 0"]?.valueOfVariable == nil)
     }
 }
@@ -70,11 +70,11 @@ import RetrogradTestSupport
     @Test func assignAddBetweenReadsGivesTheDerivativeWithRespectToTheOldValue() throws {
         // y = w² + (w + 1)³ with w = 2 read before and w + 1 = 3 after assignAdd(1):
         // dy/dw = 2w + 3(w + 1)² = 4 + 27 = 31, what the tape gives.
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
             let before = w.value * w.value  // record 0
-            w.assignAdd(Tensor(1.0))
+            w.assignAdd(Tensor(1.0 as Double))
             let after = w.value * w.value * w.value  // records 1, 2
             return before + after  // record 3
         }
@@ -91,11 +91,11 @@ import RetrogradTestSupport
     @Test func assignBetweenReadsIsTheDerivativeWithRespectToNeither() throws {
         // y = w² + v³ with w = 2 before and v = 5 assigned: the tape adds 2w + 3v² = 4 + 75 = 79,
         // which is neither ∂y/∂w = 4 nor ∂y/∂v = 75.
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
             let before = w.value * w.value
-            w.assign(Tensor(5.0))
+            w.assign(Tensor(5.0 as Double))
             return before + w.value * w.value * w.value
         }
         expectClose(try tape.gradient(of: y, wrt: w), [79])
@@ -108,7 +108,7 @@ import RetrogradTestSupport
     @Test func anUpdateComputedFromWatchedValuesIsNotedAsLost() throws {
         // A MAML-style inner step written with assign: w ← w − 0.1·2w = 0.8w, then y = w².
         // Only the new value is read: the tape gives 2·(0.8·3) = 4.8, not d/dw (0.8w)² = 1.28w = 3.84.
-        let w = Variable(Tensor(3.0), name: "w")
+        let w = Variable(Tensor(3.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
             let stepped = w.value - w.value * 2 * 0.1
@@ -126,10 +126,10 @@ import RetrogradTestSupport
 
     @Test func anAssignmentBeforeAnyReadMeansTheNewValue() throws {
         // w assigned 4 before any read, then y = w²: 2w = 8 at the new value.
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
-            w.modify { $0 = Tensor(4.0) }
+            w.modify { $0 = Tensor(4.0 as Double) }
             return w.value * w.value
         }
         expectClose(try tape.gradient(of: y, wrt: w), [8])
@@ -139,11 +139,11 @@ import RetrogradTestSupport
     }
 
     @Test func assignSubAfterTheLastReadLeavesTheGradientOfTheOldValue() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
             let y = w.value * w.value
-            w.assignSub(Tensor(1.0))
+            w.assignSub(Tensor(1.0 as Double))
             return y
         }
         expectClose(try tape.gradient(of: y, wrt: w), [4])
@@ -153,14 +153,14 @@ import RetrogradTestSupport
     }
 
     @Test func assignmentsOutsideRecordOrToOtherVariablesMakeNoReport() throws {
-        let w = Variable(Tensor(2.0), name: "w"), other = Variable(Tensor(1.0), name: "other")
+        let w = Variable(Tensor(2.0 as Double), name: "w"), other = Variable(Tensor(1.0 as Double), name: "other")
         let tape = GradientTape(persistent: true)
-        w.assign(Tensor(3.0))
+        w.assign(Tensor(3.0 as Double))
         let y = tape.record { () -> Tensor in
-            other.assignAdd(Tensor(1.0))
+            other.assignAdd(Tensor(1.0 as Double))
             return w.value * w.value
         }
-        w.assign(Tensor(4.0))
+        w.assign(Tensor(4.0 as Double))
         expectClose(try tape.gradient(of: y, wrt: w), [6])
         #expect(tape.lastGradientFlow == nil)
         // Asked about the assigned variable, the tape reports it.
@@ -170,10 +170,10 @@ import RetrogradTestSupport
     }
 
     @Test func anAssignmentInsideWithoutRecordingIsNotNoted() throws {
-        let w = Variable(Tensor(2.0), name: "w")
+        let w = Variable(Tensor(2.0 as Double), name: "w")
         let tape = GradientTape()
         let y = tape.record { () -> Tensor in
-            withoutRecording { w.assignAdd(Tensor(1.0)) }
+            withoutRecording { w.assignAdd(Tensor(1.0 as Double)) }
             return w.value * w.value
         }
         expectClose(try tape.gradient(of: y, wrt: w), [6])
@@ -183,7 +183,7 @@ import RetrogradTestSupport
 
 @Suite struct VariableRegistryTests {
     @Test func aValueOutlivingItsVariableIsAPlainTensor() throws {
-        var w: Variable? = Variable(Tensor(2.0), name: "w")
+        var w: Variable? = Variable(Tensor(2.0 as Double), name: "w")
         let value = try #require(w).value
         w = nil  // the variable is freed; its value lives on
         let tape = GradientTape()

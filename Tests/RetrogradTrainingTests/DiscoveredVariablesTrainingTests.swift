@@ -13,8 +13,8 @@ private final class TwoBranches: Layer {
     var isTraining = true
 
     init() {
-        main.weight.assign(Tensor([1.0, 2], shape: [2, 1]))
-        side.weight.assign(Tensor([0.5, -1], shape: [2, 1]))
+        main.weight.assign(Tensor([1.0, 2] as [Double], shape: [2, 1]))
+        side.weight.assign(Tensor([0.5, -1] as [Double], shape: [2, 1]))
     }
 
     func callAsFunction(_ input: Tensor) -> Tensor { main(input) + side(input) }
@@ -24,7 +24,7 @@ private final class TwoBranches: Layer {
     @Test func theBranchAHandWrittenListWouldMissIsTrained() throws {
         let model = TwoBranches()
         #expect(model.trainableVariables.map(\.name) == ["main.weight", "side.weight"])
-        let x = Tensor([1.5, -2], shape: [1, 2])
+        let x = Tensor([1.5, -2] as [Double], shape: [1, 2])
         let tape = GradientTape()
         let loss = tape.record { model(x).sum() }
         let gradients = try tape.gradient(of: loss, wrt: model.trainableVariables)

@@ -18,12 +18,14 @@ extern "C" {
 /// Element types the kernels handle.
 typedef enum { RG_FLOAT32 = 0, RG_FLOAT64 = 1, RG_INT32 = 2, RG_BOOL = 3 } rg_dtype;
 
-/// Unary elementwise operations on floating-point buffers.
+/// Unary elementwise operations on floating-point buffers (RG_NEG on int32 too).
 typedef enum {
     RG_NEG = 0, RG_RECIPROCAL, RG_EXP, RG_LOG, RG_SIN, RG_COS, RG_SQRT, RG_TANH, RG_SIGMOID, RG_ERF, RG_SOFTPLUS,
 } rg_unary_op;
 
-/// Binary elementwise operations on floating-point buffers.
+/// Binary elementwise operations on floating-point buffers, and all but RG_POW on int32
+/// buffers: int32 add, sub, mul and neg wrap around (two's complement), div truncates
+/// toward zero (INT32_MIN / -1 wraps; a zero divisor gives 0, callers refuse it first).
 typedef enum { RG_ADD = 0, RG_SUB, RG_MUL, RG_DIV, RG_POW, RG_MAXIMUM } rg_binary_op;
 
 /// Comparisons; the result is a bool buffer (uint8_t, 0 or 1).
@@ -34,7 +36,8 @@ typedef enum { RG_REDUCE_SUM = 0, RG_REDUCE_MAX } rg_reduce_op;
 
 // ---- Elementwise -------------------------------------------------------------------
 
-/// out[i] = op(x[i]) for i in 0..<n; `dtype` is RG_FLOAT32 or RG_FLOAT64.
+/// out[i] = op(x[i]) for i in 0..<n; `dtype` is RG_FLOAT32 or RG_FLOAT64 (or RG_INT32
+/// for RG_NEG).
 void rg_unary(rg_dtype dtype, rg_unary_op op, const void *x, void *out, int64_t n);
 
 /// out[index] = op(a[index · a_strides], b[index · b_strides]) over the row-major index
@@ -91,7 +94,8 @@ void rg_scatter_add(rg_dtype dtype, const void *src, int64_t outer, int64_t n_in
 // ---- Reductions ---------------------------------------------------------------------
 
 /// Reduces x (row-major `shape`) over every axis whose `reduce_axis[k]` is nonzero.
-/// `out` holds the product of the kept dimensions, in row-major order.
+/// `out` holds the product of the kept dimensions, in row-major order. `dtype` is
+/// RG_FLOAT32, RG_FLOAT64 or RG_INT32 (whose sums wrap around).
 void rg_reduce(rg_dtype dtype, rg_reduce_op op, const void *x,
                const int64_t *shape, const uint8_t *reduce_axis, int ndim, void *out);
 

@@ -24,6 +24,7 @@ enum ScalarConstants {
     private static func store(
         _ value: Double, _ dtype: DType, bits: UInt64, code: Int32, in entry: UnsafeMutablePointer<rg_constant_entry>
     ) -> TensorStorage {
+        if dtype == .int32 { Tensor.requireWholeNumber(value) }  // so a cached int32 is always exact
         let storage = TensorStorage.allocate(dtype, shape: Shape())
         Kernels.fill(storage, value)
         if let old = entry.pointee.object {

@@ -10,7 +10,11 @@ extension Tensor {
     public static func - (lhs: Double, rhs: Tensor) -> Tensor { Tensor(scalar: lhs, dtype: rhs.dtype) - rhs }
     public static func * (lhs: Tensor, rhs: Double) -> Tensor { lhs * Tensor(scalar: rhs, dtype: lhs.dtype) }
     public static func * (lhs: Double, rhs: Tensor) -> Tensor { Tensor(scalar: lhs, dtype: rhs.dtype) * rhs }
-    public static func / (lhs: Tensor, rhs: Double) -> Tensor { lhs * Tensor(scalar: 1 / rhs, dtype: lhs.dtype) }
+    public static func / (lhs: Tensor, rhs: Double) -> Tensor {
+        // Floating point multiplies by the reciprocal; int32 divides (truncating).
+        if _slowPath(!lhs.dtype.isFloatingPoint) { return lhs / Tensor(scalar: rhs, dtype: lhs.dtype) }
+        return lhs * Tensor(scalar: 1 / rhs, dtype: lhs.dtype)
+    }
     public static func / (lhs: Double, rhs: Tensor) -> Tensor { Tensor(scalar: lhs, dtype: rhs.dtype) / rhs }
 
     public static func += (lhs: inout Tensor, rhs: Tensor) { lhs = lhs + rhs }

@@ -1,9 +1,44 @@
 // Elementwise primitives (each with a rule in DerivativeRules.swift) and the operators.
+//
+// int32 tensors take the arithmetic operators, `maximum`, the comparisons, `sum` and `max`
+// through the same kernels; ints are never watched (see `GradientTape.watch`), so no tape
+// ever records them.
 
 extension Tensor {
     @inline(__always)
     static func requireFloatingPoint(_ x: Tensor, _ op: @autoclosure () -> String) {
-        checkPrecondition(x.dtype.isFloatingPoint, "\(op()): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)")
+        if _slowPath(!x.dtype.isFloatingPoint) { floatingPointRequired(x, op()) }
+    }
+
+    /// Stops with the message for an op that needs floating-point elements but got `x`.
+    @inline(never)
+    static func floatingPointRequired(_ x: Tensor, _ op: String) -> Never {
+        let hint = x.dtype == .int32 ? "; convert with .cast(to: .float32) first" : ""
+        preconditionFailed("\(op): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)\(hint)")
+    }
+
+    /// Stops unless `x` has arithmetic (float32, float64 or int32); called off the
+    /// floating-point path only.
+    @inline(never)
+    static func requireArithmetic(_ x: Tensor, _ op: String) {
+        checkPrecondition(
+            x.dtype.isFloatingPoint || x.dtype == .int32,
+            "\(op): needs a float32, float64 or int32 tensor, got \(x.dtype) of shape \(x.shape)")
+    }
+
+    /// Stops unless the non-floating-point operands of the binary kernel `kernel` can take
+    /// integer arithmetic: int32, not `pow`, and for division no zero divisor.
+    @inline(never)
+    private static func checkIntegerOperands(_ name: String, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor) {
+        if kernel == .pow { floatingPointRequired(a, name) }
+        requireArithmetic(a, name)
+        if kernel == .div {
+            let zeros = b.withUnsafeScalars(as: Int32.self) { $0.lazy.filter { $0 == 0 }.count }
+            checkPrecondition(
+                zeros == 0,
+                "div: int32 division by zero (\(zeros) of the divisor's \(b.elementCount) elements, shape \(b.shape)); "
+                    + "convert with .cast(to: .float32) for IEEE division")
+        }
     }
 
     /// The broadcast shape of two operands of `op`, stopping with both shapes when the
@@ -27,11 +62,11 @@ extension Tensor {
     }
 
     /// The result of the binary kernel `kernel` (named `name` in messages) on the
-    /// broadcast operands.
+    /// broadcast operands: floating-point, or int32 for every kernel but `pow`.
     @inline(__always)
     private static func binary(_ name: String, _ kernel: Kernels.Binary, _ a: Tensor, _ b: Tensor) -> Tensor {
         let shape = operandShape(a, b, name)
-        requireFloatingPoint(a, name)
+        if _slowPath(!a.dtype.isFloatingPoint) { checkIntegerOperands(name, kernel, a, b) }
         return Tensor(storage: Kernels.binary(kernel, a, b, shape: shape))
     }
 
@@ -117,7 +152,8 @@ extension Tensor {
     /// Each element raised to a constant power.
     public func pow(_ exponent: Double) -> Tensor { pow(Tensor(scalar: exponent, dtype: dtype)) }
 
-    /// The larger of the two operands at each position (ties count as `self`).
+    /// The larger of the two operands at each position (ties count as `self`); int32
+    /// operands too.
     public func maximum(_ other: Tensor) -> Tensor {
         let y = Tensor.binary("maximum", .maximum, self, other)
         Tensor.record(.maximum(a: self, b: other), y, self, other, broadcasting: true)
@@ -127,37 +163,41 @@ extension Tensor {
     /// The larger of each element and a constant.
     public func maximum(_ other: Double) -> Tensor { maximum(Tensor(scalar: other, dtype: dtype)) }
 
-    /// Elementwise sum, with broadcasting.
+    /// Elementwise sum, with broadcasting. int32 sums wrap around on overflow.
     public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
         let y = binary("add", .add, lhs, rhs)
         record(.add, y, lhs, rhs, broadcasting: true)
         return y
     }
 
-    /// Elementwise difference, with broadcasting.
+    /// Elementwise difference, with broadcasting. int32 differences wrap around on
+    /// overflow.
     public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
         let y = binary("sub", .sub, lhs, rhs)
         record(.sub, y, lhs, rhs, broadcasting: true)
         return y
     }
 
-    /// Elementwise quotient, with broadcasting (IEEE division, correctly rounded).
+    /// Elementwise quotient, with broadcasting: IEEE division, correctly rounded, for
+    /// floating-point operands; for int32 operands the quotient truncated toward zero, as
+    /// Swift's `/` on integers (`-7 / 2` is `-3`), and a zero divisor stops the program.
     public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
         let y = binary("div", .div, lhs, rhs)
         record(.div(b: rhs, y: y), y, lhs, rhs, broadcasting: true)
         return y
     }
 
-    /// Elementwise product, with broadcasting.
+    /// Elementwise product, with broadcasting. int32 products wrap around on overflow.
     public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
         let y = binary("mul", .mul, lhs, rhs)
         record(.mul(a: lhs, b: rhs), y, lhs, rhs, broadcasting: true)
         return y
     }
 
-    /// The negation of each element.
+    /// The negation of each element (of an int32 tensor too).
     public static prefix func - (x: Tensor) -> Tensor {
-        let y = x.unary("neg", .neg)
+        if _slowPath(!x.dtype.isFloatingPoint) { requireArithmetic(x, "neg") }
+        let y = Tensor(storage: Kernels.unary(.neg, x))
         record(.neg, y, x)
         return y
     }

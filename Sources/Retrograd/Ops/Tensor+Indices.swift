@@ -61,20 +61,3 @@ extension Tensor {
         }
     }
 }
-
-extension Tensor {
-    /// One row per label of `labels` (int32, each in `0..<classes`): zeros of `dtype` with a
-    /// one at the label. Not recorded (a constant).
-    static func oneHot(_ labels: Tensor, classes: Int, dtype: DType) -> Tensor {
-        let storage = TensorStorage.allocate(dtype, shape: labels.shape.appending([classes]))
-        Kernels.fill(storage, 0)
-        let width = dtype.byteSize
-        labels.withUnsafeScalars(as: Int32.self) { labels in
-            for (row, label) in labels.enumerated() {
-                let element = storage.raw + (row * classes + Int(label)) * width
-                if dtype == .float32 { element.storeBytes(of: 1, as: Float.self) } else { element.storeBytes(of: 1, as: Double.self) }
-            }
-        }
-        return Tensor(storage: storage)
-    }
-}

@@ -7,9 +7,10 @@ extension Tensor {
     }
 
     /// The sum over `axes` (all axes when nil); reduced axes are dropped unless
-    /// `keepingDimensions` keeps them with size 1. Negative axes count from the end.
+    /// `keepingDimensions` keeps them with size 1. Negative axes count from the end. An
+    /// int32 sum is int32 and wraps around on overflow.
     public func sum(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
-        Tensor.requireFloatingPoint(self, "sum")
+        if _slowPath(!dtype.isFloatingPoint) { Tensor.requireArithmetic(self, "sum") }
         let axes = shape.normalize(axes: axes, op: "sum")
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
         if axes.isEmpty { return reshaped(to: outShape) }  // nothing to reduce: the value, recorded
@@ -18,10 +19,10 @@ extension Tensor {
         return out
     }
 
-    /// The maximum over `axes` (all axes when nil). The gradient is shared evenly among
-    /// tied maxima.
+    /// The maximum over `axes` (all axes when nil), of an int32 tensor too. The gradient
+    /// is shared evenly among tied maxima.
     public func max(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
-        Tensor.requireFloatingPoint(self, "max")
+        if _slowPath(!dtype.isFloatingPoint) { Tensor.requireArithmetic(self, "max") }
         let axes = shape.normalize(axes: axes, op: "max")
         for axis in axes { checkPrecondition(shape[axis] > 0, "max: axis \(axis) of shape \(shape) is empty") }
         let outShape = reducedShape(axes, keepingDimensions: keepingDimensions)
@@ -37,8 +38,9 @@ extension Tensor {
         -((-self).max(axes: axes, keepingDimensions: keepingDimensions))
     }
 
-    /// The arithmetic mean over `axes` (all axes when nil).
+    /// The arithmetic mean over `axes` (all axes when nil), of a floating-point tensor.
     public func mean(axes: [Int]? = nil, keepingDimensions: Bool = false) -> Tensor {
+        Tensor.requireFloatingPoint(self, "mean")
         let resolved = shape.normalize(axes: axes, op: "mean")
         let count = resolved.reduce(1) { $0 * shape[$1] }
         return sum(axes: resolved, keepingDimensions: keepingDimensions) / Double(count)

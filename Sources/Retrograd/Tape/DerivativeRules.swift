@@ -61,7 +61,7 @@ extension Record {
             grads.add(inputs[0], g - y.exp() * g.sum(axes: [axis], keepingDimensions: true))
         case let .softmaxCrossEntropy(logits, labels):  // (softmax − one-hot) · g per row
             grads.add(inputs[0], {
-                let oneHot = Tensor.oneHot(labels, classes: logits.shape[1], dtype: logits.dtype)
+                let oneHot = Tensor.oneHotRows(labels, classes: logits.shape[1], dtype: logits.dtype)
                 return (logits.logSoftmax(axis: 1).exp() - oneHot) * g.reshaped(to: [g.shape[0], 1])
             }())
         case let .pow(base, exponent, y):

@@ -173,16 +173,27 @@ public final class GradientTape {
     }
 
     /// Watches a plain tensor, so ops that read it are recorded and gradients with
-    /// respect to it can be asked for. Only floating-point tensors can be watched.
+    /// respect to it can be asked for.
+    ///
+    /// Only `float32` and `float64` tensors carry gradients: watching an `int32` or `bool`
+    /// tensor stops the program with a message, as PyTorch refuses `requires_grad` on them.
     public func watch(_ tensor: Tensor) {
-        guard tensor.dtype.isFloatingPoint else { return }
+        checkPrecondition(
+            tensor.dtype.isFloatingPoint,
+            "watch: tensor of shape \(tensor.shape) is \(tensor.dtype); only float32 and float64 tensors carry gradients. "
+                + "Convert it with .cast(to: .float32) and watch the result to differentiate with respect to it")
         let index = track(tensor.id)
         if keepsGraphDetails { noteSource(index, name: "watched tensor", shape: tensor.shape) }
     }
 
     /// Watches a variable, whether or not it is trainable; needed when the tape was
-    /// made with `watchAccessedVariables: false`.
+    /// made with `watchAccessedVariables: false`. The variable must hold `float32` or
+    /// `float64` values.
     public func watch(_ variable: Variable) {
+        checkPrecondition(
+            variable.dtype.isFloatingPoint,
+            "watch: variable '\(variable.name)' holds \(variable.dtype) \(variable.shape); "
+                + "only float32 and float64 variables carry gradients")
         let index = track(variable.id)
         if keepsGraphDetails { noteSource(index, name: variable.name, shape: variable.shape) }
     }

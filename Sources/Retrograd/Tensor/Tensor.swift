@@ -43,12 +43,66 @@ public struct Tensor: @unchecked Sendable {
 // MARK: - Making tensors
 
 extension Tensor {
-    /// Creates a tensor from scalars in row-major order. `Float` makes `float32`,
-    /// `Double` makes `float64`, `Int32` makes `int32`, `Bool` makes `bool`.
+    /// Creates a `float32` tensor from scalars in row-major order: what a literal makes,
+    /// `Tensor([1, 2, 3])` as well as `Tensor([0.5, 1.5], shape: [2, 1])`.
     ///
-    /// The number of scalars must equal the product of `shape` (a 1-d shape is assumed
+    /// `float32` is the default element type, as in PyTorch and TensorFlow, and what layers
+    /// hold. The number of scalars must equal the product of `shape` (a 1-d shape is assumed
     /// when `shape` is omitted).
+    public init(_ scalars: [Float], shape: Shape? = nil) {
+        self.init(elements: scalars, shape: shape)
+    }
+
+    /// Creates a 0-d `float32` tensor: what a literal makes, `Tensor(3)` or `Tensor(0.5)`.
+    public init(_ scalar: Float) {
+        self.init(elements: [scalar], shape: Shape())
+    }
+
+    /// Creates a tensor from typed scalars in row-major order: `Double` makes `float64`,
+    /// `Int32` makes `int32`, `Bool` makes `bool` (and `Float` makes `float32`).
+    ///
+    /// Literals choose the `float32` initializer; this one takes arrays whose element type
+    /// is spelled out, `Tensor([0.5, 2] as [Double])` or `Tensor(labels)` with `labels:
+    /// [Int32]`. The number of scalars must equal the product of `shape` (a 1-d shape is
+    /// assumed when `shape` is omitted).
+    @_disfavoredOverload
     public init<Scalar: TensorScalar>(_ scalars: [Scalar], shape: Shape? = nil) {
+        self.init(elements: scalars, shape: shape)
+    }
+
+    /// Creates a 0-d tensor holding one typed scalar: `Tensor(Double(3))` is `float64`,
+    /// `Tensor(Int32(3))` is `int32`.
+    @_disfavoredOverload
+    public init<Scalar: TensorScalar>(_ scalar: Scalar) {
+        self.init(elements: [scalar], shape: Shape())
+    }
+
+    /// Creates a tensor of `dtype` from numbers in row-major order:
+    /// `Tensor([1, 2, 3], dtype: .float64)`, `Tensor([0, 2, 1], dtype: .int32)`.
+    ///
+    /// Each number is rounded to the nearest `float32` for `float32`; for `int32` it must be
+    /// a whole number in `Int32`'s range, and for `bool` it must be 0 or 1. The number of
+    /// values must equal the product of `shape` (a 1-d shape is assumed when `shape` is
+    /// omitted).
+    public init(_ values: [Double], shape: Shape? = nil, dtype: DType) {
+        switch dtype {
+        case .float64: self.init(elements: values, shape: shape)
+        case .float32: self.init(elements: values.map { Float($0) }, shape: shape)
+        case .int32:
+            if let bad = values.first(where: { Int32(exactly: $0) == nil }) {
+                preconditionFailed("Tensor(_:dtype:): \(bad) is not a whole number in Int32's range; pass dtype .float32 or .float64 for fractions")
+            }
+            self.init(elements: values.map { Int32($0) }, shape: shape)
+        case .bool:
+            if let bad = values.first(where: { $0 != 0 && $0 != 1 }) {
+                preconditionFailed("Tensor(_:dtype:): \(bad) is not a bool value (0 or 1); compare instead, for example x .!= 0")
+            }
+            self.init(elements: values.map { $0 == 1 }, shape: shape)
+        }
+    }
+
+    /// The tensor of `scalars` in row-major order (a 1-d shape when `shape` is nil).
+    init<Scalar: TensorScalar>(elements scalars: [Scalar], shape: Shape?) {
         let shape = shape ?? Shape([scalars.count])
         checkPrecondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
         checkPrecondition(
@@ -61,25 +115,33 @@ extension Tensor {
         self.init(storage: storage)
     }
 
-    /// Creates a 0-d tensor holding one scalar.
-    public init<Scalar: TensorScalar>(_ scalar: Scalar) {
-        self.init([scalar], shape: Shape())
-    }
-
-    /// Creates a tensor of `shape` with every element equal to `value`.
+    /// Creates a tensor of `shape` with every element equal to `value` (for `int32`, a
+    /// whole number in `Int32`'s range).
     public init(repeating value: Double, shape: Shape, dtype: DType = .float32) {
         checkPrecondition(shape.allSatisfy { $0 >= 0 }, "Tensor: shape \(shape) has a negative dimension")
+        if dtype == .int32 { Tensor.requireWholeNumber(value) }
         let storage = TensorStorage.allocate(dtype, shape: shape)
         Kernels.fill(storage, value)
         self.init(storage: storage)
     }
 
-    /// A 0-d tensor of `dtype` holding `value`.
+    /// A 0-d tensor of `dtype` holding `value` (for `int32`, a whole number in `Int32`'s
+    /// range).
     ///
     /// Equal constants share their (immutable) storage through a per-thread cache; each
     /// tensor made here still has its own identity on the tape.
     public init(scalar value: Double, dtype: DType) {
         self.init(storage: ScalarConstants.storage(value, dtype))
+    }
+
+    /// Stops unless `value` is a whole number in `Int32`'s range, what an `int32` element
+    /// can hold: a Swift number next to an int32 tensor (`counts * 2`, `labels .== 3`)
+    /// takes its type, and `2.5` must not silently become `2`.
+    static func requireWholeNumber(_ value: Double) {
+        checkPrecondition(
+            Int32(exactly: value) != nil,
+            "int32: \(value) is not a whole number in Int32's range, so an int32 tensor cannot hold it; "
+                + "convert the tensor with .cast(to: .float32) to compute with fractions")
     }
 
     /// A tensor of zeros.

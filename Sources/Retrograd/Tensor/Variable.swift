@@ -12,8 +12,16 @@ public final class Variable {
     /// `Sequential` prefix their children's variable names with their position
     /// ("0.weight"), so names in a model are unique and stable.
     public var name: String
-    /// Whether tapes watch this variable automatically and optimizers update it.
-    @exclusivity(unchecked) public var trainable: Bool
+    /// Whether tapes watch this variable automatically and optimizers update it. Only a
+    /// `float32` or `float64` variable can be trainable.
+    @exclusivity(unchecked) public var trainable: Bool {
+        didSet {
+            checkPrecondition(
+                !trainable || stored.dtype.isFloatingPoint,
+                "Variable '\(name)' holds \(stored.dtype) \(stored.shape) and cannot be trainable: "
+                    + "only float32 and float64 variables carry gradients")
+        }
+    }
     /// The identity under which tapes know this variable.
     package let id: UInt64
     // Read on every op that uses the variable; accesses never overlap (assignments replace
@@ -25,9 +33,22 @@ public final class Variable {
     @exclusivity(unchecked) var untapedRead: UInt64 = 0
 
     /// Creates a variable holding `initialValue`.
-    public init(_ initialValue: Tensor, name: String = "variable", trainable: Bool = true) {
+    ///
+    /// - Parameters:
+    ///   - initialValue: The first value; later ones keep its shape and element type.
+    ///   - name: A name for checkpoints, diagnostics and gradient transforms.
+    ///   - trainable: Whether tapes watch the variable and optimizers update it; by default
+    ///     a `float32` or `float64` variable is trainable and an `int32` or `bool` one (a step
+    ///     counter, a mask) is not. Passing `true` for an `int32` or `bool` value stops the
+    ///     program: such values carry no gradients.
+    public init(_ initialValue: Tensor, name: String = "variable", trainable: Bool? = nil) {
+        let floatingPoint = initialValue.dtype.isFloatingPoint
+        checkPrecondition(
+            trainable != true || floatingPoint,
+            "Variable '\(name)' holds \(initialValue.dtype) \(initialValue.shape) and cannot be trainable: "
+                + "only float32 and float64 variables carry gradients; pass trainable: false or leave it out")
         self.name = name
-        self.trainable = trainable
+        self.trainable = trainable ?? floatingPoint
         self.id = nextTensorIdentity()
         self.stored = Tensor(storage: initialValue.storage, id: id)
         VariableRegistry.register(self)

@@ -210,7 +210,7 @@ extension UserQuestionTests {
         /// penalty = ‖∂y/∂x‖² = 4w²Σxᵢ² = 56w² for x = [1, 2, 3]; ∂penalty/∂w = 112w = 56
         /// and ∂penalty/∂xᵢ = 8w²xᵢ = [2, 4, 6] at w = 0.5. ∂y/∂w = Σxᵢ² = 14.
         @Test func squaredGradientNormPenaltyByDoubleBackprop() throws {
-            let w = Variable(Tensor(0.5), name: "w")
+            let w = Variable(Tensor(Double(0.5)), name: "w")
             let x = Tensor([1, 2, 3] as [Double])
             let outer = GradientTape()
             outer.watch(x)
@@ -244,7 +244,7 @@ extension UserQuestionTests {
                 let y = inner.record { (w * x.sin()).sum() }
                 return ((try? inner.gradient(of: y, wrt: x)) ?? nil)!.square().sum()
             }
-            let report = checkGradients(of: { penalty($0[0], $0[1]) }, at: [Tensor(0.7), Tensor([0.3, -1.1, 2.0] as [Double])])
+            let report = checkGradients(of: { penalty($0[0], $0[1]) }, at: [Tensor(Double(0.7)), Tensor([0.3, -1.1, 2.0] as [Double])])
             #expect(report.passed, "\(report)")
         }
 

@@ -57,7 +57,7 @@ extension UserQuestionTests {
         /// The control: the same loop without the negation descends, x_k − 5 = (1 − 2lr)^k (x₀ − 5).
         @Test func plainGradientDescendsOneVariable() throws {
             let lr = 0.1
-            let x = Variable(Tensor(2.0), name: "var")
+            let x = Variable(Tensor(Double(2.0)), name: "var")
             for _ in 0..<5 {
                 let tape = GradientTape()
                 let loss = tape.record { (x.value - 5).square() }
@@ -127,7 +127,7 @@ extension UserQuestionTests {
         /// composition, where `h` is an intermediate quantity.
         @Test func negatingTheLossIsTheSameAsNegatingTheGradients() throws {
             let a = Variable(Tensor([0.7, -1.3] as [Double], shape: [2]), name: "a")
-            let b = Variable(Tensor(0.4), name: "b")
+            let b = Variable(Tensor(Double(0.4)), name: "b")
             func loss() -> Tensor {
                 let h = (a.value * 2).sin()  // intermediate
                 return ((h * b.value) - 1).square().sum()
@@ -149,7 +149,7 @@ extension UserQuestionTests {
         /// One SGD step on −L equals one step on L with the gradient negated.
         @Test func ascentOnNegatedLossMatchesTheInvertedLoop() throws {
             let lr = 0.1
-            let x = Variable(Tensor(2.0), name: "var")
+            let x = Variable(Tensor(Double(2.0)), name: "var")
             for _ in 0..<5 {
                 let tape = GradientTape()
                 let negatedLoss = tape.record { -(x.value - 5).square() }
@@ -161,7 +161,7 @@ extension UserQuestionTests {
         /// The answer builds a new tape each iteration. Reusing a one-shot tape across
         /// iterations would be a mistake, and Retrograd says so instead of answering.
         @Test func reusingTheLoopTapeThrows() throws {
-            let x = Variable(Tensor(2.0), name: "var")
+            let x = Variable(Tensor(Double(2.0)), name: "var")
             let tape = GradientTape()
             let loss = tape.record { (x.value - 5).square() }
             _ = try tape.gradient(of: loss, wrt: [x])

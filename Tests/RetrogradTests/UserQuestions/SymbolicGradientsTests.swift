@@ -78,7 +78,7 @@ extension UserQuestionTests {
         /// "Variables must be accessed within the tape to be tracked": a value read before
         /// `record` is a constant to the tape.
         @Test func variableReadOutsideTheTapeIsNotTracked() throws {
-            let x = Variable(Tensor(3.0), name: "x")
+            let x = Variable(Tensor(Double(3.0)), name: "x")
             let early = x.value  // read outside record
             let tape = GradientTape(persistent: true)
             let y = tape.record { early * early }
@@ -91,7 +91,7 @@ extension UserQuestionTests {
 
         /// A constant tensor gets a gradient only once watched: d(c²)/dc = 2c = 6 at c = 3.
         @Test func watchingAConstant() throws {
-            let c = Tensor(3.0)
+            let c = Tensor(Double(3.0))
             let unwatched = GradientTape()
             let y0 = unwatched.record { c * c }
             #expect(try unwatched.gradient(of: y0, wrt: c) == nil)
@@ -106,8 +106,8 @@ extension UserQuestionTests {
 
         /// With `watchAccessedVariables: false`, only what is named is watched.
         @Test func watchingOnlyChosenVariables() throws {
-            let a = Variable(Tensor(2.0), name: "a")
-            let b = Variable(Tensor(7.0), name: "b")
+            let a = Variable(Tensor(Double(2.0)), name: "a")
+            let b = Variable(Tensor(Double(7.0)), name: "b")
             let tape = GradientTape(watchAccessedVariables: false)
             let y = tape.record { () -> Tensor in
                 tape.watch(a)
@@ -121,7 +121,7 @@ extension UserQuestionTests {
         /// A persistent tape answers twice: y = x², z = y² = x⁴. dz/dx = 4x³ = 108 and
         /// dy/dx = 2x = 6 at x = 3. The one-shot tape throws on the second request.
         @Test func persistentTapeAskedTwice() throws {
-            let x = Tensor(3.0)
+            let x = Tensor(Double(3.0))
             let tape = GradientTape(persistent: true)
             tape.watch(x)
             let (y, z) = tape.record { () -> (Tensor, Tensor) in
@@ -140,7 +140,7 @@ extension UserQuestionTests {
 
         /// "For higher order derivatives, multiple tapes must be nested": d²/dx² sin x = −sin x.
         @Test func secondDerivativeWithNestedTapes() throws {
-            let x = Variable(Tensor(2.0), name: "x")
+            let x = Variable(Tensor(Double(2.0)), name: "x")
             let outer = GradientTape()
             let first = try outer.record { () throws -> Tensor in
                 let inner = GradientTape()
