@@ -56,7 +56,7 @@ extension GradientTape {
         let columns = whileReplaying { () -> [Tensor] in
             (0..<source.elementCount).map { element in
                 var tangents = [Tensor?](repeating: nil, count: Int(trackedCount))
-                tangents[Int(sourceSlot)] = Tensor.oneHot(element, shape: source.shape, dtype: source.dtype)
+                tangents[Int(sourceSlot)] = Tensor.basisTensor(element, shape: source.shape, dtype: source.dtype)
                 for index in swept {
                     let record = replayed[index]
                     let inputs = record.inputs.all.map { slot in slot.trackedIndex.flatMap { tangents[Int($0)] } }
