@@ -46,6 +46,11 @@ enum Primitive {
     case cast(from: DType)
     case gather(indices: Tensor, axis: Int, axisSize: Int)
     case scatterAdd(indices: Tensor, axis: Int)
+    /// The windows of an NHWC image as rows (im2col); linear, its rule is `patchesAdjoint`.
+    case patches(PatchGeometry)
+    /// The adjoint of `patches` (col2im): each patch value added back into the cell it
+    /// came from; its rule is `patches`.
+    case patchesAdjoint(PatchGeometry)
     /// A user's derivative: one input per tensor the custom op received.
     case custom(CustomGradientRecord)
 
@@ -85,6 +90,8 @@ enum Primitive {
         case .cast: "cast"
         case .gather: "gather"
         case .scatterAdd: "scatterAdd"
+        case .patches: "patches"
+        case .patchesAdjoint: "patchesAdjoint"
         case .custom(let record): record.name
         }
     }
