@@ -159,4 +159,24 @@ import RetrogradTestSupport
         let back = conv2dTranspose(u, filter: filter, outputSize: (h, w), strides: s.strides, padding: .same)
         #expect(isClose((y * u).sum().scalar(as: Double.self), (input * back).sum().scalar(as: Double.self), tolerance: 1e-10))
     }
+
+    @Test func aGradientPenaltyThroughAConvNetMatchesFiniteDifferences() {
+        // P(x, f₁, f₂) = ‖∂L/∂x‖² for L = Σ conv(maxPool(tanh(conv(x, f₁))), f₂)²: its gradient
+        // differentiates the backward pass of both convolutions and the pooling.
+        func penalty(_ inputs: [Tensor]) -> Tensor {
+            let inner = GradientTape()
+            inner.watch(inputs[0])
+            let loss = inner.record { () -> Tensor in
+                let hidden = maxPool2D(conv2d(inputs[0], filter: inputs[1], padding: .same).tanh(), windowSize: (2, 2))
+                return conv2d(hidden, filter: inputs[2], strides: (1, 1), padding: .same).square().sum()
+            }
+            let dx = try! inner.gradient(of: loss, wrt: inputs[0])!
+            return (dx * dx).sum()
+        }
+        let x = Tensor(Self.values(2 * 6 * 5 * 2, seed: 12), shape: [2, 6, 5, 2])
+        let f1 = Tensor(Self.values(3 * 3 * 2 * 3, seed: 13), shape: [3, 3, 2, 3])
+        let f2 = Tensor(Self.values(2 * 2 * 3 * 2, seed: 14), shape: [2, 2, 3, 2])
+        let report = checkGradients(of: penalty, at: [x, f1, f2], order: 1)
+        #expect(report.passed, "\(report)")
+    }
 }
