@@ -47,10 +47,11 @@ enum Primitive {
     case gather(indices: Tensor, axis: Int, axisSize: Int)
     case scatterAdd(indices: Tensor, axis: Int)
     /// The windows of an NHWC image as rows (im2col); linear, its rule is `patchesAdjoint`.
-    case patches(PatchGeometry)
+    /// Boxed (`indirect`), so the geometry's sixteen numbers do not widen every record.
+    indirect case patches(PatchGeometry)
     /// The adjoint of `patches` (col2im): each patch value added back into the cell it
     /// came from; its rule is `patches`.
-    case patchesAdjoint(PatchGeometry)
+    indirect case patchesAdjoint(PatchGeometry)
     /// A user's derivative: one input per tensor the custom op received.
     case custom(CustomGradientRecord)
 
