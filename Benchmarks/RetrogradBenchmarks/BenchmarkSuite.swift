@@ -161,8 +161,17 @@ public struct BenchmarkSuite: Sendable {
         let layer = ConvolutionLayer()
         let long = plan.forLongCalls
         let rate = { (seconds: [Double]) in seconds.map { layer.flops / $0 / 1e9 } }
-        let gemm = measureSeconds(long) { layer.products() }
-        let conv = try measureSeconds(long) { consume(try layer.forwardAndBackward()) }
+        // Warm both up, then alternate one call of each per repeat, so that load from other
+        // processes on the shared cores falls on the layer and its reference alike.
+        for _ in 0..<long.warmupIterations {
+            layer.products()
+            consume(try layer.forwardAndBackward())
+        }
+        var gemm: [Double] = [], conv: [Double] = []
+        for _ in 0..<long.repeats {
+            gemm.append(elapsedSeconds { layer.products() })
+            conv.append(try elapsedSeconds { consume(try layer.forwardAndBackward()) })
+        }
         return [
             BenchmarkResult(id: "W9.conv", unit: .gigaflopsPerSecond, samples: rate(conv)),
             BenchmarkResult(id: "W9.conv.gemm", unit: .gigaflopsPerSecond, samples: rate(gemm)),
