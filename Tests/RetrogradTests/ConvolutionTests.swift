@@ -17,40 +17,27 @@ import RetrogradTestSupport
         var image: (Int, Int, Int, Int)
         var filter: (Int, Int, Int)  // height, width, out channels
         var strides = (1, 1), dilations = (1, 1), groups = 1
-        var mode = "valid"
-        var explicit: (top: Int, bottom: Int, left: Int, right: Int) = (0, 0, 0, 0)
+        var pad = PaddingSpec()
 
-        var padding: Padding {
-            switch mode {
-            case "valid": .valid
-            case "same": .same
-            default: .explicit(top: explicit.top, bottom: explicit.bottom, left: explicit.left, right: explicit.right)
-            }
-        }
+        var padding: Padding { pad.padding }
 
-        var description: String { "\(image) \(filter) s\(strides) d\(dilations) g\(groups) \(mode)" }
+        var description: String { "\(image) \(filter) s\(strides) d\(dilations) g\(groups) \(pad)" }
     }
 
     static let settings: [Setting] = [
         Setting(image: (2, 7, 6, 3), filter: (3, 3, 4)),
-        Setting(image: (1, 7, 6, 3), filter: (3, 2, 2), strides: (2, 2), mode: "same"),
-        Setting(image: (1, 8, 5, 2), filter: (4, 2, 3), strides: (3, 2), mode: "same"),
-        Setting(image: (2, 6, 7, 2), filter: (2, 3, 2), strides: (1, 2), dilations: (2, 1), mode: "explicit",
-                explicit: (1, 0, 2, 1)),
-        Setting(image: (1, 9, 9, 4), filter: (3, 3, 6), dilations: (2, 3), groups: 2, mode: "same"),
-        Setting(image: (2, 5, 4, 3), filter: (2, 2, 6), strides: (2, 1), groups: 3, mode: "same"),  // depthwise ×2
+        Setting(image: (1, 7, 6, 3), filter: (3, 2, 2), strides: (2, 2), pad: PaddingSpec(mode: "same")),
+        Setting(image: (1, 8, 5, 2), filter: (4, 2, 3), strides: (3, 2), pad: PaddingSpec(mode: "same")),
+        Setting(image: (2, 6, 7, 2), filter: (2, 3, 2), strides: (1, 2), dilations: (2, 1),
+                pad: PaddingSpec(mode: "explicit", explicit: (1, 0, 2, 1))),
+        Setting(image: (1, 9, 9, 4), filter: (3, 3, 6), dilations: (2, 3), groups: 2, pad: PaddingSpec(mode: "same")),
+        Setting(image: (2, 5, 4, 3), filter: (2, 2, 6), strides: (2, 1), groups: 3, pad: PaddingSpec(mode: "same")),  // depthwise ×2
         Setting(image: (2, 3, 3, 3), filter: (1, 1, 2)),  // pointwise
         Setting(image: (1, 5, 5, 2), filter: (1, 1, 2), strides: (2, 2)),  // 1×1 with a stride
     ]
 
     static func windows(_ s: Setting) -> (AxisWindows, AxisWindows) {
-        let rows = AxisWindows(
-            size: s.image.1, window: s.filter.0, stride: s.strides.0, dilation: s.dilations.0, mode: s.mode,
-            explicit: (s.explicit.top, s.explicit.bottom))
-        let columns = AxisWindows(
-            size: s.image.2, window: s.filter.1, stride: s.strides.1, dilation: s.dilations.1, mode: s.mode,
-            explicit: (s.explicit.left, s.explicit.right))
-        return (rows, columns)
+        s.pad.windows(size: (s.image.1, s.image.2), window: (s.filter.0, s.filter.1), strides: s.strides, dilations: s.dilations)
     }
 
     @Test(arguments: settings) func conv2dMatchesTheDirectLoops(_ s: Setting) {
@@ -144,7 +131,7 @@ import RetrogradTestSupport
 
     @Test func largeImagesSplitAcrossCoresGiveTheSameValues() {
         // Big enough for the patch kernels to split by rows: the same as the direct loops.
-        let s = Setting(image: (4, 29, 31, 8), filter: (5, 5, 6), strides: (1, 2), mode: "same")
+        let s = Setting(image: (4, 29, 31, 8), filter: (5, 5, 6), strides: (1, 2), pad: PaddingSpec(mode: "same"))
         let (n, h, w, c) = s.image
         let (fh, fw, o) = s.filter
         let x = Self.values(n * h * w * c, seed: 8), f = Self.values(fh * fw * c * o, seed: 9)

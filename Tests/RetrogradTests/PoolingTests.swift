@@ -10,40 +10,28 @@ import RetrogradTestSupport
         var image: (Int, Int, Int, Int)
         var window: (Int, Int)
         var strides: (Int, Int)
-        var mode = "valid"
-        var explicit: (top: Int, bottom: Int, left: Int, right: Int) = (0, 0, 0, 0)
+        var pad = PaddingSpec()
 
-        var padding: Padding {
-            switch mode {
-            case "valid": .valid
-            case "same": .same
-            default: .explicit(top: explicit.top, bottom: explicit.bottom, left: explicit.left, right: explicit.right)
-            }
-        }
-
-        var description: String { "\(image) \(window) s\(strides) \(mode)" }
+        var description: String { "\(image) \(window) s\(strides) \(pad)" }
     }
 
     static let settings: [Setting] = [
         Setting(image: (2, 6, 6, 3), window: (2, 2), strides: (2, 2)),
-        Setting(image: (1, 7, 5, 2), window: (3, 3), strides: (2, 2), mode: "same"),
-        Setting(image: (2, 5, 6, 1), window: (2, 3), strides: (1, 2), mode: "same"),
-        Setting(image: (1, 5, 5, 2), window: (3, 2), strides: (1, 1), mode: "explicit", explicit: (2, 1, 0, 1)),
+        Setting(image: (1, 7, 5, 2), window: (3, 3), strides: (2, 2), pad: PaddingSpec(mode: "same")),
+        Setting(image: (2, 5, 6, 1), window: (2, 3), strides: (1, 2), pad: PaddingSpec(mode: "same")),
+        Setting(image: (1, 5, 5, 2), window: (3, 2), strides: (1, 1), pad: PaddingSpec(mode: "explicit", explicit: (2, 1, 0, 1))),
     ]
 
     @Test(arguments: settings, [true, false]) func poolingMatchesTheDirectLoops(_ s: Setting, max: Bool) {
         let (n, h, w, c) = s.image
         let x = ConvolutionTests.values(n * h * w * c, seed: 11)
-        let rows = AxisWindows(size: h, window: s.window.0, stride: s.strides.0, dilation: 1, mode: s.mode,
-                               explicit: (s.explicit.top, s.explicit.bottom))
-        let columns = AxisWindows(size: w, window: s.window.1, stride: s.strides.1, dilation: 1, mode: s.mode,
-                                  explicit: (s.explicit.left, s.explicit.right))
+        let (rows, columns) = s.pad.windows(size: (h, w), window: s.window, strides: s.strides)
         let expected = directPool2D(
             Image(n, h, w, c, values: x), window: s.window, strides: s.strides, rows: rows, columns: columns, max: max)
         let input = Tensor(x, shape: [n, h, w, c])
         let y = max
-            ? maxPool2D(input, windowSize: s.window, strides: s.strides, padding: s.padding)
-            : avgPool2D(input, windowSize: s.window, strides: s.strides, padding: s.padding)
+            ? maxPool2D(input, windowSize: s.window, strides: s.strides, padding: s.pad.padding)
+            : avgPool2D(input, windowSize: s.window, strides: s.strides, padding: s.pad.padding)
         #expect(y.shape == [n, rows.output, columns.output, c])
         #expect(allClose(y.scalars(as: Double.self), expected.values, tolerance: 1e-14))
     }

@@ -6,31 +6,36 @@ extension Kernels {
     /// The patches of `image` (`geometry.imageShape`): `geometry.patchesShape`, zeros where
     /// a window covers padding. Split by output rows across the cores for large images.
     static func patches(_ image: Tensor, _ geometry: PatchGeometry) -> TensorStorage {
-        let out = TensorStorage.allocate(image.dtype, shape: geometry.patchesShape)
-        let rowElements = geometry.outWidth * geometry.windowArea * geometry.channels
-        withExtendedLifetime(image.storage) {
-            let (input, output, size) = (image.storage.raw, out.raw, image.dtype.byteSize)
-            withUnsafePointer(to: geometry.kernelLayout) { layout in
-                Parallel.forEachRange(of: geometry.batch * geometry.outHeight, elementsPerItem: rowElements) { rows in
-                    rg_im2col(size, layout, input, output, Int64(rows.lowerBound), Int64(rows.upperBound))
-                }
-            }
+        let size = image.dtype.byteSize
+        return byRows(image, geometry, into: geometry.patchesShape, rows: geometry.batch * geometry.outHeight) {
+            rg_im2col(size, $0, $1, $2, $3, $4)
         }
-        return out
     }
 
     /// The adjoint of ``patches(_:_:)``: the image (`geometry.imageShape`) in which each
     /// cell holds the sum of every patch value taken from it. Split by image rows across
     /// the cores for large images.
     static func patchesAdjoint(_ patches: Tensor, _ geometry: PatchGeometry) -> TensorStorage {
-        let out = TensorStorage.allocate(patches.dtype, shape: geometry.imageShape)
-        // Each image row reads about windowHeight / strideHeight patch rows.
+        let dtype = patches.dtype.kernelType
+        return byRows(patches, geometry, into: geometry.imageShape, rows: geometry.batch * geometry.height) {
+            rg_col2im(dtype, $0, $1, $2, $3, $4)
+        }
+    }
+
+    /// Allocates the result of `shape` and has `kernel` (geometry, source, result, first
+    /// row, end row) fill its `rows` rows, in one range per core when the work is large.
+    private static func byRows(
+        _ source: Tensor, _ geometry: PatchGeometry, into shape: Shape, rows: Int,
+        _ kernel: (UnsafePointer<rg_patch_geometry>, UnsafeRawPointer, UnsafeMutableRawPointer, Int64, Int64) -> Void
+    ) -> TensorStorage {
+        let out = TensorStorage.allocate(source.dtype, shape: shape)
+        // A row of either kernel touches about one row of patches.
         let rowWork = geometry.outWidth * geometry.windowArea * geometry.channels
-        withExtendedLifetime(patches.storage) {
-            let (input, output, dtype) = (patches.storage.raw, out.raw, patches.dtype.kernelType)
+        withExtendedLifetime(source.storage) {
+            let (input, output) = (UnsafeRawPointer(source.storage.raw), out.raw)
             withUnsafePointer(to: geometry.kernelLayout) { layout in
-                Parallel.forEachRange(of: geometry.batch * geometry.height, elementsPerItem: rowWork) { rows in
-                    rg_col2im(dtype, layout, input, output, Int64(rows.lowerBound), Int64(rows.upperBound))
+                Parallel.forEachRange(of: rows, elementsPerItem: rowWork) { range in
+                    kernel(layout, input, output, Int64(range.lowerBound), Int64(range.upperBound))
                 }
             }
         }

@@ -1,3 +1,5 @@
+import Retrograd
+
 // Direct nested-loop references for the convolution and pooling tests, in float64 and
 // written from the definitions (no im2col, no GEMM), so they share no code with the ops.
 
@@ -20,6 +22,33 @@ struct AxisWindows {
             output = (size + explicit.0 + explicit.1 - extent) / stride + 1
         }
     }
+}
+
+/// A padding as the tests write it down: "valid", "same" or "explicit" with its amounts,
+/// turned into the op's ``Padding`` and, independently, into each axis's windows.
+struct PaddingSpec: Sendable, CustomStringConvertible {
+    var mode = "valid"
+    var explicit: (top: Int, bottom: Int, left: Int, right: Int) = (0, 0, 0, 0)
+
+    var padding: Padding {
+        switch mode {
+        case "valid": .valid
+        case "same": .same
+        default: .explicit(top: explicit.top, bottom: explicit.bottom, left: explicit.left, right: explicit.right)
+        }
+    }
+
+    /// The windows along the height and the width of an image of `size`.
+    func windows(size: (Int, Int), window: (Int, Int), strides: (Int, Int), dilations: (Int, Int) = (1, 1))
+        -> (AxisWindows, AxisWindows)
+    {
+        (AxisWindows(size: size.0, window: window.0, stride: strides.0, dilation: dilations.0, mode: mode,
+                     explicit: (explicit.top, explicit.bottom)),
+         AxisWindows(size: size.1, window: window.1, stride: strides.1, dilation: dilations.1, mode: mode,
+                     explicit: (explicit.left, explicit.right)))
+    }
+
+    var description: String { mode == "explicit" ? "explicit\(explicit)" : mode }
 }
 
 /// An NHWC float64 image held as a flat array.
