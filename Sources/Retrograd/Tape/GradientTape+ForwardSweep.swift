@@ -123,6 +123,10 @@ extension Primitive {
             return [outputShape.prefix(axis).appending([axisSize]).appending(outputShape.suffix(from: axis + indices.rank))]
         case let .scatterAdd(indices, axis):
             return [outputShape.prefix(axis).appending(indices.shape).appending(outputShape.suffix(from: axis + 1))]
+        case let .patches(geometry):
+            return [geometry.imageShape]
+        case let .patchesAdjoint(geometry):
+            return [geometry.patchesShape]
         case let .custom(record):
             return record.inputs.map(\.shape)
         }
