@@ -51,18 +51,3 @@ enum PythonGzipSamples {
 
 /// The text the samples compress: 200 numbered lines about a fox, 10,690 bytes.
 let sampleText: [UInt8] = Array((0..<200).map { "line \($0): the quick brown fox jumps over the lazy dog\n" }.joined().utf8)
-
-/// A gzip file holding `payload` in stored (uncompressed) DEFLATE blocks, assembled by hand
-/// from RFC 1952 and RFC 1951 §3.2.4, for tests that need `.gz` files of their own data.
-func storedGzip(_ payload: [UInt8]) -> [UInt8] {
-    var out: [UInt8] = [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255]
-    var start = 0
-    repeat {
-        let length = min(payload.count - start, 65_535)
-        let isLast = start + length == payload.count
-        out += [isLast ? 1 : 0] + littleEndianBytes(UInt16(length)) + littleEndianBytes(~UInt16(length))
-        out += payload[start..<(start + length)]
-        start += length
-    } while start < payload.count
-    return out + littleEndianBytes(CRC32.checksum(payload)) + littleEndianBytes(UInt32(truncatingIfNeeded: payload.count))
-}
