@@ -9,7 +9,7 @@ extension DomainData {
         case generated
     }
 
-    /// The images in each training split of ``mnist(from:backgrounds:limit:seed:log:)``:
+    /// The images in each training split of ``mnist(from:backgrounds:limit:files:seed:log:)``:
     /// 55,000, as in the paper (MNIST's 60,000 training images less 5,000 for validation).
     public static let mnistTrainCount = 55_000
     /// MNIST's first 5,000 training images, held out for validation and not used here.
@@ -29,7 +29,8 @@ extension DomainData {
     /// - source test: MNIST's 10,000 test images, in three channels;
     /// - target test: MNIST-M of those 10,000.
     ///
-    /// `limit` keeps the first `limit` images of each training and each test split, for
+    /// `files` says which files to fetch and from where (``MNIST/Files/published`` unless
+    /// another mirror is wanted). `limit` keeps the first `limit` images of each training and each test split, for
     /// quick runs. Images are float32 `[count, 28, 28, 3]`, NHWC, in `[0, 1]`; labels 0...9.
     /// MNIST-M is ``MNISTM/blend(_:with:seed:)`` with seeds derived from `seed` (one for the
     /// training digits, one for the test digits, one for generated textures), so the same
@@ -40,8 +41,8 @@ extension DomainData {
     /// - Throws: ``DomainDataError/mnist(_:)`` when MNIST cannot be found, downloaded or
     ///   read; ``DomainDataError/mnistM(_:)`` when the backgrounds cannot be read.
     public static func mnist(
-        from location: RemoteFile.Location, backgrounds: MNISTMBackgrounds = .generated, limit: Int? = nil, seed: UInt64,
-        log: (String) -> Void = { _ in }
+        from location: RemoteFile.Location, backgrounds: MNISTMBackgrounds = .generated, limit: Int? = nil,
+        files: MNIST.Files = .published, seed: UInt64, log: (String) -> Void = { _ in }
     ) throws(DomainDataError) -> DomainData {
         checkPrecondition((limit ?? 1) >= 1, "DomainData.mnist: limit \(limit ?? 0) must be at least 1")
         let photos: [MNISTM.Background]
@@ -55,7 +56,7 @@ extension DomainData {
             backgroundText = "\(photos.count) generated colour textures (no background photographs given)"
         }
         let mnist: (train: Dataset, test: Dataset)
-        do { mnist = try MNIST.load(from: location, log: log) } catch { throw .mnist(error) }
+        do { mnist = try MNIST.load(files: files, from: location, log: log) } catch { throw .mnist(error) }
         // Files with fewer images (tests, partial copies) keep the same proportions.
         let validation = min(mnistValidationCount, mnist.train.count / 12)
         let trainEnd = min(mnist.train.count, validation + (limit ?? Int.max - validation))

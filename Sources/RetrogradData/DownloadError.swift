@@ -2,7 +2,9 @@ import Foundation
 
 /// An error in finding or downloading published data files (``RemoteFile``). The message
 /// (``description``) names the files and directories, says what happened and what to do;
-/// when nothing could be downloaded it lists the URLs to fetch by hand.
+/// when nothing could be downloaded it lists the URLs to fetch by hand. The advice names
+/// the `retrograd` options; in code, `--data-dir` is ``RemoteFile/Location/directory(_:)``
+/// and `--cache-dir` is ``RemoteFile/Location/cache(_:)``.
 public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// The cache directory cannot be created or written.
     case cacheUnwritable(directory: String, reason: String)
@@ -18,8 +20,8 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible, 
     public var description: String {
         switch self {
         case let .cacheUnwritable(directory, reason):
-            return "Cannot write the download cache \(directory) (\(reason)). Choose another directory with --cache-dir "
-                + "(in code: RemoteFile.Location.cache), or make this one writable."
+            return "Cannot write the download cache \(directory) (\(reason)). Choose another directory with --cache-dir, "
+                + "or make this one writable."
         case let .checksumMismatch(file, expected, found):
             return "\(file) is not the published file: its SHA-256 is \(found), expected \(expected). "
                 + "Download it again (an interrupted download or an HTML error page is the usual cause), or put the "
@@ -32,8 +34,8 @@ public enum DownloadError: Error, Sendable, Equatable, CustomStringConvertible, 
             let commands = missing.map { "curl -fLO " + ($0.urls.first?.absoluteString ?? $0.name) }.joined(separator: "; ")
             return "Could not download \(file) (\(tried)). No network? Download "
                 + (missing.count == 1 ? "this file" : "these \(missing.count) files")
-                + " into a directory DIR by hand (cd DIR; \(commands)) and pass --data-dir DIR "
-                + "(in code: RemoteFile.Location.directory), or copy them into the cache \(cacheDirectory)."
+                + " into a directory DIR by hand (cd DIR; \(commands)) and pass --data-dir DIR, "
+                + "or copy them into the cache \(cacheDirectory)."
         }
     }
 
