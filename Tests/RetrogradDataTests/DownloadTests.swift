@@ -10,6 +10,15 @@ private func fixtureFiles(mirrors: [URL], trainCount: Int = 12, testCount: Int =
     return (MNIST.Files(trainImages: remote[0], trainLabels: remote[1], testImages: remote[2], testLabels: remote[3]), contents)
 }
 
+/// A directory serving the fixture files as a `file://` mirror, and the files' descriptions.
+private func fileMirror(in scratch: ScratchDirectory) throws -> (URL, MNIST.Files, [[UInt8]]) {
+    let mirror = scratch.file("mirror")
+    let (files, contents) = fixtureFiles(mirrors: [mirror])
+    try FileManager.default.createDirectory(at: mirror, withIntermediateDirectories: true)
+    for (file, bytes) in zip(files.all, contents) { try Data(bytes).write(to: mirror.appendingPathComponent(file.name)) }
+    return (mirror, files, contents)
+}
+
 /// Checks the loaded splits against the fixture's definition.
 private func expectFixture(_ data: (train: Dataset, test: Dataset), trainCount: Int = 12, testCount: Int = 5) {
     #expect(data.train.features.shape == [trainCount, 6, 6, 1])
@@ -25,10 +34,7 @@ private func expectFixture(_ data: (train: Dataset, test: Dataset), trainCount: 
     @Test func downloadsFromAFileMirrorVerifiesAndReusesTheCache() throws {
         let scratch = try ScratchDirectory(label: "mnist-download")
         defer { scratch.cleanUp() }
-        let mirror = scratch.file("mirror")
-        let (files, contents) = fixtureFiles(mirrors: [mirror])
-        try FileManager.default.createDirectory(at: mirror, withIntermediateDirectories: true)
-        for (file, bytes) in zip(files.all, contents) { try Data(bytes).write(to: mirror.appendingPathComponent(file.name)) }
+        let (mirror, files, _) = try fileMirror(in: scratch)
 
         let cache = scratch.file("cache/mnist")
         var log = [String]()
@@ -87,10 +93,7 @@ private func expectFixture(_ data: (train: Dataset, test: Dataset), trainCount: 
     @Test func aDamagedCacheFileIsDownloadedAgain() throws {
         let scratch = try ScratchDirectory(label: "mnist-damaged-cache")
         defer { scratch.cleanUp() }
-        let mirror = scratch.file("mirror")
-        let (files, contents) = fixtureFiles(mirrors: [mirror])
-        try FileManager.default.createDirectory(at: mirror, withIntermediateDirectories: true)
-        for (file, bytes) in zip(files.all, contents) { try Data(bytes).write(to: mirror.appendingPathComponent(file.name)) }
+        let (_, files, contents) = try fileMirror(in: scratch)
         let cache = scratch.file("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         try Data(contents[0].prefix(40)).write(to: cache.appendingPathComponent(files.trainImages.name))
