@@ -172,7 +172,7 @@ struct DANNCommand: ParsableCommand {
         if angle != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--angle applies to --data moons only.") }
         if protocolChoice == .paper, (data ?? .moons) != .moons || source != nil {
             throw ValidationError("--protocol paper is the paper's two-moons experiment and applies to --data moons only; "
-                + "leave it out for \(source != nil ? "--source/--target files" : "--data digits").")
+                + "leave it out for \(source != nil ? "--source/--target files" : "--data \((data ?? .digits).rawValue)").")
         }
         if let angle, !angle.isFinite { throw ValidationError("--angle must be a finite number of degrees, got \(angle).") }
         if noise != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--noise applies to --data moons only.") }

@@ -91,6 +91,7 @@ let dannCases: [FlagCase] = {
         .usage(["dann", "--protocol", "ganin"], "--protocol", "default", "paper"),
         .usage(["dann", "--protocol", ""], "--protocol", "paper"),
         .usage(["dann", "--protocol", "paper", "--data", "digits"], "--protocol paper", "moons", "--data digits"),
+        .usage(["dann", "--protocol", "paper", "--data", "mnist"], "--protocol paper", "moons", "--data mnist"),
         .usage(["dann", "--protocol", "paper"] + files, "--protocol paper", "moons", "--source/--target"),
         .usage(["dann", "--domain-loss", "max"], "--domain-loss", "mean", "sum"),
         .usage(["dann", "--domain-loss", ""], "--domain-loss", "sum"),
