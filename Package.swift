@@ -32,6 +32,8 @@ let package = Package(
         .target(name: "RetrogradOptimizers", dependencies: ["Retrograd"]),
         // Depends on RetrogradNN for whole-model checkpoints (architecture + weights).
         .target(name: "RetrogradData", dependencies: ["Retrograd", "RetrogradNN"]),
+        // MPI opened at run time (dlopen, Open MPI's ABI): building never needs MPI.
+        .target(name: "CRetrogradMPI", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
         .target(
             name: "DomainAdaptation",
             dependencies: ["RetrogradNN", "RetrogradOptimizers", "RetrogradData"],
