@@ -78,7 +78,7 @@ let package = Package(
             path: "Tests/RetrogradDistributedProbe"
         ),
         // Runs the probe and `retrograd` under `mpirun -np 2` (skipped without mpirun).
-        .testTarget(name: "RetrogradDistributedTests", dependencies: ["RetrogradDistributed", "RetrogradNN", "RetrogradTestSupport"]),
+        .testTarget(name: "RetrogradDistributedTests", dependencies: ["RetrogradDistributed", "RetrogradNN", "RetrogradData", "RetrogradTestSupport"]),
         .testTarget(name: "RetrogradCLITests", dependencies: ["DomainAdaptation", "RetrogradTestSupport"]),
     ]
 )
