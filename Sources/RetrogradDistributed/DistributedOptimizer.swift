@@ -50,12 +50,16 @@ public final class DistributedOptimizer {
     /// them, after checking that every rank has the same variables (names, shapes,
     /// element types). Call it once before training and after restoring a checkpoint.
     ///
+    /// The optimizer state is sent only when some rank's optimizer has taken a step (a
+    /// fresh optimizer's state is the same everywhere); it is keyed by variable name, so
+    /// the names must then be unique, as for a checkpoint.
+    ///
     /// - Throws: ``DistributedError/mismatch(rank:size:fact:)`` when a rank's variables
     ///   differ from rank 0's.
     public func synchronize(_ variables: [Variable]) throws {
         guard group.isDistributed else { return }
         try group.checkAgreement([.layout(of: variables)])
         group.broadcast(variables)
-        try group.broadcastState(of: optimizer, for: variables)
+        if group.anyRank(optimizer.iterations > 0) { try group.broadcastState(of: optimizer, for: variables) }
     }
 }

@@ -5,7 +5,7 @@
 //   retrograd-mpi-probe agree --fact TEXT               the agreement check on TEXT
 //   retrograd-mpi-probe die --rank R                    rank R kills itself (SIGKILL) mid-run
 //   retrograd-mpi-probe fail --rank R                   rank R stops with an error mid-run
-//   retrograd-mpi-probe bench --workload W3|W5 [--steps K] [--repeats R]   steps per second
+//   retrograd-mpi-probe bench --workload W3|W5 [--steps K] [--repeats R] [--whole-batch-each]   steps per second
 //
 // Rank 0 prints the result as one JSON object on standard output. --single computes the
 // same figures in one process without any sharding or reduction: the reference.
@@ -54,7 +54,7 @@ do {
     case "bench":
         emit(try ProbeBenchmark(
             workload: option("--workload", "W3"), steps: Int(option("--steps", "50"))!,
-            repeats: Int(option("--repeats", "5"))!
+            repeats: Int(option("--repeats", "5"))!, wholeBatchEach: flag("--whole-batch-each")
         ).run(in: group), group: group)
     default:
         FileHandle.standardError.write(Data("Error: unknown command '\(command)'; expected gradients, train, agree, die, fail or bench.\n".utf8))
