@@ -7,7 +7,7 @@ extension DANNExperiment {
     /// same data with the same models at the same epoch (one small gather of digests), then
     /// gives every process rank 0's weights and optimizer state. Nothing to do alone.
     ///
-    /// - Throws: ``RetrogradDistributed/DistributedError/mismatch(rank:size:fact:)`` naming
+    /// - Throws: `DistributedError.mismatch` naming
     ///   the first process that differs from rank 0 and in what.
     func synchronize() throws {
         guard group.isDistributed else { return }

@@ -32,7 +32,7 @@ public struct DANNObserver {
 ///
 /// The directory holds `run.json` (what the run is), `report.json`, one checkpoint per
 /// mode (`dann.safetensors`, `source-only.safetensors`) and the SVG plots. A run stopped
-/// at any point continues with ``resume(from:)`` and ends with the numbers an
+/// at any point continues with ``resume(from:group:)`` and ends with the numbers an
 /// uninterrupted run would have given.
 public final class DANNExperiment {
     /// The run directory.
@@ -83,13 +83,13 @@ public final class DANNExperiment {
     ///
     /// The data are loaded and checked before anything is written, so a bad file leaves no
     /// directory behind. With a distributed `group`, every process loads the data and
-    /// builds the models, the processes check that they agree (``synchronize()``), and rank 0
+    /// builds the models, the processes check that they agree (`synchronize()`), and rank 0
     /// alone writes.
     ///
     /// - Throws: ``DANNError/runExists(directory:)`` when the directory already holds a run
     ///   (resume it instead); ``DANNError/writeFailed(path:reason:)``; the data's loading
     ///   errors; ``DANNError/invalidConfiguration(name:value:rule:)``; and
-    ///   ``RetrogradDistributed/DistributedError/mismatch(rank:size:fact:)`` when the processes disagree.
+    ///   `DistributedError.mismatch` when the processes disagree.
     public static func start(_ description: DANNRunDescription, in directory: URL, group: ProcessGroup = .single) throws -> DANNExperiment {
         try description.configuration.validate()
         let runFile = directory.appendingPathComponent(DANNRunDescription.fileName)

@@ -33,7 +33,7 @@ public final class DANNTrainer {
     public let optimizer: SGD
     /// One entry per completed epoch.
     public internal(set) var history: [EpochMetrics] = []
-    /// The processes that share every step (``ProcessGroup/single`` outside mpirun): each
+    /// The processes that share every step (`ProcessGroup.single` outside mpirun): each
     /// takes its shard of every batch, and the gradients are averaged before the update.
     public let group: ProcessGroup
     /// Steps in one epoch: source batches, the last one possibly smaller.

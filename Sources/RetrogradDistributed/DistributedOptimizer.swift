@@ -1,7 +1,7 @@
 import Retrograd
 import RetrogradOptimizers
 
-/// Any ``RetrogradOptimizers/Optimizer``, data-parallel: each step averages the gradients
+/// Any `Optimizer`, data-parallel: each step averages the gradients
 /// over the ranks of a ``ProcessGroup``, then runs the wrapped optimizer's step on every
 /// rank with the same averaged gradients, so the ranks' weights stay identical.
 ///

@@ -40,7 +40,7 @@ extension ProcessGroup {
     /// and other slots, and the optimizer's iteration count), so that a run restored from a
     /// checkpoint, or started with state only rank 0 has, continues the same everywhere.
     ///
-    /// - Throws: what ``RetrogradOptimizers/Optimizer/loadState(_:for:)`` throws; it cannot
+    /// - Throws: what `Optimizer.loadState(_:for:)` throws; it cannot
     ///   when every rank has the same variables and optimizer type.
     public func broadcastState(of optimizer: Optimizer, for variables: [Variable], from root: Int = 0) throws {
         guard usesMPI else { return }

@@ -20,7 +20,7 @@ import RetrogradData
 /// time (`libmpi.so.40`, `libmpi.so`, or the file `RETROGRAD_MPI_LIBRARY` names; Open
 /// MPI's ABI only) and initialised once.
 ///
-/// Every collective (``allReduce(_:_:)``, ``broadcast(_:from:)``, ``barrier()``,
+/// Every collective (`allReduce`, `broadcast`, ``barrier()``,
 /// ``checkAgreement(_:)``) must be called by every rank, in the same order, with
 /// tensors of the same shapes. MPI errors are fatal: a failed collective, such as one
 /// whose peer died, ends the whole job instead of hanging it. Call MPI from one thread at
@@ -52,7 +52,7 @@ public final class ProcessGroup: @unchecked Sendable {
     /// Whether more than one process trains.
     public var isDistributed: Bool { size > 1 }
 
-    /// This rank's part of every batch, for ``RetrogradData/Dataset/batches(size:shuffle:seed:dropRemainder:shard:)``.
+    /// This rank's part of every batch, for `Dataset.batches(size:shuffle:seed:dropRemainder:shard:)`.
     public var shard: DataShard { DataShard(rank: rank, count: size) }
 
     /// What the group has communicated so far.

@@ -1,4 +1,4 @@
-/// How ``ProcessGroup/allReduce(_:_:)`` combines the ranks' values, element by element.
+/// How `ProcessGroup.allReduce` combines the ranks' values, element by element.
 public enum ReductionOperation: Sendable, Equatable {
     /// The sum over the ranks.
     case sum
@@ -10,7 +10,7 @@ public enum ReductionOperation: Sendable, Equatable {
     case min
 }
 
-/// What a process group has sent through ``ProcessGroup/allReduce(_:_:)`` and
+/// What a process group has sent through `ProcessGroup.allReduce` and
 /// ``ProcessGroup/averageGradients(_:for:weight:)`` so far: the figures behind the cost of
 /// communication per step.
 public struct CommunicationStatistics: Sendable, Equatable {
