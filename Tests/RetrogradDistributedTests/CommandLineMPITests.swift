@@ -127,4 +127,19 @@ struct CommandLineMPITests {
         #expect(accuracies(one.output) != nil && accuracies(one.output) == accuracies(two.output), "\(one)\n\(two)")
         #expect(try largestWeightDifference(scratch.file("one.safetensors"), scratch.file("two.safetensors")) < 1e-5)
     }
+
+    /// Under mpirun without a usable MPI library (here: a library that is not Open MPI), the
+    /// job stops at once with one message that says what to install.
+    @Test("no usable MPI library: one error line saying what to do")
+    func missingLibrary() throws {
+        let notMPI = ["/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6"]
+            .first { FileManager.default.fileExists(atPath: $0) }
+        let library = try #require(notMPI, "no libm.so.6 at the Debian paths")
+        let ranks = Array(repeating: (MPILauncher.retrograd, ["train", "--epochs", "1"]), count: 2)
+        let result = try MPILauncher.mpirun(ranks: ranks, timeout: 60, environment: ["RETROGRAD_MPI_LIBRARY": library])
+        #expect(result.status != 0 && !result.timedOut, "\(result)")
+        let lines = result.errors.split(separator: "\n").filter { $0.hasPrefix("Error:") }
+        #expect(lines.count == 1, "\(result)")
+        #expect(lines.first?.contains("has no symbol 'MPI_Init_thread'") == true && lines.first?.contains("scripts/setup") == true, "\(result)")
+    }
 }

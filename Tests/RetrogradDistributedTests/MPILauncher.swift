@@ -76,18 +76,23 @@ enum MPILauncher {
     }
 
     /// An MPMD launch: one rank per entry, each with its own arguments.
-    static func mpirun(ranks: [(URL, [String])], in directory: URL? = nil, timeout: Double = 120) throws -> JobResult {
+    static func mpirun(
+        ranks: [(URL, [String])], in directory: URL? = nil, timeout: Double = 120, environment: [String: String] = [:]
+    ) throws -> JobResult {
         var arguments = mpirunOptions
         for (index, (executable, rankArguments)) in ranks.enumerated() {
             if index > 0 { arguments.append(":") }
             arguments += ["-np", "1", executable.path] + rankArguments
         }
-        return try run(mpirun!, arguments, in: directory, timeout: timeout)
+        return try run(mpirun!, arguments, in: directory, timeout: timeout, environment: environment)
     }
 
-    /// Runs `executable arguments` with one thread for the BLAS and the kernels, killing it
-    /// after `timeout` seconds.
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL? = nil, timeout: Double = 120) throws -> JobResult {
+    /// Runs `executable arguments` with one thread for the BLAS and the kernels and the
+    /// variables of `environment` added, killing it after `timeout` seconds.
+    static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil, timeout: Double = 120,
+        environment extra: [String: String] = [:]
+    ) throws -> JobResult {
         let scratch = try ScratchDirectory(label: "mpi-job")
         defer { scratch.cleanUp() }
         let outputFile = scratch.file("stdout"), errorFile = scratch.file("stderr")
@@ -100,6 +105,7 @@ enum MPILauncher {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_NUM_THREADS"] = "1"
         environment["RETROGRAD_THREADS"] = "1"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: outputFile)
         process.standardError = try FileHandle(forWritingTo: errorFile)
