@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "RetrogradNN", targets: ["RetrogradNN"]),
         .library(name: "RetrogradOptimizers", targets: ["RetrogradOptimizers"]),
         .library(name: "RetrogradData", targets: ["RetrogradData"]),
+        .library(name: "RetrogradDistributed", targets: ["RetrogradDistributed"]),
         .library(name: "DomainAdaptation", targets: ["DomainAdaptation"]),
         .executable(name: "retrograd", targets: ["retrograd"]),
     ],
@@ -32,9 +33,13 @@ let package = Package(
         .target(name: "RetrogradOptimizers", dependencies: ["Retrograd"]),
         // Depends on RetrogradNN for whole-model checkpoints (architecture + weights).
         .target(name: "RetrogradData", dependencies: ["Retrograd", "RetrogradNN"]),
+        // MPI opened at run time (dlopen, Open MPI's ABI): building never needs MPI.
+        .target(name: "CRetrogradMPI", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux]))]),
+        // Data-parallel training: process groups, fused allreduce, DistributedOptimizer.
+        .target(name: "RetrogradDistributed", dependencies: ["Retrograd", "RetrogradOptimizers", "RetrogradData", "CRetrogradMPI"]),
         .target(
             name: "DomainAdaptation",
-            dependencies: ["RetrogradNN", "RetrogradOptimizers", "RetrogradData"],
+            dependencies: ["RetrogradNN", "RetrogradOptimizers", "RetrogradData", "RetrogradDistributed"],
             resources: [.copy("Resources")]
         ),
         .target(
@@ -46,7 +51,7 @@ let package = Package(
             name: "retrograd",
             dependencies: [
                 "Retrograd", "RetrogradNN", "RetrogradOptimizers", "RetrogradData", "DomainAdaptation",
-                "RetrogradCatalog", "RetrogradBenchmarks",
+                "RetrogradCatalog", "RetrogradBenchmarks", "RetrogradDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +70,15 @@ let package = Package(
         .testTarget(name: "RetrogradBenchmarksTests", dependencies: ["RetrogradBenchmarks", "RetrogradNN", "RetrogradTestSupport"]),
         .testTarget(name: "RetrogradTrainingTests", dependencies: ["RetrogradNN", "RetrogradOptimizers"]),
         // Runs the built `retrograd` executable as a subprocess (it builds it if missing).
+        // The program the MPI tests and scripts/bench-mpi start under mpirun: gradients of a
+        // fixed problem, agreement checks, a rank that dies, and the W3/W5 step timing.
+        .executableTarget(
+            name: "retrograd-mpi-probe",
+            dependencies: ["RetrogradDistributed", "RetrogradNN", "RetrogradBenchmarks"],
+            path: "Tests/RetrogradDistributedProbe"
+        ),
+        // Runs the probe and `retrograd` under `mpirun -np 2` (skipped without mpirun).
+        .testTarget(name: "RetrogradDistributedTests", dependencies: ["RetrogradDistributed", "RetrogradNN", "RetrogradData", "RetrogradTestSupport"]),
         .testTarget(name: "RetrogradCLITests", dependencies: ["DomainAdaptation", "RetrogradTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import RetrogradDistributed
 
 /// Hooks through which a running experiment reports progress and can be asked to stop.
 public struct DANNObserver {
@@ -31,7 +32,7 @@ public struct DANNObserver {
 ///
 /// The directory holds `run.json` (what the run is), `report.json`, one checkpoint per
 /// mode (`dann.safetensors`, `source-only.safetensors`) and the SVG plots. A run stopped
-/// at any point continues with ``resume(from:)`` and ends with the numbers an
+/// at any point continues with ``resume(from:group:)`` and ends with the numbers an
 /// uninterrupted run would have given.
 public final class DANNExperiment {
     /// The run directory.
@@ -44,6 +45,8 @@ public final class DANNExperiment {
     public let trainers: [DANNTrainer]
     /// The report as last written.
     public private(set) var report: DANNReport
+    /// The processes training together; only rank 0 writes files.
+    public let group: ProcessGroup
     /// How often a model's checkpoint and `report.json` are rewritten while it trains, in
     /// seconds: after its first epoch, then after the first epoch that ends at least this
     /// long after the last write, and always after its last epoch and when the observer
@@ -53,13 +56,14 @@ public final class DANNExperiment {
     /// uninterrupted run.
     public var checkpointInterval: TimeInterval = 1
 
-    private init(directory: URL, description: DANNRunDescription, previousSeconds: [DANNMode: Double]) throws {
+    private init(directory: URL, description: DANNRunDescription, previousSeconds: [DANNMode: Double], group: ProcessGroup) throws {
         self.directory = directory
         self.description = description
+        self.group = group
         data = try description.data.load(seed: description.configuration.seed)
         var trainers = [DANNTrainer]()
         for mode in description.modes {
-            try trainers.append(DANNTrainer(configuration: description.configuration, data: data, mode: mode))
+            try trainers.append(DANNTrainer(configuration: description.configuration, data: data, mode: mode, group: group))
         }
         self.trainers = trainers
         report = DANNReport(
@@ -78,16 +82,22 @@ public final class DANNExperiment {
     /// Starts a new run in `directory`, creating it if needed, and writes `run.json`.
     ///
     /// The data are loaded and checked before anything is written, so a bad file leaves no
-    /// directory behind.
+    /// directory behind. With a distributed `group`, every process loads the data and
+    /// builds the models, the processes check that they agree (`synchronize()`), and rank 0
+    /// alone writes.
     ///
     /// - Throws: ``DANNError/runExists(directory:)`` when the directory already holds a run
     ///   (resume it instead); ``DANNError/writeFailed(path:reason:)``; the data's loading
-    ///   errors; and ``DANNError/invalidConfiguration(name:value:rule:)``.
-    public static func start(_ description: DANNRunDescription, in directory: URL) throws -> DANNExperiment {
+    ///   errors; ``DANNError/invalidConfiguration(name:value:rule:)``; and
+    ///   `DistributedError.mismatch` when the processes disagree.
+    public static func start(_ description: DANNRunDescription, in directory: URL, group: ProcessGroup = .single) throws -> DANNExperiment {
         try description.configuration.validate()
         let runFile = directory.appendingPathComponent(DANNRunDescription.fileName)
         if FileManager.default.fileExists(atPath: runFile.path) { throw DANNError.runExists(directory: directory.path) }
-        let experiment = try DANNExperiment(directory: directory, description: description, previousSeconds: [:])
+        let experiment = try DANNExperiment(directory: directory, description: description, previousSeconds: [:], group: group)
+        // Every process has checked for an earlier run before rank 0 writes this one.
+        try experiment.synchronize()
+        guard group.isMain else { return experiment }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -98,20 +108,22 @@ public final class DANNExperiment {
         return experiment
     }
 
-    /// Reopens the run in `directory` where its checkpoints left it.
+    /// Reopens the run in `directory` where its checkpoints left it, with any number of
+    /// processes (every process reads the directory: a shared file system across machines).
     ///
     /// - Throws: ``DANNError/noRunToResume(directory:)``, ``DANNError/damagedRun(file:reason:)``,
     ///   ``DANNError/checkpointMismatch(file:reason:)`` and the data's loading errors.
-    public static func resume(from directory: URL) throws -> DANNExperiment {
+    public static func resume(from directory: URL, group: ProcessGroup = .single) throws -> DANNExperiment {
         let description = try DANNRunDescription.read(from: directory)
         let previous = (try? DANNReport.read(from: directory))?.models ?? []
         let experiment = try DANNExperiment(
             directory: directory, description: description,
-            previousSeconds: Dictionary(previous.map { ($0.mode, $0.seconds) }, uniquingKeysWith: { a, _ in a }))
+            previousSeconds: Dictionary(previous.map { ($0.mode, $0.seconds) }, uniquingKeysWith: { a, _ in a }), group: group)
         for trainer in experiment.trainers {
             let url = directory.appendingPathComponent(checkpointName(trainer.mode))
             if FileManager.default.fileExists(atPath: url.path) { try trainer.restore(from: url) }
         }
+        try experiment.synchronize()
         experiment.refreshModels()
         return experiment
     }
@@ -129,8 +141,9 @@ public final class DANNExperiment {
                 let ended = Date()
                 report.models[index].seconds += ended.timeIntervalSince(started)
                 observer.epochFinished(trainer.mode, metrics)
-                let stopping = !trainers.allSatisfy(\.isFinished) && observer.shouldStop()
-                if lastWrite.map({ ended.timeIntervalSince($0) >= checkpointInterval }) ?? true
+                // Every process stops after the same epoch when any of them is asked to.
+                let stopping = !trainers.allSatisfy(\.isFinished) && group.anyRank(observer.shouldStop())
+                if group.isMain, lastWrite.map({ ended.timeIntervalSince($0) >= checkpointInterval }) ?? true
                     || trainer.isFinished || stopping
                 {
                     try trainer.saveCheckpoint(to: directory.appendingPathComponent(Self.checkpointName(trainer.mode)))
@@ -139,6 +152,10 @@ public final class DANNExperiment {
                 }
                 if stopping { return report }
             }
+        }
+        guard group.isMain else {
+            refreshModels()
+            return report
         }
         report.plots = try DANNPlots.write(for: self)
         try writeReport()

@@ -1,4 +1,5 @@
 import Foundation
+import RetrogradDistributed
 
 /// Trains one ``DANNModel`` on a ``DomainData`` problem, epoch by epoch, in one ``DANNMode``.
 ///
@@ -32,6 +33,9 @@ public final class DANNTrainer {
     public let optimizer: SGD
     /// One entry per completed epoch.
     public internal(set) var history: [EpochMetrics] = []
+    /// The processes that share every step (`ProcessGroup.single` outside mpirun): each
+    /// takes its shard of every batch, and the gradients are averaged before the update.
+    public let group: ProcessGroup
     /// Steps in one epoch: source batches, the last one possibly smaller.
     public let stepsPerEpoch: Int
 
@@ -41,9 +45,12 @@ public final class DANNTrainer {
 
     /// Prepares a run: checks the configuration and the data and builds the model.
     ///
+    /// With a distributed `group`, the configuration's batch size is the batch of a whole
+    /// step over all processes, so any number of processes trains as one does.
+    ///
     /// - Throws: ``DANNError/invalidConfiguration(name:value:rule:)``,
     ///   ``DANNError/unusableData(reason:)`` or ``DANNError/modelTooLarge(parameters:featureCount:hidden:classCount:)``.
-    public init(configuration: DANNConfiguration, data: DomainData, mode: DANNMode) throws(DANNError) {
+    public init(configuration: DANNConfiguration, data: DomainData, mode: DANNMode, group: ProcessGroup = .single) throws(DANNError) {
         try configuration.validate()
         try Self.check(data)
         let parameters = configuration.parameterCount(featureCount: data.featureCount, classCount: data.classCount)
@@ -52,6 +59,7 @@ public final class DANNTrainer {
                 parameters: parameters, featureCount: data.featureCount, hidden: configuration.hidden, classCount: data.classCount)
         }
         self.mode = mode
+        self.group = group
         self.configuration = configuration
         self.data = data
         model = DANNModel(
@@ -86,17 +94,20 @@ public final class DANNTrainer {
         checkPrecondition(!isFinished, "DANNTrainer: all \(configuration.epochs) epochs have run already")
         let epoch = completedEpochs
         var means = RunningMeans()
+        var shares = [Double]()  // with several processes: each step's weighted figures, reduced at the end
         var (lambda, rate) = (0.0, 0.0)
         for (index, pair) in batches(epoch: epoch).enumerated() {
             let step = epoch * stepsPerEpoch + index
             lambda = self.lambda(atStep: step)
             rate = optimizer.currentLearningRate
             let figures = try self.step(source: pair.batch, target: pair.partner, lambda: lambda)
+            if group.isDistributed { shares += Self.weightedFigures(figures, rows: pair.batch.count) }
             means.add(labelLoss: figures.labelLoss, domainLoss: figures.domainLoss, accuracy: figures.accuracy, domainAccuracy: figures.domainAccuracy)
             progress?(DANNProgress(
                 mode: mode, epoch: epoch + 1, step: step + 1, totalSteps: totalSteps, labelLoss: means.labelLoss,
                 domainLoss: means.domainLoss, domainAccuracy: means.domainAccuracy, lambda: lambda))
         }
+        if group.isDistributed { means = combinedMeans(shares) }
         let metrics = EpochMetrics(
             epoch: epoch + 1, lambda: lambda, learningRate: rate, labelLoss: means.labelLoss, domainLoss: means.domainLoss,
             trainAccuracy: means.accuracy, trainDomainAccuracy: means.domainAccuracy, evaluation: evaluate())
@@ -107,7 +118,8 @@ public final class DANNTrainer {
     /// The steps of an epoch: the source rows in batches, in the epoch's order, each with as
     /// many target rows, taken in the epoch's target order.
     func batches(epoch: Int) -> PairedBatchSequence {
-        data.sourceTrain.batches(size: configuration.batchSize, shuffle: true, seed: derivedSeed(configuration.seed, stream: 2, index: epoch))
+        data.sourceTrain.batches(
+            size: configuration.batchSize, shuffle: true, seed: derivedSeed(configuration.seed, stream: 2, index: epoch), shard: group.shard)
             .paired(with: data.targetTrain, shuffle: true, seed: derivedSeed(configuration.seed, stream: 3, index: epoch))
     }
 
@@ -123,10 +135,17 @@ public final class DANNTrainer {
         -> (labelLoss: Double, domainLoss: Double, accuracy: Double, domainAccuracy: Double)
     {
         model.reversal.scale = lambda
+        // Only a process's shard of a short last batch can be empty: it joins the average with weight 0.
+        guard source.count > 0 else { return skippedStep() }
         let tape = GradientTape()
         let losses = tape.record { self.losses(source: source, target: target) }
         let gradients = try tape.gradient(of: losses.total, wrt: variables)
-        optimizer.apply(gradients: gradients, to: variables)
+        if group.isDistributed {
+            // Each process's losses are means over its rows: weighting by the rows gives the mean over the whole batch.
+            optimizer.apply(gradients: group.averageGradients(gradients, for: variables, weight: Double(source.count)), to: variables)
+        } else {
+            optimizer.apply(gradients: gradients, to: variables)
+        }
         return (losses.label.scalar(as: Double.self), losses.domain.scalar(as: Double.self),
                 accuracy(logits: losses.logits, labels: source.labels!),
                 domainHits(losses.domainLogits.scalars(as: Double.self), sourceCount: source.count).overall)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DomainAdaptation
 import Foundation
+import RetrogradDistributed
 
 /// `retrograd dann`: domain-adversarial training end to end, compared with a source-only
 /// model trained the same way.
@@ -32,6 +33,11 @@ struct DANNCommand: ParsableCommand {
             'label' column or the last one; target labels are optional and used only to evaluate). \
             A CSV file's first row is a header when none of its cells is a number, unless --header \
             or --no-header says otherwise.
+
+            Started by mpirun (mpirun -np N retrograd dann ...), the N processes train data-parallel: \
+            each takes its share of every batch of --batch-size examples and the gradients are \
+            averaged, so the run ends with the numbers of one process up to float rounding. Rank 0 \
+            alone prints and writes; --resume works with any number of processes.
             """)
 
     enum DataChoice: String, ExpressibleByArgument, CaseIterable {
@@ -104,7 +110,7 @@ struct DANNCommand: ParsableCommand {
     @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
     @Option(help: "Passes over the source training set, 1 to 1000000. (default: 150)", transform: ArgumentValue.wholeNumber)
     var epochs: Int?
-    @Option(help: "Source examples per step; as many target examples join each step. (default: moons 1, digits 64)",
+    @Option(help: "Source examples per step, over all processes under mpirun; as many target examples join each step. (default: moons 1, digits 64)",
             transform: ArgumentValue.wholeNumber)
     var batchSize: Int?
     @Option(help: "Largest gradient reversal scale λ, ≥ 0. (default: moons 6, digits 0.3)", transform: ArgumentValue.number)
@@ -261,22 +267,30 @@ struct DANNCommand: ParsableCommand {
     }
 
     func run() throws {
+        let group = try ProcessGroup.world()
+        // Rank 0 alone prints; the others train silently.
+        let printLine: (String) -> Void = group.isMain ? { retrograd.printLine($0) } : { _ in }
         let graphFile = dumpGraph.map { URL(fileURLWithPath: $0) }
-        if let graphFile { try DANNExperiment.checkGraphDestination(graphFile) }
+        if let graphFile, group.isMain { try DANNExperiment.checkGraphDestination(graphFile) }
         let experiment: DANNExperiment
         if let resume {
-            experiment = try DANNExperiment.resume(from: URL(fileURLWithPath: resume))
+            experiment = try DANNExperiment.resume(from: URL(fileURLWithPath: resume), group: group)
             printLine("Resuming \(resume): " + experiment.trainers.map { "\($0.mode.name) at epoch \($0.completedEpochs)/\($0.configuration.epochs)" }.joined(separator: ", "))
         } else {
             let spec = dataSpec
-            if spec.kind == .mnist { try Self.fetchMNIST(spec) }
+            if spec.kind == .mnist {
+                // One process downloads into the cache; the others read it after the barrier.
+                if group.isMain { try Self.fetchMNIST(spec) }
+                group.barrier()
+            }
             let description = DANNRunDescription(data: spec, configuration: try runConfiguration(), modes: (mode ?? .both).modes)
-            experiment = try DANNExperiment.start(description, in: URL(fileURLWithPath: out ?? Self.defaultOutput()))
+            experiment = try DANNExperiment.start(description, in: URL(fileURLWithPath: out ?? Self.defaultOutput()), group: group)
         }
+        if group.isDistributed { printLine("Training data-parallel on \(group.size) processes (MPI)") }
         let data = experiment.data
         printLine("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
         if let details = data.details { printLine("  \(details)") }
-        if let graphFile, let path = dumpGraph {
+        if let graphFile, let path = dumpGraph, group.isMain {
             let mode = try experiment.writeStepGraph(to: graphFile)
             printLine("Wrote the graph of one \(mode.name) training step to \(path)")
         }
@@ -286,7 +300,7 @@ struct DANNCommand: ParsableCommand {
         let report = try experiment.run(observer: DANNObserver(
             modeStarted: { mode, done, trainer in
                 firstStep = done * trainer.stepsPerEpoch
-                bar = ProgressBar(title: mode.name, total: trainer.totalSteps - firstStep)
+                bar = group.isMain ? ProgressBar(title: mode.name, total: trainer.totalSteps - firstStep) : nil
                 if trainer.isFinished { printLine("\(mode.name): finished earlier (\(done) epochs)") }
             },
             step: { progress in
@@ -296,7 +310,7 @@ struct DANNCommand: ParsableCommand {
                 ])
             },
             shouldStop: { interrupt.isSet }))
-        printLine()
+        printLine("")
         printLine(Self.summary(report))
         let directory = experiment.directory.path
         if report.finished {

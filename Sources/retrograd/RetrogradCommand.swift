@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Retrograd
+import RetrogradDistributed
 
 /// The `retrograd` command: a thin front end over the Retrograd libraries.
 ///
@@ -21,14 +22,17 @@ struct RetrogradCommand: ParsableCommand {
     /// reported on one line of standard error (see ``CommandLineError``), with
     /// ArgumentParser's exit status: 64 for a bad command line, 1 for a failure while running.
     /// Errors in reading data files are worded with the command's flags (``DataFileWording``).
+    /// Under mpirun, errors end every process (see ``DistributedExit``).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
+            ProcessGroup.finish()
         } catch {
             let status = exitCode(for: error)
             let message = DataFileWording.message(for: error) ?? self.message(for: error)
+            DistributedExit.endIfDistributed(error: error, status: status, message: message, arguments: arguments)
             // Help, --version and a bare ExitCode (a failed check) go through ArgumentParser.
             guard !status.isSuccess, !message.isEmpty else { exit(withError: error) }
             printErrorLine(status == .validationFailure

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RetrogradData
+import RetrogradDistributed
 import RetrogradNN
 import RetrogradOptimizers
 
@@ -14,6 +15,11 @@ struct TrainCommand: ParsableCommand {
             Trains Dense(2→hidden, tanh) → Dense(hidden→hidden, tanh) → Dense(hidden→2) with softmax \
             cross-entropy on 80% of the points and reports accuracy on the other 20%. Runs are \
             deterministic for a given --seed.
+
+            Started by mpirun (mpirun -np N retrograd train ...), the N processes train data-parallel: \
+            each takes its share of every batch of --batch-size points and the gradients are averaged, \
+            so the run ends with the weights of one process up to float rounding. Rank 0 alone prints \
+            and writes the checkpoint.
             """)
 
     enum OptimizerChoice: String, ExpressibleByArgument, CaseIterable {
@@ -29,7 +35,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Standard deviation of the noise added to the moons, ≥ 0.", transform: ArgumentValue.number)
     var noise = 0.1
     @Option(help: "Passes over the training set, 1 to 1000000.", transform: ArgumentValue.wholeNumber) var epochs = 30
-    @Option(help: "Examples per step, ≥ 1.", transform: ArgumentValue.wholeNumber) var batchSize = 32
+    @Option(help: "Examples per step (over all processes under mpirun), ≥ 1.", transform: ArgumentValue.wholeNumber)
+    var batchSize = 32
     @Option(help: "Width of the two hidden layers, 1 to 4096.", transform: ArgumentValue.wholeNumber) var hidden = 32
     @Option(help: "Optimizer: adam or sgd (with momentum 0.9).") var optimizer = OptimizerChoice.adam
     @Option(help: "Learning rate, > 0.", transform: ArgumentValue.number) var lr = 0.01
@@ -55,40 +62,51 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let group = try ProcessGroup.world()
         let data = TwoMoons.make(count: samples, noise: noise, seed: seed)
         let (train, test) = data.split(fraction: 0.8, seed: seed &+ 1)
         let model = Sequential(
             Dense(inputSize: 2, outputSize: hidden, activation: .tanh, seed: seed &+ 2),
             Dense(inputSize: hidden, outputSize: hidden, activation: .tanh, seed: seed &+ 3),
             Dense(inputSize: hidden, outputSize: 2, seed: seed &+ 4))
-        let optimizer: Optimizer =
-            switch self.optimizer {
-            case .adam: Adam(learningRate: lr)
-            case .sgd: SGD(learningRate: lr, momentum: 0.9)
-            }
+        let optimizer = DistributedOptimizer(
+            self.optimizer == .adam ? Adam(learningRate: lr) : SGD(learningRate: lr, momentum: 0.9), group: group)
         let variables = model.trainableVariables
+        if group.isDistributed {
+            try group.checkAgreement([
+                AgreementFact("configuration", text: "\(samples) \(noise) \(epochs) \(batchSize) \(hidden) \(self.optimizer) \(lr) \(seed)"),
+                .contents(of: train, name: "training data"),
+            ])
+            try optimizer.synchronize(variables)
+        }
         let stepsPerEpoch = train.batches(size: batchSize).count
-        let progress = ProgressBar(title: "train", total: epochs * stepsPerEpoch)
+        let progress = group.isMain ? ProgressBar(title: "train", total: epochs * stepsPerEpoch) : nil
         var step = 0
         for epoch in 0..<epochs {
             var lossSum = 0.0, correct = 0.0, seen = 0
-            for batch in train.batches(size: batchSize, shuffle: true, seed: seed &+ UInt64(epoch) &+ 100) {
-                let labels = batch.labels!
+            for batch in train.batches(size: batchSize, shuffle: true, seed: seed &+ UInt64(epoch) &+ 100, shard: group.shard) {
+                step += 1
+                // A process's share of a short last batch can be empty: it joins the average with weight 0.
+                guard let labels = batch.labels, batch.count > 0 else {
+                    optimizer.apply(gradients: variables.map { _ in nil }, to: variables, weight: 0)
+                    continue
+                }
                 let tape = GradientTape()
                 let logits = tape.record { model(batch.features) }
                 let loss = tape.record { softmaxCrossEntropy(logits: logits, labels: labels) }
                 let gradients = try tape.gradient(of: loss, wrt: variables)
-                optimizer.apply(gradients: gradients, to: variables)
-                step += 1
+                optimizer.apply(gradients: gradients, to: variables, weight: Double(batch.count))
                 seen += batch.count
                 lossSum += loss.scalar(as: Double.self) * Double(batch.count)
                 correct += accuracy(logits: logits, labels: labels) * Double(batch.count)
-                progress.update(step: step, metrics: ["epoch": Double(epoch + 1), "loss": lossSum / Double(seen), "accuracy": correct / Double(seen)])
+                // Under mpirun, rank 0's running figures are those of its share of the batches.
+                progress?.update(step: step, metrics: ["epoch": Double(epoch + 1), "loss": lossSum / Double(seen), "accuracy": correct / Double(seen)])
             }
         }
         model.isTraining = false
         let trainAccuracy = accuracy(logits: model(train.features), labels: train.labels!)
         let testAccuracy = accuracy(logits: model(test.features), labels: test.labels!)
+        guard group.isMain else { return }
         printLine(String(format: "train accuracy %.2f%% (%d points), test accuracy %.2f%% (%d points)",
                      trainAccuracy * 100, train.count, testAccuracy * 100, test.count))
         if let checkpoint {
