@@ -84,18 +84,19 @@ public final class BatchNorm: Layer {
             input.rank >= 2 && input.shape[input.rank - 1] == featureCount,
             "BatchNorm: input of shape \(input.shape) does not fit featureCount \(featureCount); "
                 + "expected [batch, …, \(featureCount)] with the channels last")
-        let (mean, variance) = isTraining ? batchStatistics(input) : (runningMean.value, runningVariance.value)
-        // y = (x − μ)·m + β with m = γ / √(σ² + ε): one multiply and one add over the input,
-        // the rest on [featureCount] vectors.
+        let (centered, variance) = isTraining ? batchStatistics(input) : (input - runningMean.value, runningVariance.value)
+        // y = (x − μ)·m + β with m = γ / √(σ² + ε) computed on [featureCount] vectors; the
+        // input is centred before it is scaled, as PyTorch does, rather than folding μ into
+        // the shift (x·m + (β − μ·m)), which rounds a large x·m before the cancellation.
         var multiplier = (variance + epsilon).sqrt().reciprocal()
         if let scale { multiplier = multiplier * scale.value }
-        let shift = offset.map { $0.value - mean * multiplier } ?? -(mean * multiplier)
-        return input * multiplier + shift
+        let output = centered * multiplier
+        return offset.map { output + $0.value } ?? output
     }
 
-    /// The batch's mean and biased variance per channel, after moving the running
-    /// statistics towards them.
-    private func batchStatistics(_ input: Tensor) -> (mean: Tensor, variance: Tensor) {
+    /// The input centred on the batch's mean, and the batch's biased variance per channel,
+    /// after moving the running statistics towards the batch's.
+    private func batchStatistics(_ input: Tensor) -> (centered: Tensor, variance: Tensor) {
         let axes = Array(0..<(input.rank - 1))
         let count = input.shape.elementCount / featureCount
         checkPrecondition(
@@ -110,7 +111,7 @@ public final class BatchNorm: Layer {
             runningMean.assign(runningMean.value * (1 - momentum) + mean * momentum)
             runningVariance.assign(runningVariance.value * (1 - momentum) + unbiased * momentum)
         }
-        return (mean, variance)
+        return (centered, variance)
     }
 
     /// Takes `[batch, …, featureCount]` of the variables' element type and keeps its
