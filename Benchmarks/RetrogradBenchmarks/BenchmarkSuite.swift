@@ -1,9 +1,9 @@
 import Foundation
 import Retrograd
 
-/// The benchmark workloads, W1–W8.
+/// The benchmark workloads, W1–W9.
 public enum Workload: String, CaseIterable, Comparable, Sendable {
-    case w1 = "W1", w2 = "W2", w3 = "W3", w4 = "W4", w5 = "W5", w6 = "W6", w7 = "W7", w8 = "W8"
+    case w1 = "W1", w2 = "W2", w3 = "W3", w4 = "W4", w5 = "W5", w6 = "W6", w7 = "W7", w8 = "W8", w9 = "W9"
 
     /// One line on what the workload measures.
     public var summary: String {
@@ -16,6 +16,7 @@ public enum Workload: String, CaseIterable, Comparable, Sendable {
         case .w6: return "1024³ float32 matmul: GFLOP/s (also BLAS direct and fallback GEMM)"
         case .w7: return "sum(exp(x)·x + 1) over 16M floats: ms forward, forward+backward"
         case .w8: return "DANN on the two moons as the paper runs it, one example per domain per step: µs/step, s per run"
+        case .w9: return "5×5 conv layer 64×28×28×32 → 48 forward+backward: GFLOP/s (and its three GEMMs alone)"
         }
     }
 
@@ -27,7 +28,7 @@ public enum Workload: String, CaseIterable, Comparable, Sendable {
     /// Parses a comma-separated list such as "W1,w3" (case-insensitive, spaces allowed)
     /// into workloads in numerical order, without duplicates.
     ///
-    /// - Throws: ``BenchmarkError/unknownWorkload(_:)`` for a name that is not W1–W8, or
+    /// - Throws: ``BenchmarkError/unknownWorkload(_:)`` for a name that is not W1–W9, or
     ///   ``BenchmarkError/noWorkloads`` for an empty list.
     public static func parseList(_ text: String) throws -> [Workload] {
         var found = Set<Workload>()
@@ -44,7 +45,7 @@ public enum Workload: String, CaseIterable, Comparable, Sendable {
 
 /// A benchmark request that cannot run.
 public enum BenchmarkError: Error, Equatable, CustomStringConvertible {
-    /// A workload name that is not W1–W8.
+    /// A workload name that is not W1–W9.
     case unknownWorkload(String)
     /// An empty workload list.
     case noWorkloads
@@ -53,9 +54,9 @@ public enum BenchmarkError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .unknownWorkload(name):
-            return "unknown workload '\(name)'; expected a comma-separated list of W1–W8, for example W1,W3"
+            return "unknown workload '\(name)'; expected a comma-separated list of W1–W9, for example W1,W3"
         case .noWorkloads:
-            return "no workload given; expected a comma-separated list of W1–W8, for example W1,W3"
+            return "no workload given; expected a comma-separated list of W1–W9, for example W1,W3"
         }
     }
 }
@@ -116,6 +117,7 @@ public struct BenchmarkSuite: Sendable {
         case .w6: return measureMatrixProduct()
         case .w7: return try measureExpSum()
         case .w8: return try measureMoonsDANN()
+        case .w9: return try measureConvolutionLayer()
         }
     }
 
@@ -152,6 +154,27 @@ public struct BenchmarkSuite: Sendable {
             BenchmarkResult(id: "W6", unit: .gigaflopsPerSecond, samples: rate(tensor)),
             BenchmarkResult(id: "W6.blas-direct", unit: .gigaflopsPerSecond, samples: rate(direct)),
             BenchmarkResult(id: "W6.fallback", unit: .gigaflopsPerSecond, samples: rate(fallback)),
+        ]
+    }
+
+    private func measureConvolutionLayer() throws -> [BenchmarkResult] {
+        let layer = ConvolutionLayer()
+        let long = plan.forLongCalls
+        let rate = { (seconds: [Double]) in seconds.map { layer.flops / $0 / 1e9 } }
+        // Warm both up, then alternate one call of each per repeat, so that load from other
+        // processes on the shared cores falls on the layer and its reference alike.
+        for _ in 0..<long.warmupIterations {
+            layer.products()
+            consume(try layer.forwardAndBackward())
+        }
+        var gemm: [Double] = [], conv: [Double] = []
+        for _ in 0..<long.repeats {
+            gemm.append(elapsedSeconds { layer.products() })
+            conv.append(try elapsedSeconds { consume(try layer.forwardAndBackward()) })
+        }
+        return [
+            BenchmarkResult(id: "W9.conv", unit: .gigaflopsPerSecond, samples: rate(conv)),
+            BenchmarkResult(id: "W9.conv.gemm", unit: .gigaflopsPerSecond, samples: rate(gemm)),
         ]
     }
 

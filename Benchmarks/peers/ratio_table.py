@@ -44,6 +44,8 @@ ROWS = [
     ("W8", "W8 DANN moons, paper protocol, 1 source + 1 target example per SGD step"),
     ("W8.run-estimate", "W8 a 150,000-step run, estimated (150,000 x per step)"),
     ("W8.run", "W8 one real 150,000-step run"),
+    ("W9.conv", "W9 conv layer 5x5, 64x28x28x32 -> 48, forward + backward"),
+    ("W9.conv.gemm", "W9 reference: the layer's three GEMMs alone"),
 ]
 
 # The issue's targets: result id -> [(peer key, minimum ratio, text)].
@@ -59,7 +61,12 @@ TARGETS = {
     "W3.memory": [("pytorch/eager", 4.0, "<= 1/4 of PyTorch's")],
     "W8": [("jax/jit", 2.0, ">= 2x faster than JAX jit"), ("pytorch/eager", 20.0, ">= 20x PyTorch eager")],
     "W8.run": [("jax/jit", 2.0, ">= 2x faster than JAX jit")],
+    "W9.conv": [("gemm", 0.60, ">= 60% of its GEMMs' rate")],
 }
+
+# Results measured against another of Retrograd's own: result id -> (ratio key, reference id).
+OWN_REFERENCES = {"W6": ("blas", "W6.blas-direct"), "W6.fallback": ("blas", "W6.blas-direct"),
+                  "W9.conv": ("gemm", "W9.conv.gemm")}
 
 # W2 must be strictly faster than JAX jit; the others only "at least".
 STRICT = {("W2", "jax/jit")}
@@ -136,11 +143,6 @@ def times(value):
     return ("%.2f×" if value < 10 else "%.1f×" if value < 100 else "%.0f×") % value
 
 
-def blas_reference(retrograd_results):
-    """Retrograd's own W6 reference (OpenBLAS called directly), if the file has one."""
-    return retrograd_results.get("W6.blas-direct")
-
-
 def target_cells(identifier, ratios):
     targets = TARGETS.get(identifier)
     if not targets:
@@ -208,11 +210,12 @@ def table(groups):
             continue
         unit = (mine or next(e for e in entries.values() if e)).get("unit", "")
         ratios = {key: ratio(mine, entry) for key, entry in entries.items()}
-        if identifier in ("W6", "W6.fallback"):
-            ratios["blas"] = ratio(mine, blas_reference(r_results))
+        own = OWN_REFERENCES.get(identifier)
+        if own:
+            ratios[own[0]] = ratio(mine, r_results.get(own[1]))
         target, verdict = target_cells(identifier, ratios)
-        if identifier in ("W6", "W6.fallback") and ratios.get("blas") is not None:
-            target += " (now %.0f%%)" % (100 * ratios["blas"])
+        if own and ratios.get(own[0]) is not None:
+            target += " (now %.0f%%)" % (100 * ratios[own[0]])
         row = [descriptions.get(identifier, identifier), unit, number(mine.get("value") if mine else None)]
         row += [number(entries[key].get("value")) if entries[key] else "–" for key, _ in present]
         row += [times(ratios[key]) for key, _ in present]

@@ -24,7 +24,8 @@ public enum DomainHeadInitialization: String, Codable, Sendable, CaseIterable {
 /// A named set of defaults for a DANN run: today's tuned defaults, or the two-moons
 /// protocol of the paper as Ganin et al. (JMLR 2016, §5.1.1) describe it.
 public enum DANNProtocol: String, Sendable, CaseIterable {
-    /// The defaults of ``DANNConfiguration/moons(seed:)`` and ``DANNConfiguration/digits(seed:)``.
+    /// The defaults of ``DANNConfiguration/moons(seed:)``, ``DANNConfiguration/digits(seed:)``
+    /// and ``DANNConfiguration/mnist(seed:)``.
     case `default`
     /// The paper's two-moons experiment: see ``DANNConfiguration/moonsPaper(seed:)`` and
     /// ``paperMoonsNoise``. Moons only.
@@ -39,6 +40,7 @@ public enum DANNProtocol: String, Sendable, CaseIterable {
     public func configuration(for kind: DANNDataSpec.Kind, seed: UInt64) -> DANNConfiguration? {
         switch (self, kind) {
         case (.default, .digits): .digits(seed: seed)
+        case (.default, .mnist): .mnist(seed: seed)
         case (.default, _): .moons(seed: seed)
         case (.paper, .moons): .moonsPaper(seed: seed)
         case (.paper, _): nil

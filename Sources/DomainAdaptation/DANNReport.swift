@@ -31,6 +31,9 @@ public struct DANNReport: Codable, Sendable, Equatable {
         public var sourceTrain: Int, targetTrain: Int, sourceTest: Int, targetTest: Int
         /// Whether target accuracy could be measured.
         public var targetLabelled: Bool
+        /// How the data were made (MNIST-M: which backgrounds), when the name does not say
+        /// it all; absent from reports of other data.
+        public var details: String?
 
         /// Summarises `data`.
         public init(_ data: DomainData) {
@@ -42,6 +45,7 @@ public struct DANNReport: Codable, Sendable, Equatable {
             sourceTest = data.sourceTest.count
             targetTest = data.targetTest.count
             targetLabelled = data.targetTest.labels != nil
+            details = data.details
         }
     }
 

@@ -10,6 +10,8 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
         case digits
         /// ``DomainData/files(source:target:labelColumn:header:testFraction:seed:)``.
         case files
+        /// ``DomainData/mnist(from:backgrounds:limit:files:seed:log:)``, flattened for the MLP.
+        case mnist
     }
 
     /// The kind of data.
@@ -28,6 +30,17 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
     /// Whether the CSV files' first rows are headers, as `--header` or `--no-header` said;
     /// `nil` lets each file decide (files only; see `CSVFile.Header.auto`).
     public var header: Bool?
+    /// The directory MNIST's files are read from, without downloading (mnist only).
+    public var dataDirectory: String?
+    /// The download cache of MNIST (mnist only); `nil` means `MNIST.defaultCacheDirectory`
+    /// of the machine that loads the data.
+    public var cacheDirectory: String?
+    /// Base URLs to download MNIST from instead of `MNIST.mirrors` (mnist only).
+    public var mirrors: [String]?
+    /// The directory of MNIST-M's background photographs; `nil` means generated textures (mnist only).
+    public var backgrounds: String?
+    /// At most this many images in each training and test split (mnist only); `nil` means all.
+    public var limit: Int?
 
     /// The moons' noise unless a spec says otherwise.
     public static let defaultMoonsNoise = 0.1
@@ -42,6 +55,32 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
     /// A source and a target file.
     public static func files(source: String, target: String, labelColumn: String? = nil, header: Bool? = nil) -> DANNDataSpec {
         DANNDataSpec(kind: .files, source: source, target: target, labelColumn: labelColumn, header: header)
+    }
+
+    /// MNIST → MNIST-M: read from `dataDirectory` when given, else downloaded into the
+    /// cache (`cacheDirectory`, default `MNIST.defaultCacheDirectory`) from `mirrors`
+    /// (default `MNIST.mirrors`); backgrounds from the `backgrounds` directory, or
+    /// generated; at most `limit` images per split.
+    public static func mnist(
+        dataDirectory: String? = nil, cacheDirectory: String? = nil, mirrors: [String]? = nil, backgrounds: String? = nil, limit: Int? = nil
+    ) -> DANNDataSpec {
+        DANNDataSpec(
+            kind: .mnist, dataDirectory: dataDirectory, cacheDirectory: cacheDirectory, mirrors: mirrors, backgrounds: backgrounds, limit: limit)
+    }
+
+    /// Where MNIST's files are found (mnist only).
+    public var mnistLocation: RemoteFile.Location {
+        if let dataDirectory { return .directory(URL(fileURLWithPath: dataDirectory, isDirectory: true)) }
+        return .cache(cacheDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? MNIST.defaultCacheDirectory)
+    }
+
+    /// MNIST's files, from `mirrors` when given (mnist only).
+    public var mnistFiles: MNIST.Files {
+        guard let mirrors else { return .published }
+        let urls = mirrors.compactMap { URL(string: $0.hasSuffix("/") ? $0 : $0 + "/") }
+        var files = MNIST.Files.published
+        for path in [\MNIST.Files.trainImages, \.trainLabels, \.testImages, \.testLabels] { files[keyPath: path].mirrors = urls }
+        return files
     }
 
     /// Loads the data; `seed` fixes draws and splits.
@@ -59,6 +98,12 @@ public struct DANNDataSpec: Codable, Sendable, Equatable {
             return try DomainData.files(
                 source: URL(fileURLWithPath: source), target: URL(fileURLWithPath: target), labelColumn: column,
                 header: header.map { $0 ? .present : .absent } ?? .auto, seed: seed)
+        case .mnist:
+            // The MLP takes rows: each image becomes 28 · 28 · 3 = 2352 features.
+            return try DomainData.mnist(
+                from: mnistLocation, backgrounds: backgrounds.map { .directory(URL(fileURLWithPath: $0, isDirectory: true)) } ?? .generated,
+                limit: limit, files: mnistFiles, seed: seed
+            ).flattened()
         }
     }
 }
@@ -108,6 +153,9 @@ public struct DANNRunDescription: Codable, Sendable, Equatable {
         }
         if let noise = description.data.noise, !(noise >= 0 && noise.isFinite) {
             throw .damagedRun(file: url.path, reason: "the moons' noise \(noise) is not a finite number ≥ 0")
+        }
+        if let limit = description.data.limit, limit < 1 {
+            throw .damagedRun(file: url.path, reason: "the image limit \(limit) is not a whole number ≥ 1")
         }
         do {
             try description.configuration.validate()

@@ -20,17 +20,32 @@ public struct DomainData: Sendable {
     public var targetTest: Dataset
     /// The number of classes of the label classifier.
     public var classCount: Int
+    /// How the data were made, for reports, when the name does not say it all (MNIST-M:
+    /// which backgrounds); `nil` otherwise.
+    public var details: String?
 
     /// Creates a problem from its four splits.
-    public init(name: String, sourceTrain: Dataset, targetTrain: Dataset, sourceTest: Dataset, targetTest: Dataset, classCount: Int) {
+    public init(
+        name: String, sourceTrain: Dataset, targetTrain: Dataset, sourceTest: Dataset, targetTest: Dataset, classCount: Int,
+        details: String? = nil
+    ) {
         self.name = name
         self.sourceTrain = sourceTrain
         self.targetTrain = targetTrain
         self.sourceTest = sourceTest
         self.targetTest = targetTest
         self.classCount = classCount
+        self.details = details
     }
 
-    /// The number of input features.
+    /// The number of input features (for images, height · width · channels).
     public var featureCount: Int { sourceTrain.featureCount }
+
+    /// The same problem with every split's examples flattened to rows (`Dataset.flattened()`),
+    /// for a model that takes vectors, such as the MLP of ``DANNModel``.
+    public func flattened() -> DomainData {
+        DomainData(
+            name: name, sourceTrain: sourceTrain.flattened(), targetTrain: targetTrain.flattened(),
+            sourceTest: sourceTest.flattened(), targetTest: targetTest.flattened(), classCount: classCount, details: details)
+    }
 }

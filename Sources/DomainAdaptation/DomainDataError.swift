@@ -1,7 +1,8 @@
 import Foundation
 
 /// An error in loading a domain-adaptation problem from a source file and a target file
-/// (``DomainData/files(source:target:labelColumn:header:testFraction:seed:)``).
+/// (``DomainData/files(source:target:labelColumn:header:testFraction:seed:)``), or MNIST
+/// and MNIST-M (``DomainData/mnist(from:backgrounds:limit:files:seed:log:)``).
 ///
 /// Every case names the file it is about; ``description`` is one sentence that says what is
 /// wrong and what to do. Errors found while reading a file's cells (a missing file, a
@@ -40,6 +41,10 @@ public enum DomainDataError: Error, Sendable, Equatable, CustomStringConvertible
     case data(DataError)
     /// A `.npy` file could not be read or decoded; the wrapped error names the file.
     case npy(NPYError)
+    /// MNIST could not be found, downloaded or read (``DomainData/mnist(from:backgrounds:limit:files:seed:log:)``).
+    case mnist(MNISTError)
+    /// MNIST-M's background images could not be read.
+    case mnistM(MNISTMError)
 
     /// A sentence that says what went wrong, where, and what to do.
     public var description: String {
@@ -87,6 +92,10 @@ public enum DomainDataError: Error, Sendable, Equatable, CustomStringConvertible
         case let .data(error):
             return error.description
         case let .npy(error):
+            return error.description
+        case let .mnist(error):
+            return error.description
+        case let .mnistM(error):
             return error.description
         }
     }

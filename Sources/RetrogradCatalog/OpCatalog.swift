@@ -9,7 +9,9 @@ import Retrograd
 /// a rank-3 tensor, over several axes and over all of them (with and without
 /// `keepingDimensions`), softmax and friends, the shape ops, `gather`, `concat`,
 /// `stack`, `matmul` (plain, transposing, batched with broadcast batch dimensions),
-/// `norm`, `cast`, subscripts read and assigned, and a few composites. Ops whose tape gradient differs from the
+/// `norm`, `cast`, subscripts read and assigned, convolution (`conv2d` over strides,
+/// paddings, dilations and groups; `conv2dTranspose`), pooling, image patches, and a few
+/// composites. Ops whose tape gradient differs from the
 /// derivative of their value on purpose (`stopGradient`, `gradientReversal`,
 /// `withCustomGradient`) are not in the catalog: finite differences see the value, so
 /// they are tested on their own.
@@ -20,7 +22,8 @@ import Retrograd
 public enum OpCatalog {
     /// All cases, in a stable order, with unique names.
     public static let cases: [OpCheckCase] =
-        arithmetic() + elementwise() + reductions() + shapes() + indexing() + products() + composites()
+        arithmetic() + elementwise() + reductions() + shapes() + indexing() + products() + convolution()
+        + composites()
 
     /// The cases whose name contains `substring` (all cases when it is empty).
     public static func cases(matching substring: String) -> [OpCheckCase] {

@@ -1,6 +1,6 @@
 /// A group of rows from a ``Dataset``: what one training step sees.
 public struct Batch: Sendable {
-    /// The features of the rows, shape `[count, featureCount]`.
+    /// The features of the rows, shape `[count] + exampleShape` of the dataset.
     public let features: Tensor
     /// The labels of the rows, shape `[count]`, or `nil` for unlabelled data.
     public let labels: Tensor?

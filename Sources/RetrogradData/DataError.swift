@@ -7,7 +7,7 @@ import Foundation
 public enum DataError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
     /// Features and labels have different numbers of rows.
     case countMismatch(features: Int, labels: Int)
-    /// The features are not a rank-2 float32 or float64 tensor.
+    /// The features are not a float32 or float64 tensor of rank 2 or more.
     case invalidFeatures(shape: Shape, dtype: DType)
     /// The labels are not a rank-1 int32 tensor.
     case invalidLabels(shape: Shape, dtype: DType)
@@ -46,7 +46,8 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible, Loca
         case let .countMismatch(features, labels):
             return "Dataset: the features have \(features) rows but there are \(labels) labels."
         case let .invalidFeatures(shape, dtype):
-            return "Dataset: features must be a rank-2 [count, features] float32 or float64 tensor, got \(dtype) \(shape)."
+            return "Dataset: features must be a float32 or float64 tensor of rank 2 or more, [count, features] or images "
+                + "[count, height, width, channels]; got \(dtype) \(shape)."
         case let .invalidLabels(shape, dtype):
             return "Dataset: labels must be a rank-1 int32 tensor, got \(dtype) \(shape)."
         case let .fileNotFound(file):
@@ -83,7 +84,7 @@ public enum DataError: Error, Sendable, Equatable, CustomStringConvertible, Loca
         case .countMismatch:
             return "Give exactly one label per row."
         case .invalidFeatures:
-            return "Reshape to [count, features] or cast with .cast(to: .float32)."
+            return "Reshape to [count, features] (images to [count, height, width, channels]) or cast with .cast(to: .float32)."
         case .invalidLabels:
             return "Pass [Int32] or a tensor cast with .cast(to: .int32)."
         case .fileNotFound:

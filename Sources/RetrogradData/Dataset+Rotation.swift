@@ -20,7 +20,9 @@ extension Dataset {
     ///   - center: The fixed point of the rotation; `nil` (the default) rotates about the
     ///     mean of the points, so the cloud turns in place.
     public func rotated(byDegrees degrees: Double, about center: SIMD2<Double>? = nil) -> Dataset {
-        checkPrecondition(featureCount == 2, "Dataset.rotated: needs 2 features per row, found \(featureCount)")
+        checkPrecondition(
+            features.rank == 2 && featureCount == 2,
+            "Dataset.rotated: needs [count, 2] features (points in the plane), found \(features.shape)")
         let pivot = center ?? (count > 0 ? SIMD2(featureMeans[0], featureMeans[1]) : .zero)
         let radians = degrees * .pi / 180
         let (c, s) = (cos(radians), sin(radians))

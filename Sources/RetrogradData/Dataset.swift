@@ -1,5 +1,11 @@
-/// An in-memory dataset: a `[count, features]` matrix of float32 or float64 features,
-/// with an optional int32 class label per row.
+/// An in-memory dataset: float32 or float64 features, one example per entry of the first
+/// axis, with an optional int32 class label per example.
+///
+/// The features are a `[count, features]` matrix for tabular data, or a
+/// `[count, height, width, channels]` tensor for images (NHWC, channels last, the layout of
+/// MNIST's files and of the convolution layers); any rank from 2 to 8 works the same way.
+/// Shuffling, splitting, batching and ``BatchSequence/paired(with:shuffle:seed:)`` select
+/// whole examples and keep the rest of the shape.
 ///
 /// ```swift
 /// let data = try Dataset(features: x, labels: [0, 1, 1, 0])
@@ -13,19 +19,21 @@
 ///
 /// Datasets are values; every method that reorders or selects rows returns a new one.
 public struct Dataset: Sendable {
-    /// The features, shape `[count, featureCount]`, float32 or float64.
+    /// The features, shape `[count] + exampleShape` (such as `[count, featureCount]` or
+    /// `[count, height, width, channels]`), float32 or float64.
     public let features: Tensor
     /// The class labels, an int32 tensor of shape `[count]`, or `nil` for unlabelled data.
     public let labels: Tensor?
 
-    /// Creates a dataset from a features matrix and optional int32 labels.
+    /// Creates a dataset from features (a matrix, or images `[count, height, width, channels]`)
+    /// and optional int32 labels.
     ///
-    /// - Throws: ``DataError/invalidFeatures(shape:dtype:)`` unless `features` is a rank-2
-    ///   float tensor, ``DataError/invalidLabels(shape:dtype:)`` unless `labels` is a
+    /// - Throws: ``DataError/invalidFeatures(shape:dtype:)`` unless `features` is a float
+    ///   tensor of rank 2 or more, ``DataError/invalidLabels(shape:dtype:)`` unless `labels` is a
     ///   rank-1 int32 tensor, and ``DataError/countMismatch(features:labels:)`` when the
     ///   numbers of rows differ.
     public init(features: Tensor, labels: Tensor? = nil) throws(DataError) {
-        guard features.rank == 2, features.dtype.isFloatingPoint else {
+        guard features.rank >= 2, features.dtype.isFloatingPoint else {
             throw .invalidFeatures(shape: features.shape, dtype: features.dtype)
         }
         if let labels {
@@ -40,7 +48,7 @@ public struct Dataset: Sendable {
         self.labels = labels
     }
 
-    /// Creates a dataset from a features matrix and one integer label per row.
+    /// Creates a dataset from features (a matrix or images) and one integer label per example.
     ///
     /// - Throws: the errors of the initializer that takes a labels tensor.
     public init(features: Tensor, labels: [Int32]) throws(DataError) {
@@ -49,8 +57,17 @@ public struct Dataset: Sendable {
 
     /// The number of rows (examples).
     public var count: Int { features.shape[0] }
-    /// The number of features per row.
-    public var featureCount: Int { features.shape[1] }
+    /// The number of features per example: the product of ``exampleShape``, such as
+    /// 28 · 28 · 3 = 2352 for MNIST-M images.
+    public var featureCount: Int {
+        let shape = features.shape
+        var product = 1
+        for axis in 1..<shape.rank { product *= shape[axis] }
+        return product
+    }
+    /// The shape of one example: `[featureCount]` for a matrix, `[height, width, channels]`
+    /// for images.
+    public var exampleShape: Shape { Shape(Array(features.shape.dimensions.dropFirst())) }
     /// The labels as Swift integers, or `nil` for unlabelled data.
     public var labelScalars: [Int32]? { labels?.scalars(as: Int32.self) }
 

@@ -3,11 +3,11 @@ import Foundation
 import Retrograd
 import RetrogradBenchmarks
 
-/// `retrograd bench`: the performance workloads W1–W8, with a table and optional JSON.
+/// `retrograd bench`: the performance workloads W1–W9, with a table and optional JSON.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the benchmark workloads W1–W8 and print (or write as JSON) the medians.",
+        abstract: "Time the benchmark workloads W1–W9 and print (or write as JSON) the medians.",
         discussion: """
             Build in release mode first: swift run -c release retrograd bench. Each workload \
             warms up, then runs repeats of at least 0.2 s (one call each for W6 and W7) and \

@@ -25,14 +25,17 @@ struct DANNCommand: ParsableCommand {
 
             Data: --data moons (two moons; target rotated by --angle degrees), --data digits (the \
             8×8 UCI digits; target: the other half of the images on random colour/texture \
-            backgrounds), or your own --source and --target files (CSV or .npy; the label is the \
+            backgrounds), --data mnist (MNIST → MNIST-M, downloaded on first use into --cache-dir \
+            with SHA-256 checks, or read from --data-dir offline; MNIST-M blends each digit with a \
+            patch of a photograph from --backgrounds, or of a generated texture; the MLP sees the \
+            images flattened), or your own --source and --target files (CSV or .npy; the label is the \
             'label' column or the last one; target labels are optional and used only to evaluate). \
             A CSV file's first row is a header when none of its cells is a number, unless --header \
             or --no-header says otherwise.
             """)
 
     enum DataChoice: String, ExpressibleByArgument, CaseIterable {
-        case moons, digits
+        case moons, digits, mnist
     }
 
     enum ProtocolChoice: String, ExpressibleByArgument, CaseIterable {
@@ -65,7 +68,22 @@ struct DANNCommand: ParsableCommand {
         }
     }
 
-    @Option(help: "Built-in data set: moons or digits. (default: moons)") var data: DataChoice?
+    @Option(help: "Built-in data set: moons, digits or mnist. (default: moons)") var data: DataChoice?
+    @Option(help: "Read MNIST's four files from this directory instead of downloading them (--data mnist).",
+            transform: ArgumentValue.path)
+    var dataDir: String?
+    @Option(help: "Where MNIST is downloaded to and reused from (--data mnist). (default: $XDG_CACHE_HOME/retrograd/mnist, else ~/.cache/retrograd/mnist)",
+            transform: ArgumentValue.path)
+    var cacheDir: String?
+    @Option(help: "A base URL to download MNIST from instead of the usual mirrors (--data mnist); repeat to try several in turn.",
+            transform: ArgumentValue.text)
+    var mirror: [String] = []
+    @Option(help: "Directory of colour photographs (.ppm or .npy [height, width, 3]) for MNIST-M's backgrounds (--data mnist). (default: generated textures)",
+            transform: ArgumentValue.path)
+    var backgrounds: String?
+    @Option(help: "At most this many images in each training and test split (--data mnist), for quick runs. (default: all: 55000 and 10000)",
+            transform: ArgumentValue.wholeNumber)
+    var limit: Int?
     @Option(help: "Labelled source-domain file (.csv or .npy), instead of --data.", transform: ArgumentValue.path)
     var source: String?
     @Option(help: "Target-domain file (.csv or .npy), labels optional.", transform: ArgumentValue.path) var target: String?
@@ -118,7 +136,8 @@ struct DANNCommand: ParsableCommand {
 
     /// The options that decide a run; none may be given with --resume.
     private var runOptions: [(String, Bool)] {
-        [("--data", data != nil), ("--source", source != nil), ("--target", target != nil), ("--label-column", labelColumn != nil),
+        [("--data", data != nil), ("--data-dir", dataDir != nil), ("--cache-dir", cacheDir != nil), ("--mirror", !mirror.isEmpty),
+         ("--backgrounds", backgrounds != nil), ("--limit", limit != nil), ("--source", source != nil), ("--target", target != nil), ("--label-column", labelColumn != nil),
          (header == false ? "--no-header" : "--header", header != nil),
          ("--angle", angle != nil), ("--noise", noise != nil), ("--protocol", protocolChoice != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
          ("--lambda", lambda != nil), ("--lambda-gamma", lambdaGamma != nil), ("--lr", lr != nil),
@@ -149,10 +168,11 @@ struct DANNCommand: ParsableCommand {
                     + "header row to find it in; give the column's 0-based index instead.")
             }
         }
+        try validateMNISTOptions()
         if angle != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--angle applies to --data moons only.") }
         if protocolChoice == .paper, (data ?? .moons) != .moons || source != nil {
             throw ValidationError("--protocol paper is the paper's two-moons experiment and applies to --data moons only; "
-                + "leave it out for \(source != nil ? "--source/--target files" : "--data digits").")
+                + "leave it out for \(source != nil ? "--source/--target files" : "--data \((data ?? .digits).rawValue)").")
         }
         if let angle, !angle.isFinite { throw ValidationError("--angle must be a finite number of degrees, got \(angle).") }
         if noise != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--noise applies to --data moons only.") }
@@ -166,6 +186,32 @@ struct DANNCommand: ParsableCommand {
             throw ValidationError(error.description)
         }
         if let out { try OutputLocation.checkDirectory(out, flag: "--out") }
+    }
+
+    /// Checks the options of --data mnist.
+    private func validateMNISTOptions() throws {
+        let given = [("--data-dir", dataDir != nil), ("--cache-dir", cacheDir != nil), ("--mirror", !mirror.isEmpty),
+                     ("--backgrounds", backgrounds != nil), ("--limit", limit != nil)].filter(\.1).map(\.0)
+        guard data == .mnist else {
+            if let flag = given.first { throw ValidationError("\(flag) applies to --data mnist only.") }
+            return
+        }
+        if dataDir != nil, cacheDir != nil || !mirror.isEmpty {
+            throw ValidationError("--data-dir reads MNIST from a directory without downloading; leave out "
+                + "\(cacheDir != nil ? "--cache-dir" : "--mirror"), which are for downloading.")
+        }
+        for url in mirror {
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), ["http", "https", "file"].contains(scheme),
+                  parsed.host != nil || scheme == "file"
+            else {
+                throw ValidationError("--mirror must be an http://, https:// or file:// URL such as "
+                    + "https://ossci-datasets.s3.amazonaws.com/mnist/; got '\(url)'.")
+            }
+        }
+        if let limit, limit < 1 { throw ValidationError("--limit must be a whole number ≥ 1, such as 1000; got \(limit).") }
+        if let dataDir { try OutputLocation.checkExistingDirectory(dataDir, flag: "--data-dir") }
+        if let backgrounds { try OutputLocation.checkExistingDirectory(backgrounds, flag: "--backgrounds") }
+        if let cacheDir { try OutputLocation.checkDirectory(cacheDir, flag: "--cache-dir") }
     }
 
     /// The --hidden widths, or nil when not given.
@@ -182,6 +228,9 @@ struct DANNCommand: ParsableCommand {
     /// The data to train on, from --data or the files.
     private var dataSpec: DANNDataSpec {
         if let source, let target { return .files(source: source, target: target, labelColumn: labelColumn, header: header) }
+        if data == .mnist {
+            return .mnist(dataDirectory: dataDir, cacheDirectory: cacheDir, mirrors: mirror.isEmpty ? nil : mirror, backgrounds: backgrounds, limit: limit)
+        }
         guard (data ?? .moons) == .moons else { return .digits }
         var spec = runProtocol.moons(angle: angle ?? 35)
         if let noise { spec.noise = noise }
@@ -219,11 +268,14 @@ struct DANNCommand: ParsableCommand {
             experiment = try DANNExperiment.resume(from: URL(fileURLWithPath: resume))
             printLine("Resuming \(resume): " + experiment.trainers.map { "\($0.mode.name) at epoch \($0.completedEpochs)/\($0.configuration.epochs)" }.joined(separator: ", "))
         } else {
-            let description = DANNRunDescription(data: dataSpec, configuration: try runConfiguration(), modes: (mode ?? .both).modes)
+            let spec = dataSpec
+            if spec.kind == .mnist { try Self.fetchMNIST(spec) }
+            let description = DANNRunDescription(data: spec, configuration: try runConfiguration(), modes: (mode ?? .both).modes)
             experiment = try DANNExperiment.start(description, in: URL(fileURLWithPath: out ?? Self.defaultOutput()))
         }
         let data = experiment.data
         printLine("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
+        if let details = data.details { printLine("  \(details)") }
         if let graphFile, let path = dumpGraph {
             let mode = try experiment.writeStepGraph(to: graphFile)
             printLine("Wrote the graph of one \(mode.name) training step to \(path)")
@@ -252,6 +304,18 @@ struct DANNCommand: ParsableCommand {
         } else {
             printLine("Stopped early. Continue with: retrograd dann --resume \(directory)")
             throw ExitCode(130)
+        }
+    }
+
+    /// Downloads MNIST into its cache before the run starts (telling which files come
+    /// from where), or checks that the --data-dir directory has it.
+    static func fetchMNIST(_ spec: DANNDataSpec) throws {
+        let location = spec.mnistLocation
+        if case .cache(let directory) = location { printLine("MNIST cache: \(directory.path)") }
+        do {
+            _ = try RemoteFile.locate(spec.mnistFiles.all, in: location) { printLine($0) }
+        } catch {
+            throw DomainDataError.mnist(.download(error))
         }
     }
 

@@ -105,7 +105,8 @@ struct ReportTests {
     @Test("workload lists parse case-insensitively into numerical order")
     func workloadLists() throws {
         #expect(try Workload.parseList("W3,w1, W3") == [.w1, .w3])
-        #expect(throws: BenchmarkError.unknownWorkload("W9")) { try Workload.parseList("W1,W9") }
+        #expect(throws: BenchmarkError.unknownWorkload("W10")) { try Workload.parseList("W1,W10") }
+        #expect(try Workload.parseList("w9,W2") == [.w2, .w9])
         #expect(try Workload.parseList("w8,W2") == [.w2, .w8])
         #expect(throws: BenchmarkError.noWorkloads) { try Workload.parseList(" , ") }
         #expect(BenchmarkSuite(workloads: [.w3]).reportsMemory)

@@ -65,6 +65,7 @@ extension FuzzOp {
             return constantFirst ? Retrograd.select(condition, constant, x) : Retrograd.select(condition, x, constant)
         case let .gather(indices, nil, axis): return x.gather(indices: indices, axis: axis)
         case let .gather(indices, shape?, axis): return x.gather(indices: Tensor(indices.map(Int32.init), shape: shape), axis: axis)
+        case .conv2d, .conv2dTranspose, .pool: return applyWindowed(operands)!
         case let .subscriptRead(entries, ellipsis):
             return x.selecting(TensorSubscript(entries.map(\.index), leadingEllipsis: ellipsis, shape: x.shape))
         case let .subscriptAssign(entries, ellipsis):

@@ -120,6 +120,13 @@ enum FuzzOp {
     /// `gather(indices: [Int], axis:)` when `shape` is nil, else `gather(indices:axis:)` with
     /// an int32 tensor of that shape.
     case gather(indices: [Int], shape: Shape?, axis: Int)
+    /// `conv2d(image, filter:, …, groups:)` (children: image, filter).
+    case conv2d(FuzzWindows, groups: Int)
+    /// `conv2dTranspose(input, filter:, outputSize:, …)` with a `window`-sized filter
+    /// (children: input, filter).
+    case conv2dTranspose(FuzzWindows, window: (Int, Int), outputSize: (Int, Int))
+    /// `maxPool2D` or `avgPool2D` with no dilation.
+    case pool(max: Bool, window: (Int, Int), FuzzWindows)
     /// `x[entries]`, with a leading `...` when `ellipsis` is set.
     case subscriptRead([FuzzIndexEntry], ellipsis: Bool)
     /// `var y = x; y[entries] = values; y` (children: x, values).
@@ -173,6 +180,9 @@ enum FuzzOp {
         case .select: return "select"
         case .selectConstant: return "selectConstant"
         case let .gather(_, shape, _): return shape == nil ? "gather" : "gather.tensor"
+        case .conv2d: return "conv2d"
+        case .conv2dTranspose: return "conv2dTranspose"
+        case let .pool(max, _, _): return max ? "maxPool2D" : "avgPool2D"
         case .subscriptRead: return "subscript.read"
         case .subscriptAssign: return "subscript.assign"
         case let .activation(activation): return "activation.\(String(describing: activation).prefix { $0 != "(" })"

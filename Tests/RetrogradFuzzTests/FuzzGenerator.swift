@@ -114,6 +114,7 @@ struct FuzzGenerator {
             (1, { $0.softmaxNode($1, depth: $2) }),
             (3.5, { $0.shapeNode($1, depth: $2) }),
             (1.5, { $0.matmulNode($1, depth: $2) }),
+            (1, { $0.convolutionNode($1, depth: $2) }),
             (1, { $0.selectNode($1, depth: $2) }),
             (1, { $0.surgeryNode($1, depth: $2) }),
             (1, { $0.customNode($1, depth: $2) }),

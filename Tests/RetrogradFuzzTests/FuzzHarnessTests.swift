@@ -54,7 +54,7 @@ struct FuzzHarnessTests {
         let shapes = [
             "reshape", "reshape.inferring", "expand", "permute", "transpose", "slice", "sliceRange", "pad", "concat",
             "stack", "gather", "matmul", "matmul.tA", "matmul.tB", "matmul.tA.tB", "select", "selectConstant",
-            "subscript.read", "subscript.assign",
+            "subscript.read", "subscript.assign", "conv2d", "conv2dTranspose", "maxPool2D", "avgPool2D",
         ]
         let rest = [
             "input", "softmax", "logSoftmax", "stopGradient", "gradientReversal", "custom.sin", "custom.exp",

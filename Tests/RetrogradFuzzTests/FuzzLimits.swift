@@ -79,6 +79,8 @@ extension FuzzOp {
             case .norm: return positive(values, "norm")
             default: return nil
             }
+        case let .pool(true, window, windows):
+            return kink(poolTopGap(operands[0], window: window, windows), "largest two cells of a window")
         case let .activation(activation):
             switch activation {
             // ELU's second derivative jumps at 0 (its first too, unless alpha is 1).

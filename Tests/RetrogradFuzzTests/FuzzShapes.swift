@@ -117,6 +117,8 @@ extension FuzzOp {
             var dims = shape.dimensions
             dims.replaceSubrange(axis...axis, with: indexShape?.dimensions ?? [indices.count])
             return Shape(dims)
+        case .conv2d, .conv2dTranspose, .pool:
+            return windowedShape(children: children)
         case let .subscriptRead(entries, ellipsis):
             guard let shape = one() else { return nil }
             return selection(entries, ellipsis: ellipsis, of: shape)?.shape

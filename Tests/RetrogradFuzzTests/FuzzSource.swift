@@ -93,6 +93,7 @@ extension FuzzOp {
         case let .gather(indices, nil, axis): return "\(x).gather(indices: \(indices), axis: \(axis))"
         case let .gather(indices, shape?, axis):
             return "\(x).gather(indices: Tensor(\(indices) as [Int32], shape: \(shape)), axis: \(axis))"
+        case .conv2d, .conv2dTranspose, .pool: return windowedSource(operands)!
         case let .subscriptRead(entries, ellipsis):
             return "\(x)[\(((ellipsis ? ["..."] : []) + entries.map(\.source)).joined(separator: ", "))]"
         case let .subscriptAssign(entries, ellipsis):

@@ -91,6 +91,34 @@ void rg_gather(size_t elem_size, const void *src, int64_t outer, int64_t axis_si
 void rg_scatter_add(rg_dtype dtype, const void *src, int64_t outer, int64_t n_indices,
                     int64_t inner, const int32_t *indices, int64_t axis_size, void *out);
 
+// ---- Image patches (convolution and pooling) ----------------------------------------
+
+/// Where the windows of a 2-d convolution or pooling fall on an NHWC image
+/// [batch, height, width, channels]: window size, strides, dilations, the zeros added
+/// before the first row and column (pad_top, pad_left), and the output grid. The patch
+/// matrix is [batch, out_height, out_width, kernel_height · kernel_width · channels], each
+/// row ordered (kh, kw, c).
+typedef struct {
+    int64_t batch, height, width, channels;
+    int64_t kernel_height, kernel_width;
+    int64_t stride_height, stride_width;
+    int64_t dilation_height, dilation_width;
+    int64_t pad_top, pad_left;
+    int64_t out_height, out_width;
+} rg_patch_geometry;
+
+/// im2col: writes the patch rows of output positions row_begin ..< row_end, where a row
+/// index is n · out_height + oh (each covers out_width patches); cells in the padding are
+/// 0. Any element type, by size. Disjoint row ranges may run concurrently.
+void rg_im2col(size_t elem_size, const rg_patch_geometry *g, const void *x, void *cols,
+               int64_t row_begin, int64_t row_end);
+
+/// col2im, the adjoint of rg_im2col: sets the image rows row_begin ..< row_end (a row index
+/// is n · height + ih) to the sum of every patch value taken from them. `dtype` is
+/// RG_FLOAT32 or RG_FLOAT64. Disjoint row ranges may run concurrently.
+void rg_col2im(rg_dtype dtype, const rg_patch_geometry *g, const void *cols, void *image,
+               int64_t row_begin, int64_t row_end);
+
 // ---- Reductions ---------------------------------------------------------------------
 
 /// Reduces x (row-major `shape`) over every axis whose `reduce_axis[k]` is nonzero.

@@ -16,6 +16,6 @@ package func checkPrecondition(
 
 /// Stops the program with `message`, printed in every build configuration.
 @usableFromInline @inline(never)
-package func preconditionFailed(_ message: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) -> Never {
-    fatalError(message(), file: file, line: line)
+package func preconditionFailed(_ message: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
+    fatalError(message, file: file, line: line)
 }

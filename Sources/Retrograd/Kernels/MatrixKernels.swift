@@ -12,15 +12,18 @@ import CRetrogradKernels
         case fallback
     }
 
-    /// `c = a · b` for row-major float32 matrices, `a` m×k, `b` k×n, `c` m×n.
+    /// `c = op(a) · op(b)` for row-major float32 matrices, `op(a)` m×k, `op(b)` k×n, `c` m×n,
+    /// where `op` transposes its operand when asked (`a` is then stored k×m, `b` n×k).
     public static func multiply(
         m: Int, n: Int, k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
-        backend: Backend = .current
+        transposingA: Bool = false, transposingB: Bool = false, backend: Backend = .current
     ) {
+        let (ta, tb): (Int32, Int32) = (transposingA ? 1 : 0, transposingB ? 1 : 0)
+        let (lda, ldb) = (Int64(transposingA ? m : k), Int64(transposingB ? k : n))
         let (m, n, k) = (Int64(m), Int64(n), Int64(k))
         switch backend {
-        case .current: rg_gemm(RG_FLOAT32, 0, 0, m, n, k, 1, a, k, b, n, 0, c, n)
-        case .fallback: rg_gemm_fallback(RG_FLOAT32, 0, 0, m, n, k, 1, a, k, b, n, 0, c, n)
+        case .current: rg_gemm(RG_FLOAT32, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n)
+        case .fallback: rg_gemm_fallback(RG_FLOAT32, ta, tb, m, n, k, 1, a, lda, b, ldb, 0, c, n)
         }
     }
 }

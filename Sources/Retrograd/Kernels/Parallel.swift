@@ -37,6 +37,23 @@ enum Parallel {
     }
 }
 
+extension Parallel {
+    /// Calls `body` for contiguous ranges that cover `0..<count` items exactly once,
+    /// concurrently (one range per core) when the work, `elementsPerItem · count`, is at
+    /// least ``minimumCount``. `body` must only write what its own items own.
+    static func forEachRange(of count: Int, elementsPerItem: Int, _ body: (Range<Int>) -> Void) {
+        let chunks = Swift.min(count * elementsPerItem >= minimumCount ? chunkCount : 1, count)
+        guard chunks > 1 else { return body(0..<count) }
+        withoutActuallyEscaping(body) { body in
+            // The ranges are disjoint, so sharing `body` is safe.
+            let shared = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: chunks) { index in
+                shared.value(count * index / chunks..<count * (index + 1) / chunks)
+            }
+        }
+    }
+}
+
 /// A value handed to other threads by code that guarantees they use it safely.
 struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value

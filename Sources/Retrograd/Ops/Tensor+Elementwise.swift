@@ -6,8 +6,8 @@
 
 extension Tensor {
     @inline(__always)
-    static func requireFloatingPoint(_ x: Tensor, _ op: @autoclosure () -> String) {
-        if _slowPath(!x.dtype.isFloatingPoint) { floatingPointRequired(x, op()) }
+    static func requireFloatingPoint(_ x: Tensor, _ op: String) {
+        if _slowPath(!x.dtype.isFloatingPoint) { floatingPointRequired(x, op) }
     }
 
     /// Stops with the message for an op that needs floating-point elements but got `x`.
@@ -43,13 +43,20 @@ extension Tensor {
 
     /// The broadcast shape of two operands of `op`, stopping with both shapes when the
     /// operands cannot be broadcast or have different element types.
-    static func operandShape(_ a: Tensor, _ b: Tensor, _ op: @autoclosure () -> String) -> Shape {
+    static func operandShape(_ a: Tensor, _ b: Tensor, _ op: String) -> Shape {
+        if _fastPath(a.dtype == b.dtype && a.shape == b.shape) { return a.shape }
+        return broadcastShape(a, b, op)
+    }
+
+    /// The broadcast shape of operands whose element types or shapes differ, off the fast
+    /// path of `operandShape`.
+    @inline(never)
+    private static func broadcastShape(_ a: Tensor, _ b: Tensor, _ op: String) -> Shape {
         checkPrecondition(
             a.dtype == b.dtype,
-            "\(op()): operands are \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape); convert one with .cast(to:)")
-        if a.shape == b.shape { return a.shape }
+            "\(op): operands are \(a.dtype) \(a.shape) and \(b.dtype) \(b.shape); convert one with .cast(to:)")
         guard let shape = Shape.broadcast(a.shape, b.shape) else {
-            preconditionFailed("\(op()): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
+            preconditionFailed("\(op): shapes \(a.shape) and \(b.shape) cannot be broadcast together")
         }
         return shape
     }

@@ -136,6 +136,10 @@ extension Record {
             grads.add(inputs[0], g.scatterAdding(indices: indices, axis: axis, axisSize: axisSize))
         case let .scatterAdd(indices, axis):
             grads.add(inputs[0], g.gather(indices: indices, axis: axis))
+        case let .patches(geometry):
+            grads.add(inputs[0], g.patchesAdjoint(geometry))
+        case let .patchesAdjoint(geometry):
+            grads.add(inputs[0], g.patches(geometry))
         case let .custom(custom):
             let results = custom.pullback(custom.inputs, custom.output, g)
             checkPrecondition(

@@ -112,6 +112,10 @@ enum ForwardRules {
             return t.map { $0.gather(indices: indices, axis: axis) }
         case let .scatterAdd(indices, axis):
             return t.map { $0.scatterAdding(indices: indices, axis: axis, axisSize: outputShape[axis]) }
+        case let .patches(geometry):  // linear: the tangent goes through the op itself
+            return t.map { $0.patches(geometry) }
+        case let .patchesAdjoint(geometry):
+            return t.map { $0.patchesAdjoint(geometry) }
         case let .custom(record):
             throw .customGradient(op: record.name)
         }

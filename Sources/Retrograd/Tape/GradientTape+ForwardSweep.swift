@@ -56,7 +56,7 @@ extension GradientTape {
         let columns = whileReplaying { () -> [Tensor] in
             (0..<source.elementCount).map { element in
                 var tangents = [Tensor?](repeating: nil, count: Int(trackedCount))
-                tangents[Int(sourceSlot)] = Tensor.oneHot(element, shape: source.shape, dtype: source.dtype)
+                tangents[Int(sourceSlot)] = Tensor.basisTensor(element, shape: source.shape, dtype: source.dtype)
                 for index in swept {
                     let record = replayed[index]
                     let inputs = record.inputs.all.map { slot in slot.trackedIndex.flatMap { tangents[Int($0)] } }
@@ -123,6 +123,10 @@ extension Primitive {
             return [outputShape.prefix(axis).appending([axisSize]).appending(outputShape.suffix(from: axis + indices.rank))]
         case let .scatterAdd(indices, axis):
             return [outputShape.prefix(axis).appending(indices.shape).appending(outputShape.suffix(from: axis + 1))]
+        case let .patches(geometry):
+            return [geometry.imageShape]
+        case let .patchesAdjoint(geometry):
+            return [geometry.patchesShape]
         case let .custom(record):
             return record.inputs.map(\.shape)
         }

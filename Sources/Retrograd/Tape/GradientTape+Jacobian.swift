@@ -53,7 +53,7 @@ extension GradientTape {
         var rows: [Tensor] = []
         var connected = false
         for index in 0..<count {
-            let seed = Tensor.oneHot(index, shape: target.shape, dtype: target.dtype)
+            let seed = Tensor.basisTensor(index, shape: target.shape, dtype: target.dtype)
             let row = backward(from: target.id, seed: seed, to: [id])[0]
             try AnomalyMonitor.throwPending()
             connected = connected || row != nil
@@ -85,7 +85,7 @@ extension GradientTape {
         var columns: [Tensor] = []
         var connected = false
         for index in 0..<perTarget {
-            let column = Tensor.oneHot(index, shape: [1, perTarget], dtype: target.dtype)
+            let column = Tensor.basisTensor(index, shape: [1, perTarget], dtype: target.dtype)
             let seed = withoutRecording { column.expanded(to: [batch, perTarget]).reshaped(to: target.shape) }
             let rows = backward(from: target.id, seed: seed, to: [source.id])[0]
             try AnomalyMonitor.throwPending()
@@ -101,7 +101,7 @@ extension GradientTape {
 
 extension Tensor {
     /// Zeros of `shape` with a one at flat offset `index`.
-    static func oneHot(_ index: Int, shape: Shape, dtype: DType) -> Tensor {
+    static func basisTensor(_ index: Int, shape: Shape, dtype: DType) -> Tensor {
         var values = [Double](repeating: 0, count: shape.elementCount)
         values[index] = 1
         return Tensor(values, shape: shape).cast(to: dtype)

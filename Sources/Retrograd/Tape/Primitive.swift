@@ -46,6 +46,12 @@ enum Primitive {
     case cast(from: DType)
     case gather(indices: Tensor, axis: Int, axisSize: Int)
     case scatterAdd(indices: Tensor, axis: Int)
+    /// The windows of an NHWC image as rows (im2col); linear, its rule is `patchesAdjoint`.
+    /// Boxed (`indirect`), so the geometry's sixteen numbers do not widen every record.
+    indirect case patches(PatchGeometry)
+    /// The adjoint of `patches` (col2im): each patch value added back into the cell it
+    /// came from; its rule is `patches`.
+    indirect case patchesAdjoint(PatchGeometry)
     /// A user's derivative: one input per tensor the custom op received.
     case custom(CustomGradientRecord)
 
@@ -85,6 +91,8 @@ enum Primitive {
         case .cast: "cast"
         case .gather: "gather"
         case .scatterAdd: "scatterAdd"
+        case .patches: "patches"
+        case .patchesAdjoint: "patchesAdjoint"
         case .custom(let record): record.name
         }
     }

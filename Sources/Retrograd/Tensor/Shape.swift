@@ -85,14 +85,21 @@ public struct Shape: Hashable, Sendable, RandomAccessCollection, MutableCollecti
     /// The size of dimension `position`.
     @inlinable public subscript(position: Int) -> Int {
         get {
-            checkPrecondition(position >= 0 && position < rank, "Shape: index \(position) is out of range for shape \(self)")
+            if _slowPath(position < 0 || position >= rank) { Shape.positionOutOfRange(position, self) }
             return withUnsafeBytes(of: sizes) { Int($0.load(fromByteOffset: position * 4, as: Int32.self)) }
         }
         set {
-            checkPrecondition(position >= 0 && position < rank, "Shape: index \(position) is out of range for shape \(self)")
+            if _slowPath(position < 0 || position >= rank) { Shape.positionOutOfRange(position, self) }
             let old = self
             self = Shape(rank: rank) { $0 == position ? newValue : old[$0] }
         }
+    }
+
+    /// Stops with the message for a dimension index outside `shape`; kept out of line so the
+    /// subscript stays small enough to inline.
+    @usableFromInline @inline(never)
+    static func positionOutOfRange(_ position: Int, _ shape: Shape) -> Never {
+        preconditionFailed("Shape: index \(position) is out of range for shape \(shape)")
     }
 
     /// The number of dimensions.

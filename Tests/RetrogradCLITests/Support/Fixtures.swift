@@ -1,5 +1,6 @@
 import DomainAdaptation
 import Foundation
+import RetrogradTestSupport
 
 /// Files the command-line cases point at, made once per test process in a fresh
 /// directory: valid and broken data files, a plain file, a directory, a run directory.
@@ -35,6 +36,10 @@ enum Fixtures {
             try FileManager.default.createDirectory(at: directory.appendingPathComponent("dir.csv"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(at: directory.appendingPathComponent("not-a-run"), withIntermediateDirectories: true)
             _ = try makeRun(in: directory.appendingPathComponent("existing-run"))
+            try MNISTFixture.write(into: directory.appendingPathComponent("mnist"), trainCount: 24, testCount: 6, compressed: false)
+            let broken = directory.appendingPathComponent("broken-mnist")
+            try MNISTFixture.write(into: broken, trainCount: 24, testCount: 6, compressed: false)
+            try Data(MNISTFixture.labelsFile(count: 6).dropLast(2)).write(to: broken.appendingPathComponent("t10k-labels-idx1-ubyte"))
         } catch {
             fatalError("cannot make the CLI test fixtures in \(directory.path): \(error)")
         }
