@@ -45,6 +45,9 @@ public struct LayerInputError: Error, Hashable, Sendable, CustomStringConvertibl
         case exactRank(expected: Int, layout: String, found: Shape)
         /// The input's last dimensions are not the ones the layer normalizes over.
         case trailingDimensions(expected: [Int], found: Shape)
+        /// The images are smaller than the layer's window (`[height, width]`, dilation
+        /// included) even after padding.
+        case windowDoesNotFit(window: [Int], found: Shape)
     }
 
     /// The layer's type, such as "Dense".
@@ -88,6 +91,9 @@ public struct LayerInputError: Error, Hashable, Sendable, CustomStringConvertibl
         case let .trailingDimensions(expected, found):
             return "\(place): expected the last \(expected.count) dimensions to be \(expected), found shape \(found). "
                 + "Pass inputs ending in \(expected), or build the layer for the input's last dimensions."
+        case let .windowDoesNotFit(window, found):
+            return "\(place): expected images of at least \(window[0])×\(window[1]) pixels for its window, found shape \(found). "
+                + "Pass larger images, use padding: .same, or use a smaller window."
         }
     }
 }

@@ -7,7 +7,9 @@
 /// `[batch, 1, 1, channels]` when `keepingDimensions`), as Keras's `GlobalAveragePooling2D`.
 ///
 /// ```swift
-/// let classifier = Sequential(Conv2D(…), GlobalAveragePooling2D(), Dense(inputSize: 32, outputSize: 10))
+/// let classifier = Sequential(
+///     Conv2D(inputChannels: 3, filters: 32, kernelSize: (3, 3), padding: .same, activation: .relu),
+///     GlobalAveragePooling2D(), Dense(inputSize: 32, outputSize: 10))
 /// ```
 public final class GlobalAveragePooling2D: Layer {
     /// Whether the pooled axes stay, with size 1.
@@ -68,12 +70,19 @@ public final class GlobalMaxPooling2D: Layer {
 /// The axes of an NHWC image batch, for messages.
 let imageLayout = "[batch, height, width, channels]"
 
-/// Stops the program unless `shape` is a batch of NHWC images with at least one pixel.
-func checkImages(_ shape: Shape, layer: String) {
+/// Stops the program unless `shape` is a batch of NHWC images with at least one pixel
+/// and, when given, `channels` channels.
+func checkImages(_ shape: Shape, layer: String, channels: Int? = nil) {
     checkPrecondition(
         shape.rank == 4 && shape[1] > 0 && shape[2] > 0,
         "\(layer): expected NHWC images \(imageLayout) with at least one pixel, got shape \(shape); "
             + "add a channel axis to grayscale images ([N, H, W] → [N, H, W, 1])")
+    if let channels {
+        checkPrecondition(
+            shape[3] == channels,
+            "\(layer): input of shape \(shape) has \(shape[3]) channels, the layer takes \(channels); "
+                + "expected [batch, height, width, \(channels)]")
+    }
 }
 
 /// The spec of a global pooling layer after checking for floating-point NHWC images.

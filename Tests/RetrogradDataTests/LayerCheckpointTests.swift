@@ -45,6 +45,28 @@ private let tokens = Tensor([1, 4, 9, 0, 0, 3, 7, 7, 2, 5, 8, 6] as [Int32], sha
         #expect(rebuilt(tokens).scalars(as: Float.self) == original(tokens).scalars(as: Float.self))
     }
 
+    @Test func aConvolutionalModelIsRebuiltAndInfersTheSame() throws {
+        let original = Sequential(
+            Conv2D(inputChannels: 2, filters: 4, kernelSize: (3, 3), strides: (1, 2), padding: .explicit(top: 1, bottom: 0, left: 1, right: 1),
+                   dilations: (1, 1), groups: 2, activation: .relu, seed: 1),
+            BatchNorm(featureCount: 4), MaxPool2D(windowSize: (2, 2), padding: .same),
+            Conv2DTranspose(inputChannels: 4, filters: 3, kernelSize: (2, 2), strides: (2, 2), outputPadding: (1, 0), useBias: false, seed: 2),
+            AvgPool2D(windowSize: (2, 2), strides: (1, 1)), Flatten(), Dense(inputSize: 8 * 3 * 3, outputSize: 2, seed: 3))
+        // 8×8 → conv (7, 4) → same pool (4, 2) → transposed (9, 4) → pool (8, 3): 8·3·3 features.
+        var generator = SeededGenerator(seed: 8)
+        let images = Tensor.randomNormal(shape: [3, 8, 8, 2], using: &generator)
+        #expect(try original.outputSpec(for: TensorSpec(of: images)) == TensorSpec(shape: [3, 2], dtype: .float32))
+        _ = original(images)   // moves the running statistics
+        let rebuilt = try Checkpoint(model: original).makeModel(as: Sequential.self)
+        #expect(try LayerArchitecture(describing: rebuilt) == LayerArchitecture(describing: original))
+        #expect(rebuilt.namedVariables.map(\.name) == ["0.filter", "0.bias", "1.scale", "1.offset", "1.runningMean", "1.runningVariance", "3.filter", "6.weight", "6.bias"])
+        original.isTraining = false
+        rebuilt.isTraining = false
+        #expect(rebuilt(images).scalars(as: Float.self) == original(images).scalars(as: Float.self))
+        let description = try LayerArchitecture(describing: original[0]).description
+        #expect(description.contains(#""padding":{"explicit":{"bottom":0,"left":1,"right":1,"top":1}}"#), "\(description)")
+    }
+
     @Test func imageLayersAreDescribedAndRebuilt() throws {
         let model = Sequential(
             BatchNorm(featureCount: 3, epsilon: 1e-3, affine: false, dtype: .float64), GlobalMaxPooling2D(keepingDimensions: true),
@@ -81,6 +103,19 @@ private let tokens = Tensor([1, 4, 9, 0, 0, 3, 7, 7, 2, 5, 8, 6] as [Int32], sha
              "vocabularySize and embeddingSize must be positive (vocabularySize at most 2147483647), found 0 and 2"),
             (#"{"kind":"Embedding","configuration":{"vocabularySize":4,"embeddingSize":2,"dtype":"int32"}}"#,
              "dtype must be float32 or float64, found 'int32'"),
+            (#"{"kind":"Conv2D","configuration":{"inputChannels":3,"filters":4,"kernelSize":[3],"strides":[1,1],"padding":{"same":{}},"#
+                + #""dilations":[1,1],"groups":1,"activation":"relu","useBias":true,"dtype":"float32"}}"#,
+             "kernelSize must be two positive numbers [height, width], found [3]"),
+            (#"{"kind":"Conv2D","configuration":{"inputChannels":3,"filters":4,"kernelSize":[3,3],"strides":[1,1],"padding":{"valid":{}},"#
+                + #""dilations":[1,1],"groups":2,"activation":"relu","useBias":true,"dtype":"float32"}}"#,
+             "inputChannels and filters must be positive multiples of groups, found 3, 4 and 2"),
+            (#"{"kind":"Conv2DTranspose","configuration":{"inputChannels":3,"filters":4,"kernelSize":[3,3],"strides":[2,2],"#
+                + #""padding":{"same":{}},"outputPadding":[1,0],"dilations":[1,1],"activation":"relu","useBias":true,"dtype":"float32"}}"#,
+             "outputPadding must be two numbers in 0..<stride (zeros with same padding), found [1, 0]"),
+            (#"{"kind":"MaxPool2D","configuration":{"windowSize":[2,2],"strides":[2,2],"padding":{"explicit":{"top":2,"bottom":0,"left":0,"right":0}}}}"#,
+             "padding must be smaller than the 2×2 window, found explicit(top: 2, bottom: 0, left: 0, right: 0)"),
+            (#"{"kind":"AvgPool2D","configuration":{"windowSize":[2,2],"strides":[0,2],"padding":{"valid":{}}}}"#,
+             "strides must be two positive numbers [height, width], found [0, 2]"),
         ]
         for (layer, reason) in cases {
             checkpoint.metadata[Checkpoint.architectureKey] = #"{"kind":"Sequential","configuration":{"layers":["# + layer + "]}}"
