@@ -18,7 +18,7 @@ extension DomainData {
     /// MNIST → MNIST-M, the image experiment of Ganin et al. (2016): grey handwritten digits
     /// as the labelled source, the same digits blended with colour backgrounds as the target.
     ///
-    /// MNIST comes from `location` (``MNIST/load(files:from:log:)``: downloaded on first use
+    /// MNIST comes from `location` (`MNIST.load(files:from:log:)` in RetrogradData: downloaded on first use
     /// into a cache, or read from a directory). The splits follow the paper's use of
     /// TensorFlow's MNIST split, 55,000 / 5,000 / 10,000:
     /// - source training: MNIST training images 5,000…59,999 (the first 5,000 are the
@@ -29,7 +29,7 @@ extension DomainData {
     /// - source test: MNIST's 10,000 test images, in three channels;
     /// - target test: MNIST-M of those 10,000.
     ///
-    /// `files` says which files to fetch and from where (``MNIST/Files/published`` unless
+    /// `files` says which files to fetch and from where (`MNIST.Files.published` unless
     /// another mirror is wanted). `limit` keeps the first `limit` images of each training and each test split, for
     /// quick runs. Images are float32 `[count, 28, 28, 3]`, NHWC, in `[0, 1]`; labels 0...9.
     /// MNIST-M is ``MNISTM/blend(_:with:seed:)`` with seeds derived from `seed` (one for the

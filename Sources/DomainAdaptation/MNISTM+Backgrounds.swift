@@ -13,8 +13,10 @@ extension MNISTM {
     /// `jpegtopnm photo.jpg > photo.ppm` (netpbm), or in Python
     /// `PIL.Image.open("photo.jpg").convert("RGB").save("photo.ppm")`.
     ///
-    /// - Parameter minimumSize: The smallest height and width a background may have (the
-    ///   digits' size: 28 for MNIST).
+    /// - Parameters:
+    ///   - directory: The folder of background images (only its own files, not subfolders).
+    ///   - minimumSize: The smallest height and width a background may have (the
+    ///     digits' size: 28 for MNIST).
     /// - Throws: ``MNISTMError`` naming the directory or file: no usable image, a damaged
     ///   file, an array of the wrong shape or range, an image smaller than `minimumSize`.
     public static func backgrounds(in directory: URL, minimumSize: Int = 28) throws(MNISTMError) -> [Background] {

@@ -97,7 +97,9 @@ public enum IDX {
 
     /// Decodes the bytes of an IDX file (already decompressed) into a tensor, as ``read(_:)``.
     ///
-    /// - Parameter file: The name errors give for the bytes.
+    /// - Parameters:
+    ///   - bytes: The contents of the file, without gzip compression.
+    ///   - file: The name errors give for the bytes.
     public static func decode(_ bytes: [UInt8], file: String) throws(IDXError) -> Tensor {
         tensor(bytes, try Header(bytes, file: file))
     }

@@ -46,7 +46,10 @@ public struct RemoteFile: Sendable, Equatable {
 
     /// The local paths of `files`, in order, from `location`.
     ///
-    /// - Parameter log: Told of every download and of damaged cache files replaced.
+    /// - Parameters:
+    ///   - files: The files to find, each with its published name, digest and mirrors.
+    ///   - location: A cache to download into, or a directory the user filled.
+    ///   - log: Told of every download and of damaged cache files replaced.
     /// - Throws: a ``DownloadError`` that names the files still missing and how to get them.
     public static func locate(_ files: [RemoteFile], in location: Location, log: (String) -> Void = { _ in }) throws(DownloadError) -> [URL] {
         switch location {
