@@ -16,12 +16,12 @@ final class DANNConvolutionBlock: Layer {
     /// Not used by the block; kept so containers can set it.
     var isTraining = true
 
-    /// A block of `filters` filters on images of `inputChannels` channels, its filter drawn
-    /// from `generator` before its bias.
-    init(inputChannels: Int, filters: Int, padding: Padding, activation: Activation, generator: inout SeededGenerator) {
+    /// A block of `filters` filters of `dtype` on images of `inputChannels` channels, its
+    /// filter drawn from `generator` before its bias.
+    init(inputChannels: Int, filters: Int, padding: Padding, activation: Activation, dtype: DType, generator: inout SeededGenerator) {
         let side = DANNConvolutionPlan.kernelSize
-        filter = Variable(Initializer.glorotUniform.makeTensor(shape: [side, side, inputChannels, filters], using: &generator), name: "filter")
-        bias = Variable(Initializer.zeros.makeTensor(shape: [filters], using: &generator), name: "bias")
+        filter = Variable(Initializer.glorotUniform.makeTensor(shape: [side, side, inputChannels, filters], dtype: dtype, using: &generator), name: "filter")
+        bias = Variable(Initializer.zeros.makeTensor(shape: [filters], dtype: dtype, using: &generator), name: "bias")
         self.padding = padding
         self.activation = activation
     }

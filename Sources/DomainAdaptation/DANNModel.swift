@@ -52,9 +52,13 @@ public final class DANNModel: Layer {
     /// itself); the CNN takes `[height, width, channels]` images and scales to them as
     /// ``DANNConvolutionPlan`` says.
     ///
+    /// The variables are float32 unless `dtype` says otherwise (float64 for gradient checks).
+    ///
     /// - Throws: ``DANNError/notImages(shape:)`` or ``DANNError/imageTooSmall(height:width:minimum:)``
     ///   when the CNN cannot take such examples.
-    public init(exampleShape: [Int], classCount: Int, configuration: DANNConfiguration, seed: UInt64) throws(DANNError) {
+    public init(
+        exampleShape: [Int], classCount: Int, configuration: DANNConfiguration, dtype: DType = .float32, seed: UInt64
+    ) throws(DANNError) {
         var generator = SeededGenerator(seed: seed)
         let activation = configuration.activation
         var width: Int
@@ -63,7 +67,7 @@ public final class DANNModel: Layer {
         case .mlp:
             width = exampleShape.reduce(1, *)
             for size in configuration.hidden {
-                featureLayers.append(Dense(inputSize: width, outputSize: size, activation: activation, generator: &generator))
+                featureLayers.append(Dense(inputSize: width, outputSize: size, activation: activation, dtype: dtype, generator: &generator))
                 width = size
             }
         case .cnn:
@@ -72,7 +76,7 @@ public final class DANNModel: Layer {
             var channels = exampleShape[2]
             for filters in configuration.hidden {
                 featureLayers.append(DANNConvolutionBlock(
-                    inputChannels: channels, filters: filters, padding: plan.padding, activation: activation, generator: &generator))
+                    inputChannels: channels, filters: filters, padding: plan.padding, activation: activation, dtype: dtype, generator: &generator))
                 channels = filters
             }
             featureLayers.append(FlattenExamples())
@@ -82,19 +86,19 @@ public final class DANNModel: Layer {
         let featureWidth = width
         var labelLayers = [any Layer]()
         for size in configuration.labelHidden {
-            labelLayers.append(Dense(inputSize: width, outputSize: size, activation: activation, generator: &generator))
+            labelLayers.append(Dense(inputSize: width, outputSize: size, activation: activation, dtype: dtype, generator: &generator))
             width = size
         }
         labelHidden = Sequential(labelLayers)
-        labelHead = Dense(inputSize: width, outputSize: classCount, generator: &generator)
+        labelHead = Dense(inputSize: width, outputSize: classCount, dtype: dtype, generator: &generator)
         width = featureWidth
         var domainLayers = [any Layer]()
         for size in configuration.domainHidden {
-            domainLayers.append(Dense(inputSize: width, outputSize: size, activation: .relu, generator: &generator))
+            domainLayers.append(Dense(inputSize: width, outputSize: size, activation: .relu, dtype: dtype, generator: &generator))
             width = size
         }
         let outputInitializer: Initializer = configuration.domainHeadInitialization == .zeros ? .zeros : .glorotUniform
-        domainLayers.append(Dense(inputSize: width, outputSize: 1, weightInitializer: outputInitializer, generator: &generator))
+        domainLayers.append(Dense(inputSize: width, outputSize: 1, weightInitializer: outputInitializer, dtype: dtype, generator: &generator))
         domainHead = Sequential(domainLayers)
         reversal = GradientReversal(scale: 0)
         assignVariableNames()
