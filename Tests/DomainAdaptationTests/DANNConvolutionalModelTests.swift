@@ -137,3 +137,23 @@ import Testing
         #expect(DANNDataSpec.Kind.moons.defaultModel == .mlp && DANNDataSpec.Kind.files.defaultModel == .mlp)
     }
 }
+
+/// A CNN run records its network in run.json and its checkpoints, so `--resume` rebuilds
+/// the CNN and ends with the numbers of an uninterrupted run.
+@Suite struct DANNConvolutionalResumeTests {
+    @Test func resumedCNNRunEndsAsAnUninterruptedOne() throws {
+        var configuration = DANNConfiguration.digitsCNN(seed: 1)
+        configuration.epochs = 2
+        let description = DANNRunDescription(data: .digits, configuration: configuration, modes: [.dann])
+        let whole = try ScratchDirectory(), parts = try ScratchDirectory()
+        defer { whole.cleanUp(); parts.cleanUp() }
+        let uninterrupted = try DANNExperiment.start(description, in: whole.url).run()
+        let first = try DANNExperiment.start(description, in: parts.url).run(observer: DANNObserver(shouldStop: { true }))
+        #expect(!first.finished && first.models.map(\.epochsCompleted) == [1])
+        #expect(try DANNRunDescription.read(from: parts.url).configuration.model == .cnn)
+        let resumed = try DANNExperiment.resume(from: parts.url)
+        #expect(resumed.trainers[0].model.variable(named: "features.1.filter")?.shape == [5, 5, 32, 48])
+        let report = try resumed.run()
+        #expect(report.finished && report.models[0].sameResults(as: uninterrupted.models[0]))
+    }
+}
