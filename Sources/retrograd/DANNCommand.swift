@@ -28,8 +28,8 @@ struct DANNCommand: ParsableCommand {
             8×8 UCI digits; target: the other half of the images on random colour/texture \
             backgrounds), --data mnist (MNIST → MNIST-M, downloaded on first use into --cache-dir \
             with SHA-256 checks, or read from --data-dir offline; MNIST-M blends each digit with a \
-            patch of a photograph from --backgrounds, or of a generated texture; on digits and mnist \
-            --model cnn, the default there, trains the paper's convolutional network on the images, \
+            patch of a photograph from --backgrounds, or of a generated texture; --model cnn, the default \
+            on mnist and a choice on digits, trains the paper's convolutional network on the images, \
             'valid' convolutions on 28×28 and 'same' on 8×8, and --model mlp sees the images flattened), or your own --source and --target files (CSV or .npy; the label is the \
             'label' column or the last one; target labels are optional and used only to evaluate). \
             A CSV file's first row is a header when none of its cells is a number, unless --header \
@@ -82,7 +82,7 @@ struct DANNCommand: ParsableCommand {
     }
 
     @Option(help: "Built-in data set: moons, digits or mnist. (default: moons)") var data: DataChoice?
-    @Option(help: "The network: mlp (dense layers on the examples as rows) or cnn (the paper's conv 5×5×32 → max-pool → conv 5×5×48 → max-pool feature extractor, 100-100 label and 100 domain classifiers; images only: --data digits or mnist). (default: cnn on digits and mnist, mlp otherwise)")
+    @Option(help: "The network: mlp (dense layers on the examples as rows) or cnn (the paper's conv 5×5×32 → max-pool → conv 5×5×48 → max-pool feature extractor, 100-100 label and 100 domain classifiers; images only: --data digits or mnist). (default: cnn on mnist, mlp otherwise)")
     var model: ModelChoice?
     @Option(help: "Read MNIST's four files from this directory instead of downloading them (--data mnist).",
             transform: ArgumentValue.path)
@@ -117,16 +117,16 @@ struct DANNCommand: ParsableCommand {
             help: "default, or paper: the moons exactly as Ganin et al. run them (500 epochs, no momentum, constant learning rate, summed domain loss, zero-initialised domain head, noise 0.05); other options still override. (default: default)")
     var protocolChoice: ProtocolChoice?
     @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
-    @Option(help: "Passes over the source training set, 1 to 1000000. (default: 150)", transform: ArgumentValue.wholeNumber)
+    @Option(help: "Passes over the source training set, 1 to 1000000. (default: 150; mnist 10; --model cnn on digits 50)", transform: ArgumentValue.wholeNumber)
     var epochs: Int?
     @Option(help: "Source examples per step, over all processes under mpirun; as many target examples join each step. (default: moons 1, digits 64)",
             transform: ArgumentValue.wholeNumber)
     var batchSize: Int?
-    @Option(help: "Largest gradient reversal scale λ, ≥ 0. (default: moons 6, digits 0.3)", transform: ArgumentValue.number)
+    @Option(help: "Largest gradient reversal scale λ, ≥ 0. (default: moons 6, digits 0.3, mnist 1)", transform: ArgumentValue.number)
     var lambda: Double?
     @Option(help: "γ of the λ schedule, ≥ 0; 0 keeps λ constant. (default: 10)", transform: ArgumentValue.number)
     var lambdaGamma: Double?
-    @Option(help: "Initial learning rate μ₀, > 0. (default: moons 0.05, digits 0.1)", transform: ArgumentValue.number)
+    @Option(help: "Initial learning rate μ₀, > 0. (default: moons 0.05, digits 0.1, --model cnn 0.01)", transform: ArgumentValue.number)
     var lr: Double?
     @Option(help: "α of the learning-rate annealing, ≥ 0; 0 keeps it constant. (default: 10)", transform: ArgumentValue.number)
     var annealingAlpha: Double?

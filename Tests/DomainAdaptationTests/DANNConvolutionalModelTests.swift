@@ -133,7 +133,7 @@ import Testing
         object["labelHidden"] = nil
         let old = try JSONDecoder().decode(DANNConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(old == .digits() && old.model == .mlp && old.labelHidden.isEmpty)
-        #expect(DANNDataSpec.Kind.digits.defaultModel == .cnn && DANNDataSpec.Kind.mnist.defaultModel == .cnn)
+        #expect(DANNDataSpec.Kind.mnist.defaultModel == .cnn && DANNDataSpec.Kind.digits.defaultModel == .mlp)
         #expect(DANNDataSpec.Kind.moons.defaultModel == .mlp && DANNDataSpec.Kind.files.defaultModel == .mlp)
     }
 }
