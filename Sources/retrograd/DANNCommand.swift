@@ -302,7 +302,9 @@ struct DANNCommand: ParsableCommand {
         }
         if group.isDistributed { printLine("Training data-parallel on \(group.size) processes (MPI)") }
         let data = experiment.data
-        printLine("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
+        let shape = data.sourceTrain.exampleShape
+        let images = shape.rank == 3 ? " (\(shape[0])×\(shape[1])×\(shape[2]) images)" : ""
+        printLine("Data \(data.name): \(data.featureCount) features\(images), \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
         if let details = data.details { printLine("  \(details)") }
         if let graphFile, let path = dumpGraph, group.isMain {
             let mode = try experiment.writeStepGraph(to: graphFile)
