@@ -40,6 +40,14 @@ public struct LayerInputError: Error, Hashable, Sendable, CustomStringConvertibl
         case dtype(expected: DType, found: DType)
         /// The layer computes in floating point and the input is not.
         case notFloatingPoint(found: DType)
+        /// The input does not have the one rank the layer takes; `layout` names its axes,
+        /// as in "[batch, height, width, channels]".
+        case exactRank(expected: Int, layout: String, found: Shape)
+        /// The input's last dimensions are not the ones the layer normalizes over.
+        case trailingDimensions(expected: [Int], found: Shape)
+        /// The images are smaller than the layer's window (`[height, width]`, dilation
+        /// included) even after padding.
+        case windowDoesNotFit(window: [Int], found: Shape)
     }
 
     /// The layer's type, such as "Dense".
@@ -77,6 +85,15 @@ public struct LayerInputError: Error, Hashable, Sendable, CustomStringConvertibl
         case let .notFloatingPoint(found):
             return "\(place): expected float32 or float64 elements, found \(found). "
                 + "Convert the input with .cast(to: .float32)."
+        case let .exactRank(expected, layout, found):
+            return "\(place): expected an input of rank \(expected), \(layout), found shape \(found). "
+                + "Reshape the input to \(layout)."
+        case let .trailingDimensions(expected, found):
+            return "\(place): expected the last \(expected.count) dimensions to be \(expected), found shape \(found). "
+                + "Pass inputs ending in \(expected), or build the layer for the input's last dimensions."
+        case let .windowDoesNotFit(window, found):
+            return "\(place): expected images of at least \(window[0])×\(window[1]) pixels for its window, found shape \(found). "
+                + "Pass larger images, use padding: .same, or use a smaller window."
         }
     }
 }

@@ -1,4 +1,5 @@
-/// Inverted dropout: in training, zeroes each element with probability `rate` and scales
+/// Inverted dropout on tensors of any rank: in training, zeroes each element (each
+/// pixel's channel, for images) independently with probability `rate` and scales
 /// the survivors by 1 / (1 − rate), so the expected value is unchanged; in inference, the
 /// identity.
 ///

@@ -63,6 +63,14 @@ public protocol Layer: AnyObject {
     ///
     /// - Throws: ``LayerInputError`` for an input the layer cannot take.
     func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec?
+
+    /// The variables the layer updates itself instead of by gradient, such as
+    /// `BatchNorm`'s running statistics (PyTorch's buffers); by default, none.
+    ///
+    /// They are among ``namedVariables``, so checkpoints save and restore them, and they
+    /// are made untrainable, so ``trainableVariables`` leaves them out; ``unfreeze()``
+    /// leaves them untrainable. List only variables the layer's own properties hold.
+    var stateVariables: [Variable] { get }
 }
 
 extension Layer {
@@ -71,6 +79,9 @@ extension Layer {
 
     /// Declares nothing: returns nil.
     public func outputSpec(for input: TensorSpec) throws(LayerInputError) -> TensorSpec? { nil }
+
+    /// No variable is updated by the layer itself.
+    public var stateVariables: [Variable] { [] }
 
     /// The layer's variables with their paths in the layer, in the order of its stored
     /// properties (a class's superclass first); a variable reached by two paths (a layer
@@ -95,9 +106,13 @@ extension Layer {
         for variable in variables { variable.trainable = false }
     }
 
-    /// Makes every variable of the layer trainable again.
+    /// Makes every variable of the layer trainable again, except the state variables of
+    /// the layer and of the layers inside it (``stateVariables``: running statistics).
     public func unfreeze() {
-        for variable in variables { variable.trainable = true }
+        let table = VariableTables.table(for: self)
+        var state = Set(stateVariables.map(ObjectIdentifier.init))
+        for (_, layer) in table.sublayers { state.formUnion(layer.stateVariables.map(ObjectIdentifier.init)) }
+        for variable in table.variables where !state.contains(ObjectIdentifier(variable)) { variable.trainable = true }
     }
 
     /// The variable whose path in this layer is `name` ("1.bias"), or nil.

@@ -36,9 +36,7 @@ extension Dense: DescribableLayer {
             throw ArchitectureProblem(
                 "inputSize and outputSize must be positive, found \(configuration.inputSize) and \(configuration.outputSize)")
         }
-        guard let dtype = DType(rawValue: configuration.dtype), dtype.isFloatingPoint else {
-            throw ArchitectureProblem("dtype must be float32 or float64, found '\(configuration.dtype)'")
-        }
+        let dtype = try floatingPointDType(configuration.dtype)
         self.init(
             inputSize: configuration.inputSize, outputSize: configuration.outputSize, activation: configuration.activation,
             useBias: configuration.useBias, weightInitializer: .zeros, dtype: dtype, seed: 0)
@@ -132,6 +130,16 @@ extension GradientReversal: DescribableLayer {
     public convenience init(configuration: Configuration, builder: LayerBuilder) throws {
         self.init(scale: configuration.scale)
     }
+}
+
+/// The floating-point element type named `name` ("float32" or "float64").
+///
+/// - Throws: ``ArchitectureProblem`` for any other name.
+func floatingPointDType(_ name: String) throws(ArchitectureProblem) -> DType {
+    guard let dtype = DType(rawValue: name), dtype.isFloatingPoint else {
+        throw ArchitectureProblem("dtype must be float32 or float64, found '\(name)'")
+    }
+    return dtype
 }
 
 /// Settings a layer refuses while it is built from an architecture; the builder reports

@@ -4,7 +4,8 @@ import RetrogradNN
 /// what a whole-model checkpoint needs to rebuild a model before it restores the weights.
 ///
 /// The built-in layers (`Dense`, `Sequential`, `ActivationLayer`, `Dropout`,
-/// `GradientReversal`) conform. Conform your own layer by giving it a name, a `Codable`
+/// `GradientReversal`, `BatchNorm`, `LayerNorm`, `Embedding`, `Flatten`, `Conv2D`,
+/// `Conv2DTranspose`, `MaxPool2D`, `AvgPool2D`, the global poolings) conform. Conform your own layer by giving it a name, a `Codable`
 /// configuration with what its initializer needs (not its weights: they are restored
 /// afterwards), and an initializer from that configuration; a container describes its
 /// children with ``LayerArchitecture/init(describing:at:)`` and builds them with
@@ -59,7 +60,11 @@ public struct LayerBuilder {
 
     /// The built-in describable layers.
     public static var builtInTypes: [any DescribableLayer.Type] {
-        [Dense.self, Sequential.self, ActivationLayer.self, Dropout.self, GradientReversal.self]
+        [
+            Dense.self, Sequential.self, ActivationLayer.self, Dropout.self, GradientReversal.self,
+            BatchNorm.self, LayerNorm.self, Embedding.self, Flatten.self, GlobalAveragePooling2D.self, GlobalMaxPooling2D.self,
+            Conv2D.self, Conv2DTranspose.self, MaxPool2D.self, AvgPool2D.self,
+        ]
     }
 
     /// Creates a builder that knows the built-in layers and `customTypes`.
