@@ -11,12 +11,12 @@
 /// blocks on NHWC images followed by a flattening (``DANNArchitecture/cnn``), as the
 /// configuration's ``DANNConfiguration/model`` says.
 ///
-/// Variables are named "features.0.weight" (the CNN's "features.0.filter"),
+/// Variables are named "features.0.weight" (the CNN's "features.0.filter", "features.2.filter"),
 /// "labelHidden.0.weight", "label.weight", "domain.0.weight", … so a checkpoint says which
 /// part each tensor belongs to.
 public final class DANNModel: Layer {
-    /// G_f: `Dense` layers with the configured activation, or convolution blocks and a
-    /// flattening.
+    /// G_f: `Dense` layers with the configured activation, or per block a `Conv2D` with the
+    /// activation and a `MaxPool2D`, then a `Flatten`.
     public let features: Sequential
     /// The hidden layers of G_y (``DANNConfiguration/labelHidden``; none for a linear classifier).
     public let labelHidden: Sequential
@@ -74,12 +74,15 @@ public final class DANNModel: Layer {
             guard exampleShape.count == 3 else { throw .notImages(shape: exampleShape) }
             let plan = try DANNConvolutionPlan(height: exampleShape[0], width: exampleShape[1], filters: configuration.hidden)
             var channels = exampleShape[2]
+            let (kernel, pool) = (DANNConvolutionPlan.kernelSize, DANNConvolutionPlan.poolSize)
             for filters in configuration.hidden {
-                featureLayers.append(DANNConvolutionBlock(
-                    inputChannels: channels, filters: filters, padding: plan.padding, activation: activation, dtype: dtype, generator: &generator))
+                featureLayers.append(Conv2D(
+                    inputChannels: channels, filters: filters, kernelSize: (kernel, kernel), padding: plan.padding,
+                    activation: activation, dtype: dtype, generator: &generator))
+                featureLayers.append(MaxPool2D(windowSize: (pool, pool)))
                 channels = filters
             }
-            featureLayers.append(FlattenExamples())
+            featureLayers.append(Flatten())
             width = plan.featureCount
         }
         features = Sequential(featureLayers)

@@ -152,7 +152,7 @@ import Testing
         #expect(!first.finished && first.models.map(\.epochsCompleted) == [1])
         #expect(try DANNRunDescription.read(from: parts.url).configuration.model == .cnn)
         let resumed = try DANNExperiment.resume(from: parts.url)
-        #expect(resumed.trainers[0].model.variable(named: "features.1.filter")?.shape == [5, 5, 32, 48])
+        #expect(resumed.trainers[0].model.variable(named: "features.2.filter")?.shape == [5, 5, 32, 48])
         let report = try resumed.run()
         #expect(report.finished && report.models[0].sameResults(as: uninterrupted.models[0]))
     }
