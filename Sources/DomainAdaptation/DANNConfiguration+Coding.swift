@@ -2,12 +2,12 @@
 
 extension DANNConfiguration {
     enum CodingKeys: String, CodingKey {
-        case epochs, batchSize, hidden, activation, domainHidden, learningRate, momentum, annealingAlpha, annealingBeta
+        case epochs, batchSize, model, hidden, labelHidden, activation, domainHidden, learningRate, momentum, annealingAlpha, annealingBeta
         case maxLambda, lambdaGamma, domainLossReduction, domainHeadInitialization, seed
     }
 
     /// Reads a configuration; the settings added after the first release
-    /// (``domainLossReduction``, ``domainHeadInitialization``) take the values runs had
+    /// (``model``, ``labelHidden``, ``domainLossReduction``, ``domainHeadInitialization``) take the values runs had
     /// before them when a file leaves them out, so older run.json files and checkpoints
     /// still load and resume with the numbers they started with.
     public init(from decoder: any Decoder) throws {
@@ -15,7 +15,9 @@ extension DANNConfiguration {
         self.init(
             epochs: try values.decode(Int.self, forKey: .epochs),
             batchSize: try values.decode(Int.self, forKey: .batchSize),
+            model: try values.decodeIfPresent(DANNArchitecture.self, forKey: .model) ?? .mlp,
             hidden: try values.decode([Int].self, forKey: .hidden),
+            labelHidden: try values.decodeIfPresent([Int].self, forKey: .labelHidden) ?? [],
             activation: try values.decode(Activation.self, forKey: .activation),
             domainHidden: try values.decode([Int].self, forKey: .domainHidden),
             learningRate: try values.decode(Double.self, forKey: .learningRate),

@@ -11,6 +11,12 @@ public enum DANNError: Error, Sendable, Equatable, CustomStringConvertible, Loca
     /// ``DANNConfiguration/maximumParameterCount`` parameters (`parameters` is `nil` when
     /// the count does not even fit in `Int`).
     case modelTooLarge(parameters: Int?, featureCount: Int, hidden: [Int], classCount: Int)
+    /// The convolutional model (``DANNArchitecture/cnn``) was given examples that are not
+    /// images: `shape` is one example's shape, where `[height, width, channels]` was expected.
+    case notImages(shape: [Int])
+    /// The images are smaller than the convolutional model's blocks need: each side must
+    /// be at least `minimum` pixels (``DANNConvolutionPlan/minimumSide(blocks:)``).
+    case imageTooSmall(height: Int, width: Int, minimum: Int)
     /// The output directory already holds a run.
     case runExists(directory: String)
     /// `--resume` names a directory without a run in it.
@@ -37,6 +43,13 @@ public enum DANNError: Error, Sendable, Equatable, CustomStringConvertible, Loca
                 + "and \(classCount) classes would have \(count) parameters, more than the limit of "
                 + "\(DANNConfiguration.maximumParameterCount). Use smaller --hidden widths; if the class count is "
                 + "unexpected, number the labels 0, 1, 2, … (the largest label sets it)."
+        case let .notImages(shape):
+            return "--model cnn takes images, [height, width, channels] per example, but the examples have shape "
+                + "\(shape). Use --model mlp for rows of features (moons, CSV and .npy matrices), or image data such as "
+                + "--data digits or --data mnist."
+        case let .imageTooSmall(height, width, minimum):
+            return "--model cnn needs images of at least \(minimum)×\(minimum) pixels (its poolings halve each side per "
+                + "block), but these are \(height)×\(width). Use fewer --hidden blocks or --model mlp."
         case let .runExists(directory):
             return "\(directory) already holds a run. Continue it with --resume \(directory), or choose another --out."
         case let .noRunToResume(directory):

@@ -60,7 +60,7 @@ public final class DANNExperiment {
         self.directory = directory
         self.description = description
         self.group = group
-        data = try description.data.load(seed: description.configuration.seed)
+        data = try description.data.load(seed: description.configuration.seed, model: description.configuration.model)
         var trainers = [DANNTrainer]()
         for mode in description.modes {
             try trainers.append(DANNTrainer(configuration: description.configuration, data: data, mode: mode, group: group))

@@ -37,13 +37,21 @@ public enum DANNProtocol: String, Sendable, CaseIterable {
 
     /// The configuration this protocol starts from for data of `kind`, or `nil` when the
     /// protocol does not apply to that data (the paper's protocol is for the moons only).
-    public func configuration(for kind: DANNDataSpec.Kind, seed: UInt64) -> DANNConfiguration? {
-        switch (self, kind) {
-        case (.default, .digits): .digits(seed: seed)
-        case (.default, .mnist): .mnist(seed: seed)
-        case (.default, _): .moons(seed: seed)
-        case (.paper, .moons): .moonsPaper(seed: seed)
-        case (.paper, _): nil
+    ///
+    /// `model` picks the network (``DANNDataSpec/Kind/defaultModel`` unless given): the CNN
+    /// presets are ``DANNConfiguration/digitsCNN(seed:)`` and ``DANNConfiguration/mnistCNN(seed:)``;
+    /// other data get the digits' CNN preset, which ``DANNTrainer`` refuses unless the
+    /// examples are images.
+    public func configuration(for kind: DANNDataSpec.Kind, model: DANNArchitecture? = nil, seed: UInt64) -> DANNConfiguration? {
+        switch (self, kind, model ?? kind.defaultModel) {
+        case (.default, .digits, .cnn): .digitsCNN(seed: seed)
+        case (.default, .mnist, .cnn): .mnistCNN(seed: seed)
+        case (.default, _, .cnn): .digitsCNN(seed: seed)
+        case (.default, .digits, .mlp): .digits(seed: seed)
+        case (.default, .mnist, .mlp): .mnist(seed: seed)
+        case (.default, _, .mlp): .moons(seed: seed)
+        case (.paper, .moons, .mlp): .moonsPaper(seed: seed)
+        case (.paper, _, _): nil
         }
     }
 

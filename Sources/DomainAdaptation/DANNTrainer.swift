@@ -48,12 +48,18 @@ public final class DANNTrainer {
     /// With a distributed `group`, the configuration's batch size is the batch of a whole
     /// step over all processes, so any number of processes trains as one does.
     ///
+    /// The model takes the data's examples as they are: rows for the MLP,
+    /// `[height, width, channels]` images for the CNN (``DANNDataSpec/load(seed:model:)``
+    /// shapes them).
+    ///
     /// - Throws: ``DANNError/invalidConfiguration(name:value:rule:)``,
-    ///   ``DANNError/unusableData(reason:)`` or ``DANNError/modelTooLarge(parameters:featureCount:hidden:classCount:)``.
+    ///   ``DANNError/unusableData(reason:)``, ``DANNError/notImages(shape:)``,
+    ///   ``DANNError/imageTooSmall(height:width:minimum:)`` or ``DANNError/modelTooLarge(parameters:featureCount:hidden:classCount:)``.
     public init(configuration: DANNConfiguration, data: DomainData, mode: DANNMode, group: ProcessGroup = .single) throws(DANNError) {
         try configuration.validate()
         try Self.check(data)
-        let parameters = configuration.parameterCount(featureCount: data.featureCount, classCount: data.classCount)
+        let exampleShape = configuration.model == .mlp ? [data.featureCount] : data.sourceTrain.exampleShape.dimensions
+        let parameters = try configuration.parameterCount(exampleShape: exampleShape, classCount: data.classCount)
         guard let parameters, parameters <= DANNConfiguration.maximumParameterCount else {
             throw .modelTooLarge(
                 parameters: parameters, featureCount: data.featureCount, hidden: configuration.hidden, classCount: data.classCount)
@@ -61,9 +67,10 @@ public final class DANNTrainer {
         self.mode = mode
         self.group = group
         self.configuration = configuration
-        self.data = data
-        model = DANNModel(
-            featureCount: data.featureCount, classCount: data.classCount, configuration: configuration,
+        // The MLP takes rows: images become rows of height · width · channels features (a view).
+        self.data = configuration.model == .mlp ? data.flattened() : data
+        model = try DANNModel(
+            exampleShape: exampleShape, classCount: data.classCount, configuration: configuration,
             seed: derivedSeed(configuration.seed, stream: 1, index: 0))
         variables = model.trainableVariables
         stepsPerEpoch = data.sourceTrain.batches(size: configuration.batchSize).count
@@ -162,7 +169,7 @@ public final class DANNTrainer {
         let domains = Tensor([Float](repeating: 0, count: source.count) + [Float](repeating: 1, count: target.count), shape: [inputs.shape[0]])
             .cast(to: inputs.dtype)
         let features = model.features(inputs)
-        let logits = model.labelHead(features.slice(0..<source.count))
+        let logits = model.classLogits(features: features.slice(0..<source.count))
         let domainLogits = model.domainLogits(features: features)
         let labelLoss = softmaxCrossEntropy(logits: logits, labels: source.labels!)
         let domainLoss = switch configuration.domainLossReduction {
@@ -177,8 +184,8 @@ public final class DANNTrainer {
     public func evaluate() -> Evaluation {
         let source = data.sourceTest, target = data.targetTest
         let sourceFeatures = model.features(source.features), targetFeatures = model.features(target.features)
-        let sourceAccuracy = accuracy(logits: model.labelHead(sourceFeatures), labels: source.labels!)
-        let targetAccuracy = target.labels.map { accuracy(logits: model.labelHead(targetFeatures), labels: $0) }
+        let sourceAccuracy = accuracy(logits: model.classLogits(features: sourceFeatures), labels: source.labels!)
+        let targetAccuracy = target.labels.map { accuracy(logits: model.classLogits(features: targetFeatures), labels: $0) }
         let domainLogits = model.domainLogits(features: concat([sourceFeatures, targetFeatures], axis: 0))
         let hits = domainHits(domainLogits.scalars(as: Double.self), sourceCount: source.count)
         return Evaluation(sourceAccuracy: sourceAccuracy, targetAccuracy: targetAccuracy, domainAccuracy: hits.balanced)
@@ -201,6 +208,10 @@ public final class DANNTrainer {
         let counts = [data.sourceTrain, data.targetTrain, data.sourceTest, data.targetTest].map(\.featureCount)
         guard Set(counts).count == 1 else {
             throw .unusableData(reason: "the splits have different feature counts \(counts). Give both domains the same features.")
+        }
+        let shapes = [data.sourceTrain, data.targetTrain, data.sourceTest, data.targetTest].map(\.exampleShape)
+        guard Set(shapes).count == 1 else {
+            throw .unusableData(reason: "the splits have different example shapes \(shapes). Give both domains images of one size.")
         }
         guard data.classCount >= 2 else {
             throw .unusableData(reason: "there is only \(data.classCount) class. A classifier needs at least 2.")

@@ -48,4 +48,14 @@ public struct DomainData: Sendable {
             name: name, sourceTrain: sourceTrain.flattened(), targetTrain: targetTrain.flattened(),
             sourceTest: sourceTest.flattened(), targetTest: targetTest.flattened(), classCount: classCount, details: details)
     }
+
+    /// The same problem with every split's examples laid out as `exampleShape`
+    /// (`Dataset.reshaped(exampleShape:)`), such as `[8, 8, 3]` to see the digits' rows as
+    /// the images they are, for the convolutional model of ``DANNModel``.
+    public func reshaped(exampleShape: Shape) -> DomainData {
+        DomainData(
+            name: name, sourceTrain: sourceTrain.reshaped(exampleShape: exampleShape),
+            targetTrain: targetTrain.reshaped(exampleShape: exampleShape), sourceTest: sourceTest.reshaped(exampleShape: exampleShape),
+            targetTest: targetTest.reshaped(exampleShape: exampleShape), classCount: classCount, details: details)
+    }
 }

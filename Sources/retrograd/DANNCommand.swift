@@ -28,8 +28,9 @@ struct DANNCommand: ParsableCommand {
             8×8 UCI digits; target: the other half of the images on random colour/texture \
             backgrounds), --data mnist (MNIST → MNIST-M, downloaded on first use into --cache-dir \
             with SHA-256 checks, or read from --data-dir offline; MNIST-M blends each digit with a \
-            patch of a photograph from --backgrounds, or of a generated texture; the MLP sees the \
-            images flattened), or your own --source and --target files (CSV or .npy; the label is the \
+            patch of a photograph from --backgrounds, or of a generated texture; --model cnn, the default \
+            on mnist and a choice on digits, trains the paper's convolutional network on the images, \
+            'valid' convolutions on 28×28 and 'same' on 8×8, and --model mlp sees the images flattened), or your own --source and --target files (CSV or .npy; the label is the \
             'label' column or the last one; target labels are optional and used only to evaluate). \
             A CSV file's first row is a header when none of its cells is a number, unless --header \
             or --no-header says otherwise.
@@ -42,6 +43,12 @@ struct DANNCommand: ParsableCommand {
 
     enum DataChoice: String, ExpressibleByArgument, CaseIterable {
         case moons, digits, mnist
+    }
+
+    enum ModelChoice: String, ExpressibleByArgument, CaseIterable {
+        case mlp, cnn
+
+        var value: DANNArchitecture { self == .cnn ? .cnn : .mlp }
     }
 
     enum ProtocolChoice: String, ExpressibleByArgument, CaseIterable {
@@ -75,6 +82,8 @@ struct DANNCommand: ParsableCommand {
     }
 
     @Option(help: "Built-in data set: moons, digits or mnist. (default: moons)") var data: DataChoice?
+    @Option(help: "The network: mlp (dense layers on the examples as rows) or cnn (the paper's conv 5×5×32 → max-pool → conv 5×5×48 → max-pool feature extractor, 100-100 label and 100 domain classifiers; images only: --data digits or mnist). (default: cnn on mnist, mlp otherwise)")
+    var model: ModelChoice?
     @Option(help: "Read MNIST's four files from this directory instead of downloading them (--data mnist).",
             transform: ArgumentValue.path)
     var dataDir: String?
@@ -108,16 +117,16 @@ struct DANNCommand: ParsableCommand {
             help: "default, or paper: the moons exactly as Ganin et al. run them (500 epochs, no momentum, constant learning rate, summed domain loss, zero-initialised domain head, noise 0.05); other options still override. (default: default)")
     var protocolChoice: ProtocolChoice?
     @Option(help: "dann, source-only or both. (default: both)") var mode: ModeChoice?
-    @Option(help: "Passes over the source training set, 1 to 1000000. (default: 150)", transform: ArgumentValue.wholeNumber)
+    @Option(help: "Passes over the source training set, 1 to 1000000. (default: 150; mnist 10; --model cnn on digits 50)", transform: ArgumentValue.wholeNumber)
     var epochs: Int?
     @Option(help: "Source examples per step, over all processes under mpirun; as many target examples join each step. (default: moons 1, digits 64)",
             transform: ArgumentValue.wholeNumber)
     var batchSize: Int?
-    @Option(help: "Largest gradient reversal scale λ, ≥ 0. (default: moons 6, digits 0.3)", transform: ArgumentValue.number)
+    @Option(help: "Largest gradient reversal scale λ, ≥ 0. (default: moons 6, digits 0.3, mnist 1)", transform: ArgumentValue.number)
     var lambda: Double?
     @Option(help: "γ of the λ schedule, ≥ 0; 0 keeps λ constant. (default: 10)", transform: ArgumentValue.number)
     var lambdaGamma: Double?
-    @Option(help: "Initial learning rate μ₀, > 0. (default: moons 0.05, digits 0.1)", transform: ArgumentValue.number)
+    @Option(help: "Initial learning rate μ₀, > 0. (default: moons 0.05, digits 0.1, --model cnn 0.01)", transform: ArgumentValue.number)
     var lr: Double?
     @Option(help: "α of the learning-rate annealing, ≥ 0; 0 keeps it constant. (default: 10)", transform: ArgumentValue.number)
     var annealingAlpha: Double?
@@ -128,7 +137,7 @@ struct DANNCommand: ParsableCommand {
     var domainLoss: DomainLossChoice?
     @Option(help: "The domain classifier's output layer at the start: glorot-uniform or zeros. (default: glorot-uniform; --protocol paper zeros)")
     var domainHeadInit: DomainHeadInitChoice?
-    @Option(help: "Hidden widths of the feature extractor, comma-separated, such as 128,64. (default: moons 15, digits 128,64)")
+    @Option(help: "The feature extractor's layers, comma-separated: the MLP's widths, such as 128,64, or the CNN's filters per conv block, such as 32,48. (default: moons 15, digits 128,64, cnn 32,48)")
     var hidden: String?
     @Option(help: "Seed for data, initial weights and batch order. (default: 0)", transform: ArgumentValue.seed) var seed: UInt64?
     @Option(help: "Directory for the report, plots and checkpoints. (default: runs/dann-<date>-<time>)", transform: ArgumentValue.path)
@@ -142,7 +151,7 @@ struct DANNCommand: ParsableCommand {
 
     /// The options that decide a run; none may be given with --resume.
     private var runOptions: [(String, Bool)] {
-        [("--data", data != nil), ("--data-dir", dataDir != nil), ("--cache-dir", cacheDir != nil), ("--mirror", !mirror.isEmpty),
+        [("--data", data != nil), ("--model", model != nil), ("--data-dir", dataDir != nil), ("--cache-dir", cacheDir != nil), ("--mirror", !mirror.isEmpty),
          ("--backgrounds", backgrounds != nil), ("--limit", limit != nil), ("--source", source != nil), ("--target", target != nil), ("--label-column", labelColumn != nil),
          (header == false ? "--no-header" : "--header", header != nil),
          ("--angle", angle != nil), ("--noise", noise != nil), ("--protocol", protocolChoice != nil), ("--mode", mode != nil), ("--epochs", epochs != nil), ("--batch-size", batchSize != nil),
@@ -175,6 +184,11 @@ struct DANNCommand: ParsableCommand {
             }
         }
         try validateMNISTOptions()
+        if model == .cnn, dataSpec.kind.imageShape == nil {
+            throw ValidationError("--model cnn takes images (--data digits or --data mnist), but "
+                + "\(source != nil ? "--source/--target files" : "--data \((data ?? .moons).rawValue)") are rows of features; "
+                + "use --model mlp, or leave --model out.")
+        }
         if angle != nil, (data ?? .moons) != .moons || source != nil { throw ValidationError("--angle applies to --data moons only.") }
         if protocolChoice == .paper, (data ?? .moons) != .moons || source != nil {
             throw ValidationError("--protocol paper is the paper's two-moons experiment and applies to --data moons only; "
@@ -249,7 +263,7 @@ struct DANNCommand: ParsableCommand {
     /// The protocol's defaults for the data, with the given options applied.
     private func runConfiguration() throws -> DANNConfiguration {
         let seed = seed ?? 0
-        guard var configuration = runProtocol.configuration(for: dataSpec.kind, seed: seed) else {
+        guard var configuration = runProtocol.configuration(for: dataSpec.kind, model: model?.value, seed: seed) else {
             throw ValidationError("--protocol \(runProtocol.rawValue) applies to --data moons only.")
         }
         if let epochs { configuration.epochs = epochs }
@@ -288,7 +302,9 @@ struct DANNCommand: ParsableCommand {
         }
         if group.isDistributed { printLine("Training data-parallel on \(group.size) processes (MPI)") }
         let data = experiment.data
-        printLine("Data \(data.name): \(data.featureCount) features, \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
+        let shape = data.sourceTrain.exampleShape
+        let images = shape.rank == 3 ? " (\(shape[0])×\(shape[1])×\(shape[2]) images)" : ""
+        printLine("Data \(data.name): \(data.featureCount) features\(images), \(data.classCount) classes; source \(data.sourceTrain.count) train / \(data.sourceTest.count) test, target \(data.targetTrain.count) train / \(data.targetTest.count) test\(data.targetTest.labels == nil ? " (unlabelled)" : "")")
         if let details = data.details { printLine("  \(details)") }
         if let graphFile, let path = dumpGraph, group.isMain {
             let mode = try experiment.writeStepGraph(to: graphFile)

@@ -28,6 +28,14 @@ import Testing
         #expect(result.standardOutput.contains("200 generated colour textures"))
         #expect(report.run.data == .mnist(dataDirectory: scratch.file("mnist").path, limit: 20))
         #expect(report.run.configuration.learningRate == DANNConfiguration.mnist().learningRate)
+        // The CNN is the default on MNIST: one 'valid' block of 8 filters, 28 → 24 → 12.
+        #expect(report.run.configuration.model == .cnn && report.run.configuration.labelHidden == [100, 100])
+        #expect(result.standardOutput.contains("28×28×3 images"), "\(result.standardOutput)")
+        let checkpoint = try Checkpoint.load(from: scratch.file("run/dann.safetensors"))
+        #expect(checkpoint.tensors["features.0.filter"]?.shape == [5, 5, 3, 8])
+        #expect(checkpoint.tensors["labelHidden.0.weight"]?.shape == [12 * 12 * 8, 100])
+        let (_, mlp) = try run(["--data-dir", scratch.file("mnist").path, "--limit", "20", "--model", "mlp"], in: scratch, out: "mlp")
+        #expect(mlp.run.configuration.model == .mlp && mlp.run.configuration.hidden == [8])
     }
 
     @Test func refusesMirrorFilesThatAreNotThePublishedOnes() throws {
