@@ -38,7 +38,7 @@ public final class DANNModel: Layer {
 
     /// Builds the MLP for `featureCount` inputs and `classCount` classes, with initial
     /// weights drawn from `seed`. The configuration's ``DANNConfiguration/model`` must be
-    /// ``DANNArchitecture/mlp``: use ``init(exampleShape:classCount:configuration:seed:)`` for any.
+    /// ``DANNArchitecture/mlp``: use ``init(exampleShape:classCount:configuration:dtype:seed:)`` for any.
     public convenience init(featureCount: Int, classCount: Int, configuration: DANNConfiguration, seed: UInt64) {
         checkPrecondition(
             configuration.model == .mlp,
