@@ -51,6 +51,12 @@ extension OpCatalog {
             make("maxPool2D 2x3 stride 1 explicit [1,4,4,1]", inputs: { [$0.distinct([1, 4, 4, 1])] }) {
                 maxPool2D($0[0], windowSize: (2, 3), strides: (1, 1), padding: .explicit(top: 1, bottom: 0, left: 2, right: 1))
             },
+            make("maxPool2D 2x2 tiling [2,4,6,3]", inputs: { [$0.distinct([2, 4, 6, 3])] }) {
+                maxPool2D($0[0], windowSize: (2, 2))
+            },
+            make("maxPool2D 2x2 stride 3 gaps [1,7,8,2]", inputs: { [$0.distinct([1, 7, 8, 2])] }) {
+                maxPool2D($0[0], windowSize: (2, 2), strides: (3, 3))
+            },
             make("avgPool2D 2x2 [2,4,5,2]", inputs: { [$0.normal([2, 4, 5, 2])] }) {
                 avgPool2D($0[0], windowSize: (2, 2))
             },

@@ -3,8 +3,9 @@ import Retrograd
 import RetrogradTestSupport
 
 /// `maxPool2D`, `avgPool2D` and `extractPatches` against direct loops over the windows
-/// (Support/DirectConvolution.swift) and hand-worked cases of padding; the max-pool
-/// gradient's tie rule by hand. (Gradients to second order: the op catalog.)
+/// (Support/DirectConvolution.swift) and hand-worked cases of padding. (Max pooling's
+/// winners, tie rule, gradients and tangents: MaxPoolPrimitiveTests; gradients to second
+/// order: the op catalog.)
 @Suite struct PoolingTests {
     struct Setting: CustomStringConvertible, Sendable {
         var image: (Int, Int, Int, Int)
@@ -49,19 +50,6 @@ import RetrogradTestSupport
         // Windows tile the 4×4 image: the largest of each 2×2 block is its bottom-right cell.
         #expect(maxPool2D(x, windowSize: (2, 2)).scalars(as: Double.self) == [5, 7, 13, 15])
         #expect(avgPool2D(x, windowSize: (2, 2)).scalars(as: Double.self) == [2.5, 4.5, 10.5, 12.5])
-    }
-
-    @Test func tiedMaximaShareTheGradient() throws {
-        // Rows [3, 3, 1, 2] and [0, 1, 0, 5]: the left window {3, 3, 0, 1} has two tied 3s,
-        // which split the gradient 1/2 each; the right one {1, 2, 0, 5} sends all of it to the 5.
-        let x = Tensor([3, 3, 1, 2, 0, 1, 0, 5] as [Double], shape: [1, 2, 4, 1])
-        let tape = GradientTape()
-        let y = tape.record { () -> Tensor in
-            tape.watch(x)
-            return maxPool2D(x, windowSize: (2, 2)).sum()
-        }
-        let gradient = try #require(try tape.gradient(of: y, wrt: x))
-        #expect(gradient.scalars(as: Double.self) == [0.5, 0.5, 0, 0, 0, 0, 0, 1])
     }
 
     @Test func patchesOrderEachWindowByRowColumnChannel() {

@@ -119,6 +119,30 @@ void rg_im2col(size_t elem_size, const rg_patch_geometry *g, const void *x, void
 void rg_col2im(rg_dtype dtype, const rg_patch_geometry *g, const void *cols, void *image,
                int64_t row_begin, int64_t row_end);
 
+/// Max pooling (g's dilations must be 1): for the output rows row_begin ..< row_end (a row
+/// index is n · out_height + oh), writes out [batch, out_height, out_width, channels] and,
+/// for each output, in `winners`, the cell it came from as ih · width + iw within its image.
+/// A window's winner is its first largest cell in (kh, kw) order, or its first NaN; cells in
+/// the padding never win, so every window must hold a cell of the image. `dtype` is
+/// RG_FLOAT32 or RG_FLOAT64. Disjoint row ranges may run concurrently.
+void rg_max_pool(rg_dtype dtype, const rg_patch_geometry *g, const void *x, void *out,
+                 int32_t *winners, int64_t row_begin, int64_t row_end);
+
+/// The values of x [batch, height, width, channels] at `winners` (as rg_max_pool writes
+/// them): out[n, oh, ow, c] = x[n, winners[n, oh, ow, c], c], for the output rows
+/// row_begin ..< row_end. Elements of 4 or 8 bytes. Disjoint row ranges may run
+/// concurrently.
+void rg_pool_pick(size_t elem_size, const rg_patch_geometry *g, const void *x,
+                  const int32_t *winners, void *out, int64_t row_begin, int64_t row_end);
+
+/// The adjoint of rg_pool_pick: sets images batch_begin ..< batch_end of `image`
+/// [batch, height, width, channels] to zero and adds each value of `values`
+/// [batch, out_height, out_width, channels] into the cell its winner names. `dtype` is
+/// RG_FLOAT32 or RG_FLOAT64. Disjoint image ranges may run concurrently.
+void rg_pool_spread(rg_dtype dtype, const rg_patch_geometry *g, const void *values,
+                    const int32_t *winners, void *image, int64_t batch_begin,
+                    int64_t batch_end);
+
 // ---- Reductions ---------------------------------------------------------------------
 
 /// Reduces x (row-major `shape`) over every axis whose `reduce_axis[k]` is nonzero.

@@ -1,6 +1,7 @@
 import CRetrogradKernels
 
-// The image-patch kernels (im2col and col2im) behind convolution and pooling.
+// The image-window kernels behind convolution and pooling: image patches (im2col and
+// col2im) and max pooling with its pick/spread pair.
 
 extension Kernels {
     /// The patches of `image` (`geometry.imageShape`): `geometry.patchesShape`, zeros where
@@ -22,6 +23,55 @@ extension Kernels {
         }
     }
 
+    /// Max pooling of `image` over `geometry`'s windows (no dilation): the largest value of
+    /// each window, channel by channel (`[batch, outHeight, outWidth, channels]`), and the
+    /// winners, int32 of the same shape, each the cell `ih · width + iw` of its image that
+    /// the value came from (the first largest in the window, or the first NaN). Split by
+    /// output rows across the cores for large images.
+    static func maxPool(_ image: Tensor, _ geometry: PatchGeometry) -> (values: TensorStorage, winners: TensorStorage) {
+        let dtype = image.dtype.kernelType
+        let winners = TensorStorage.allocate(.int32, shape: geometry.pooledShape)
+        let values = withExtendedLifetime(winners) {
+            let indices = winners.raw.assumingMemoryBound(to: Int32.self)
+            return byRows(image, geometry, into: geometry.pooledShape, rows: geometry.batch * geometry.outHeight) {
+                rg_max_pool(dtype, $0, $1, $2, indices, $3, $4)
+            }
+        }
+        return (values, winners)
+    }
+
+    /// The values of `image` at `winners` (``maxPool(_:_:)``'s): `[batch, outHeight,
+    /// outWidth, channels]`. Split by output rows across the cores for large images.
+    static func poolPick(_ image: Tensor, winners: Tensor, _ geometry: PatchGeometry) -> TensorStorage {
+        let size = image.dtype.byteSize
+        return withExtendedLifetime(winners.storage) {
+            let indices = UnsafePointer(winners.storage.raw.assumingMemoryBound(to: Int32.self))
+            return byRows(image, geometry, into: geometry.pooledShape, rows: geometry.batch * geometry.outHeight) {
+                rg_pool_pick(size, $0, $1, indices, $2, $3, $4)
+            }
+        }
+    }
+
+    /// The adjoint of ``poolPick(_:winners:_:)``: an image (`geometry.imageShape`) of
+    /// zeros with each of `values` added into the cell its winner names. Split by images
+    /// across the cores for large batches (windows may overlap, so images are the units
+    /// that own their cells).
+    static func poolSpread(_ values: Tensor, winners: Tensor, _ geometry: PatchGeometry) -> TensorStorage {
+        let dtype = values.dtype.kernelType
+        let out = TensorStorage.allocate(values.dtype, shape: geometry.imageShape)
+        withExtendedLifetime((values.storage, winners.storage)) {
+            let (source, result) = (UnsafeRawPointer(values.storage.raw), out.raw)
+            let indices = UnsafePointer(winners.storage.raw.assumingMemoryBound(to: Int32.self))
+            let imageWork = geometry.height * geometry.width * geometry.channels
+            withUnsafePointer(to: geometry.kernelLayout) { layout in
+                Parallel.forEachRange(of: geometry.batch, elementsPerItem: imageWork) { range in
+                    rg_pool_spread(dtype, layout, source, indices, result, Int64(range.lowerBound), Int64(range.upperBound))
+                }
+            }
+        }
+        return out
+    }
+
     /// Allocates the result of `shape` and has `kernel` (geometry, source, result, first
     /// row, end row) fill its `rows` rows, in one range per core when the work is large.
     private static func byRows(
@@ -29,7 +79,7 @@ extension Kernels {
         _ kernel: (UnsafePointer<rg_patch_geometry>, UnsafeRawPointer, UnsafeMutableRawPointer, Int64, Int64) -> Void
     ) -> TensorStorage {
         let out = TensorStorage.allocate(source.dtype, shape: shape)
-        // A row of either kernel touches about one row of patches.
+        // A row of any of these kernels touches at most about one row of patches.
         let rowWork = geometry.outWidth * geometry.windowArea * geometry.channels
         withExtendedLifetime(source.storage) {
             let (input, output) = (UnsafeRawPointer(source.storage.raw), out.raw)

@@ -51,6 +51,9 @@ struct PatchGeometry: Hashable, Sendable {
     /// The patches' shape.
     var patchesShape: Shape { [batch, outHeight, outWidth, windowHeight * windowWidth * channels] }
 
+    /// The shape of a pooling's result: `[batch, outHeight, outWidth, channels]`.
+    var pooledShape: Shape { [batch, outHeight, outWidth, channels] }
+
     /// The number of cells in one window.
     var windowArea: Int { windowHeight * windowWidth }
 

@@ -11,6 +11,7 @@
 // |-----------|---------------------------------|---------------------------------|
 // | maximum   | a == b                          | all to a, none to b             |
 // | max (reduction) | ties between elements     | split evenly among the ties     |
+// | maxPool2D | ties within a window            | all to the first (row-major)    |
 // | relu      | x == 0                          | 0                               |
 // | abs       | x == 0                          | 0                               |
 // | clip      | x == lower or upper bound       | 1 (passes through)              |
@@ -140,6 +141,10 @@ extension Record {
             grads.add(inputs[0], g.patchesAdjoint(geometry))
         case let .patchesAdjoint(geometry):
             grads.add(inputs[0], g.patches(geometry))
+        case let .maxPoolPick(winners):
+            grads.add(inputs[0], g.spreadingToWinners(winners))
+        case let .maxPoolSpread(winners):
+            grads.add(inputs[0], g.pickingWinners(winners))
         case let .custom(custom):
             let results = custom.pullback(custom.inputs, custom.output, g)
             checkPrecondition(

@@ -116,6 +116,10 @@ enum ForwardRules {
             return t.map { $0.patches(geometry) }
         case let .patchesAdjoint(geometry):
             return t.map { $0.patchesAdjoint(geometry) }
+        case let .maxPoolPick(winners):  // linear too: the tangent at the same winners
+            return t.map { $0.pickingWinners(winners) }
+        case let .maxPoolSpread(winners):
+            return t.map { $0.spreadingToWinners(winners) }
         case let .custom(record):
             throw .customGradient(op: record.name)
         }

@@ -127,6 +127,10 @@ extension Primitive {
             return [geometry.imageShape]
         case let .patchesAdjoint(geometry):
             return [geometry.patchesShape]
+        case let .maxPoolPick(winners):
+            return [winners.geometry.imageShape]
+        case let .maxPoolSpread(winners):
+            return [winners.geometry.pooledShape]
         case let .custom(record):
             return record.inputs.map(\.shape)
         }

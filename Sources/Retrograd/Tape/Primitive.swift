@@ -52,6 +52,12 @@ enum Primitive {
     /// The adjoint of `patches` (col2im): each patch value added back into the cell it
     /// came from; its rule is `patches`.
     indirect case patchesAdjoint(PatchGeometry)
+    /// Max pooling at fixed winners: each output is the input's value at the cell that won
+    /// its window. Linear; its rule is `maxPoolSpread`. Boxed, as `patches` is.
+    indirect case maxPoolPick(MaxPoolWinners)
+    /// The adjoint of `maxPoolPick`: each value added into the cell that won its window;
+    /// its rule is `maxPoolPick`.
+    indirect case maxPoolSpread(MaxPoolWinners)
     /// A user's derivative: one input per tensor the custom op received.
     case custom(CustomGradientRecord)
 
@@ -93,6 +99,8 @@ enum Primitive {
         case .scatterAdd: "scatterAdd"
         case .patches: "patches"
         case .patchesAdjoint: "patchesAdjoint"
+        case .maxPoolPick: "maxPoolPick"
+        case .maxPoolSpread: "maxPoolSpread"
         case .custom(let record): record.name
         }
     }
