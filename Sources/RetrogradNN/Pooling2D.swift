@@ -5,7 +5,8 @@
 /// `MaxPooling2D`, PyTorch's `MaxPool2d`).
 ///
 /// Windows are `windowSize` apart unless `strides` says otherwise, so by default they
-/// tile the image; padded cells never win. Tied maxima share the gradient equally.
+/// tile the image; padded cells never win. Of tied maxima in a window, the first (in
+/// row-major window order) takes the whole gradient, as in Keras and PyTorch.
 ///
 /// ```swift
 /// let pool = MaxPool2D(windowSize: (2, 2))
