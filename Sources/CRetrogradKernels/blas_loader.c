@@ -112,13 +112,40 @@ static int blas_accepts(int ta, int tb, int64_t m, int64_t n, int64_t k, int64_t
            ldb >= (rows_b > 1 ? rows_b : 1) && ldc >= (n > 1 ? n : 1);
 }
 
+/// Whether a float32 product of this shape runs faster on the fallback GEMM than through
+/// OpenBLAS: one dimension at most 96 and another at least 8192, the skinny products of a
+/// convolution layer (im2col rows × a few dozen channels). Measured in release builds on
+/// the 2-core machine (shared, load 2–3.5), OpenBLAS 0.3.21 (pthreads, 2 threads) against
+/// the fallback's AVX2 kernels, each side by side in one process:
+///   - W9 (one DANN step of the MNIST CNN, batch 128 through the convolutions): 68.6 → 62.4
+///     and 51.9 → 39.4 ms per step (medians of two runs);
+///   - the second conv layer alone ([128,12,12,32] * [5,5,32,48], forward and both
+///     gradients, GEMMs [8192,800]·[800,48], [800,8192]·[8192,48], [8192,48]·[48,800]):
+///     41.2 → 34.3 ms; the first ([128,28,28,3] * [5,5,3,32], GEMMs [73728,75]·[75,32] and
+///     [75,73728]·[73728,32]): 19.9 → 18.7 ms;
+///   - `retrograd bench --workload W9` (W9.conv / W9.conv.gemm, GFLOP/s, three runs each):
+///     31/34, 41/50, 46/55 → 53/67, 54/73, 53/63.
+/// Back-to-back calls of one GEMM alone favour OpenBLAS on the second layer's shapes (its
+/// threads stay awake between calls: 5.2 against 8.6 ms); between other ops, as in
+/// training, its threads go to sleep or spin against the other kernels' threads. The MLP
+/// heads' products (at most 128×768×100) showed no clear difference through the tape
+/// (0.81 ms either way for 768-100-100 forward and backward), so they keep the BLAS.
+/// float64 was not measured and keeps the BLAS.
+static int prefers_fallback(rg_dtype dtype, int64_t m, int64_t n, int64_t k)
+{
+    if (dtype != RG_FLOAT32) return 0;
+    const int64_t smallest = m < n ? (m < k ? m : k) : (n < k ? n : k);
+    const int64_t largest = m > n ? (m > k ? m : k) : (n > k ? n : k);
+    return smallest <= 96 && largest >= 8192;
+}
+
 void rg_gemm(rg_dtype dtype, int trans_a, int trans_b, int64_t m, int64_t n, int64_t k,
              double alpha, const void *a, int64_t lda, const void *b, int64_t ldb,
              double beta, void *c, int64_t ldc)
 {
     if (m <= 0 || n <= 0) return;
     pthread_once(&blas_once, load_blas);
-    if (!blas_sgemm || k <= 0 || m * n * k < RG_BLAS_MIN_WORK ||
+    if (!blas_sgemm || k <= 0 || m * n * k < RG_BLAS_MIN_WORK || prefers_fallback(dtype, m, n, k) ||
         !blas_accepts(trans_a, trans_b, m, n, k, lda, ldb, ldc)) {
         rg_gemm_fallback(dtype, trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
