@@ -117,17 +117,21 @@ static int blas_accepts(int ta, int tb, int64_t m, int64_t n, int64_t k, int64_t
 /// convolution layer (im2col rows × a few dozen channels). Measured in release builds on
 /// the 2-core machine (shared, load 2–3.5), OpenBLAS 0.3.21 (pthreads, 2 threads) against
 /// the fallback's AVX2 kernels, each side by side in one process:
-///   - W9 (one DANN step of the MNIST CNN, batch 128 through the convolutions): 68.6 → 62.4
-///     and 51.9 → 39.4 ms per step (medians of two runs);
+///   - W9 (one DANN step of the MNIST CNN, batch 128 through the convolutions): 68.6 → 62.4,
+///     51.9 → 39.4 and 47.5 → 43.8 ms per step (medians, three runs);
 ///   - the second conv layer alone ([128,12,12,32] * [5,5,32,48], forward and both
 ///     gradients, GEMMs [8192,800]·[800,48], [800,8192]·[8192,48], [8192,48]·[48,800]):
-///     41.2 → 34.3 ms; the first ([128,28,28,3] * [5,5,3,32], GEMMs [73728,75]·[75,32] and
-///     [75,73728]·[73728,32]): 19.9 → 18.7 ms;
+///     41.2 → 34.3 and 25.9 → 19.9 ms; the first ([128,28,28,3] * [5,5,3,32], GEMMs
+///     [73728,75]·[75,32] and [75,73728]·[73728,32]) showed no clear change (19.9 → 18.7 ms
+///     in one run; in another 15.7 → 18.1 ms median but 13.4 → 9.2 ms best);
 ///   - `retrograd bench --workload W9` (W9.conv / W9.conv.gemm, GFLOP/s, three runs each):
 ///     31/34, 41/50, 46/55 → 53/67, 54/73, 53/63.
-/// Back-to-back calls of one GEMM alone favour OpenBLAS on the second layer's shapes (its
-/// threads stay awake between calls: 5.2 against 8.6 ms); between other ops, as in
-/// training, its threads go to sleep or spin against the other kernels' threads. The MLP
+/// One GEMM timed alone, back to back, gave either winner depending on the load: the second
+/// layer's forward [8192,800]·[800,48] took 5.2 ms on OpenBLAS against 8.6 on the fallback
+/// in one run and 14.2 against 9.3 (medians) in another; the first layer's filter gradient
+/// [75,73728]·[73728,32] is a toss-up (4.6 against 3.7 ms, then 9.7 against 10.9). Inside
+/// a training step, between other kernels, OpenBLAS's threads sleep or spin against the
+/// other kernels' threads, and the step-level numbers above are what decided. The MLP
 /// heads' products (at most 128×768×100) showed no clear difference through the tape
 /// (0.81 ms either way for 768-100-100 forward and backward), so they keep the BLAS.
 /// float64 was not measured and keeps the BLAS.
