@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""JAX (CPU), eager and jit, on Retrograd's benchmark workloads W1-W8.
+"""JAX (CPU), eager and jit, on Retrograd's benchmark workloads W1-W9.
 
     python bench_jax.py [--variant eager|jit|all] [--workload W1,W3] [--repeats N] [--quick] [--json FILE]
 
@@ -118,10 +118,22 @@ def train_step(loss, optimizer):
     return step
 
 
-def timed_steps(identifier, variant, arguments, loss, params, optimizer, batch):
+def timed_steps(identifier, variant, arguments, loss, params, optimizer, batch, unit="steps/s", first_loss=False):
+    """The step timed from `params`; with first_loss, the note starts with the loss of the
+    first (compiling) call, the loss at the initial weights."""
     step = variant.wrap(train_step(loss, optimizer))
     state = [params, optimizer.init(params)]
-    seconds = first_call_seconds(lambda: step(state[0], state[1], *batch)[:2])
+    losses = []
+
+    def first_call():
+        # Its result is thrown away (the timing starts again from params), but its loss is kept.
+        params, opt_state, value = step(state[0], state[1], *batch)
+        losses.append(value)
+        return params, opt_state
+
+    note = variant.compile_note(first_call_seconds(first_call))
+    if first_loss:
+        note = common.w9_loss_note(float(losses[0])) + "; " + note
 
     def run(k):
         params, opt_state = state
@@ -130,7 +142,7 @@ def timed_steps(identifier, variant, arguments, loss, params, optimizer, batch):
         block(params)
         state[0], state[1] = params, opt_state
 
-    return common.timed_result(identifier, "steps/s", run, arguments, note=variant.compile_note(seconds))
+    return common.timed_result(identifier, unit, run, arguments, note=note)
 
 
 def cross_entropy(logits, labels):
@@ -215,6 +227,40 @@ def w5(variant, arguments):
 
     optimizer = optax.sgd(0.01, momentum=0.9)
     return [timed_steps("W5", variant, arguments, loss, params, optimizer, (source, target, labels, domains))]
+
+
+def w9(variant, arguments):
+    """The DANN paper's MNIST network (peer_common's W9 constants), NHWC as Retrograd has it."""
+    n = common.W9_BATCH
+    params = {
+        "convolutions": [(jnp.asarray(weight), jnp.asarray(bias)) for weight, bias in common.w9_filters(seed=90)],
+        "label": dense_params(common.W9_LABEL, seed=91),
+        "domain": dense_params(common.W9_DOMAIN, seed=92),
+    }
+    source = jnp.asarray(common.w9_images(np.sin))
+    target = jnp.asarray(common.w9_images(np.cos))
+    labels = jnp.asarray(common.class_labels(n, common.W9_CLASSES).astype(np.int32))
+    domains = jnp.concatenate([jnp.zeros((n, 1)), jnp.ones((n, 1))])
+
+    def features(convolutions, x):
+        for weight, bias in convolutions:
+            x = jax.lax.conv_general_dilated(
+                x, weight, window_strides=(1, 1), padding="VALID", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+            x = jax.nn.relu(x + bias)
+            x = jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+        return x.reshape(x.shape[0], -1)
+
+    def loss(params, source, target, labels, domains):
+        x = features(params["convolutions"], jnp.concatenate([source, target]))
+        label_loss = cross_entropy(mlp(params["label"], x[:n], jax.nn.relu), labels)
+        domain_logits = mlp(params["domain"], gradient_reversal(x, 1.0), jax.nn.relu)
+        domain_loss = optax.sigmoid_binary_cross_entropy(domain_logits, domains).mean()
+        return label_loss + domain_loss
+
+    optimizer = optax.sgd(0.01, momentum=0.9)
+    entry = timed_steps("W9", variant, arguments, loss, params, optimizer, (source, target, labels, domains),
+                        unit="ms", first_loss=True)
+    return [entry, common.w9_run_estimate(entry)]
 
 
 def w6(variant, arguments):
@@ -304,7 +350,7 @@ def w8(variant, arguments):
     return moons.results(make_trainer, arguments, variant.compile_note(seconds))
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8}
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
 
 
 def threading():

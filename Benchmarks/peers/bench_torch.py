@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Eager PyTorch (CPU) on Retrograd's benchmark workloads W1-W8.
+"""Eager PyTorch (CPU) on Retrograd's benchmark workloads W1-W9.
 
     python bench_torch.py [--workload W1,W3] [--repeats N] [--quick] [--json FILE]
 
 Same shapes, initial weights (Glorot uniform from NumPy, zero biases), data and steps as
 `retrograd bench`; see peer_common.py and scripts/bench-peers. Plain eager PyTorch: no
-torch.compile, default thread counts, the default optimizer implementations.
+torch.compile, default thread counts, the default optimizer implementations. W9's
+convolutions run in PyTorch's native NCHW layout (Retrograd and JAX use NHWC): the images
+are the same numbers transposed, the filters the same draws permuted to OIHW, and the first
+dense layers' rows reordered to NCHW flattening, so the step computes the same function.
 """
 
 import os
@@ -163,6 +166,65 @@ def w5(arguments):
     return [common.timed_result("W5", "steps/s", run, arguments)]
 
 
+def w9(arguments):
+    """The DANN paper's MNIST network (peer_common's W9 constants), NCHW."""
+    convolutions = []
+    for weight, bias in common.w9_filters(seed=90):
+        layer = nn.Conv2d(weight.shape[2], weight.shape[3], common.W9_WINDOW)
+        with torch.no_grad():
+            layer.weight.copy_(tensor(weight.transpose(3, 2, 0, 1)))  # HWIO -> OIHW
+            layer.bias.copy_(tensor(bias))
+        convolutions.append(layer)
+    features = nn.Sequential(
+        convolutions[0], nn.ReLU(), nn.MaxPool2d(2), convolutions[1], nn.ReLU(), nn.MaxPool2d(2), nn.Flatten())
+
+    def head(sizes, seed):
+        # The first layer's rows come in NHWC flattening order (height, width, channel);
+        # nn.Flatten of NCHW features gives (channel, height, width).
+        stack = common.dense_stack(sizes, seed)
+        side, channels = 4, common.W9_FILTERS[-1]
+        first, bias = stack[0]
+        first = first.reshape(side, side, channels, -1).transpose(2, 0, 1, 3).reshape(sizes[0], -1)
+        layers = [linear(first, bias)] + [linear(weight, bias) for weight, bias in stack[1:]]
+        modules = []
+        for index, layer in enumerate(layers):
+            modules.append(layer)
+            if index < len(layers) - 1:
+                modules.append(nn.ReLU())
+        return nn.Sequential(*modules)
+
+    label_head = head(common.W9_LABEL, seed=91)
+    domain_head = head(common.W9_DOMAIN, seed=92)
+    n = common.W9_BATCH
+    source = tensor(common.w9_images(np.sin).transpose(0, 3, 1, 2))  # NHWC -> NCHW
+    target = tensor(common.w9_images(np.cos).transpose(0, 3, 1, 2))
+    labels = tensor(common.class_labels(n, common.W9_CLASSES))
+    domains = torch.cat([torch.zeros(n, 1), torch.ones(n, 1)])
+    parameters = list(features.parameters()) + list(label_head.parameters()) + list(domain_head.parameters())
+    optimizer = torch.optim.SGD(parameters, lr=0.01, momentum=0.9)
+
+    def step():
+        optimizer.zero_grad()
+        encoded = features(torch.cat([source, target]))
+        label_loss = F.cross_entropy(label_head(encoded[:n]), labels)
+        domain_logits = domain_head(GradientReversal.apply(encoded, 1.0))
+        domain_loss = F.binary_cross_entropy_with_logits(domain_logits, domains)
+        loss = label_loss + domain_loss
+        loss.backward()
+        optimizer.step()
+        return loss
+
+    first_loss = step().item()
+
+    def run(k):
+        for _ in range(k):
+            step()
+
+    entry = common.timed_result("W9", "ms", run, arguments,
+                                note=common.w9_loss_note(first_loss) + "; NCHW (PyTorch's native layout)")
+    return [entry, common.w9_run_estimate(entry)]
+
+
 def w6(arguments):
     size = common.MATMUL_N
     a = tensor(common.sin_inputs(size, size))
@@ -239,7 +301,7 @@ def w8(arguments):
     return moons.results(make_trainer, arguments)
 
 
-WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8}
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5, "W6": w6, "W7": w7, "W8": w8, "W9": w9}
 
 
 def backend():
@@ -273,6 +335,7 @@ def main():
         results.append(memory)
     notes = [
         "eager PyTorch on CPU: nn.Linear layers, F.cross_entropy, torch.optim.Adam/SGD with their default implementations; no torch.compile",
+        "W9: nn.Conv2d / nn.MaxPool2d / nn.Flatten in NCHW, PyTorch's native layout (Retrograd and JAX: NHWC)",
         "threads: PyTorch defaults (torch.get_num_threads() = %d intra-op, %d inter-op); %s"
         % (threads, torch.get_num_interop_threads(),
            "environment: %s" % environment if environment else "no OMP_NUM_THREADS/MKL_NUM_THREADS set"),

@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8"]
+WORKLOADS = ["W1", "W2", "W3", "W4", "W5", "W6", "W7", "W8", "W9"]
 
 # W1: scalar chain of CHAIN_LENGTH iterations, two ops each.
 CHAIN_LENGTH = 2000
@@ -87,6 +87,49 @@ W2_SIZES, W2_BATCH, W2_CLASSES = [2, 64, 64, 2], 32, 2
 W3_SIZES, W3_BATCH, W3_CLASSES = [784, 512, 512, 10], 128, 10
 W4_SIZES, W4_BATCH = [784, 256, 256, 1], 64
 W5_FEATURES, W5_LABEL, W5_DOMAIN, W5_BATCH, W5_CLASSES = [784, 256, 128], [128, 10], [128, 64, 1], 64, 10
+
+# W9: the DANN paper's MNIST network on 28x28x3 images (NHWC rows of sin/cos inputs):
+# 5x5 'valid' convolutions 3 -> 32 -> 48 (ReLU, 2x2 max pooling after each), 768 features,
+# label head 768-100-100-10, domain head 768-100-1; 64 source + 64 target images.
+W9_SIZE, W9_CHANNELS, W9_FILTERS, W9_WINDOW, W9_BATCH, W9_CLASSES = 28, 3, [32, 48], 5, 64, 10
+W9_FEATURES = 4 * 4 * 48
+W9_LABEL, W9_DOMAIN = [W9_FEATURES, 100, 100, 10], [W9_FEATURES, 100, 1]
+# W9.run-estimate: the steps of the run it prices (10 epochs of 55,000 images in batches
+# of 64; the paper gives no iteration count that could be found).
+W9_RUN_STEPS = 8600
+
+
+def w9_images(function=np.sin):
+    """W9's images: [64, 28, 28, 3] float32 NHWC, image i being row i of sin_inputs(64, 2352)."""
+    pixels = W9_SIZE * W9_SIZE * W9_CHANNELS
+    return sin_inputs(W9_BATCH, pixels, function).reshape(W9_BATCH, W9_SIZE, W9_SIZE, W9_CHANNELS)
+
+
+def w9_filters(seed):
+    """[(filter [5, 5, in, out] HWIO, bias [out])] of W9's two convolutions: Glorot uniform
+    with a convolution's fans (fan-in 5*5*in, fan-out 5*5*out, as Keras and Retrograd's
+    Conv2D compute them), zero biases."""
+    rng = np.random.default_rng(seed)
+    area = W9_WINDOW * W9_WINDOW
+    layers = []
+    for fan_in, fan_out in zip([W9_CHANNELS] + W9_FILTERS[:-1], W9_FILTERS):
+        bound = math.sqrt(6.0 / (area * fan_in + area * fan_out))
+        weight = rng.uniform(-bound, bound, size=(W9_WINDOW, W9_WINDOW, fan_in, fan_out)).astype(np.float32)
+        layers.append((weight, np.zeros(fan_out, dtype=np.float32)))
+    return layers
+
+
+def w9_loss_note(loss):
+    return "loss at step 0 (initial weights): %.6f" % loss
+
+
+def w9_run_estimate(entry):
+    """W9.run-estimate: W9_RUN_STEPS x each W9 sample (ms), in seconds."""
+    samples = rounded([value * W9_RUN_STEPS / 1e3 for value in entry["samples"]])
+    estimate = result("W9.run-estimate", "s", samples,
+                      note="8,600 x the W9 samples (an assumed run length: 10 epochs of 55,000 images, 64 + 64 per step)")
+    log("  %-12s %12.5g %-8s (8,600 x the W9 samples)" % ("W9.run-estimate", estimate["value"], "s"))
+    return estimate
 
 
 def w7_inputs():
@@ -205,12 +248,14 @@ def peak_rss_mb():
 
 
 def memory_result(workloads):
-    """W3.memory, only when the process ran W3 alone (otherwise other workloads' peaks leak in)."""
-    if workloads != ["W3"]:
+    """W3.memory or W9.memory, only when the process ran W3 or W9 alone (otherwise other
+    workloads' peaks leak in)."""
+    if workloads not in (["W3"], ["W9"]):
         return None
-    entry = result("W3.memory", "MB", [round(peak_rss_mb(), 1)],
-                   note="peak RSS of the whole process (ru_maxrss), W3 run alone")
-    log("  %-12s %12.5g %-8s (peak RSS of the process)" % ("W3.memory", entry["value"], "MB"))
+    identifier = workloads[0] + ".memory"
+    entry = result(identifier, "MB", [round(peak_rss_mb(), 1)],
+                   note="peak RSS of the whole process (ru_maxrss), %s run alone" % workloads[0])
+    log("  %-12s %12.5g %-8s (peak RSS of the process)" % (identifier, entry["value"], "MB"))
     return entry
 
 

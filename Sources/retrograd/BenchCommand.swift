@@ -18,8 +18,11 @@ struct BenchCommand: ParsableCommand {
             and forward + backward; W8: µs per step of the two-moons DANN protocol of Ganin \
             et al. (one source and one target example per SGD step, 2-15-2 network), the \
             150,000-step run that makes (W8.run-estimate), and one real such run (W8.run) \
-            unless --quick or it would take over 30 s. W3's peak memory is the whole process's, so it is \
-            reported only by a run of W3 alone (--workload W3). The JSON has the schema the \
+            unless --quick or it would take over 30 s; W9: ms per DANN step of the paper's MNIST \
+            CNN on 64 + 64 images of 28×28×3 (and an 8,600-step run estimated from it), and one \
+            5×5 convolution layer's GFLOP/s against its three GEMMs alone. Peak memory is the \
+            whole process's, so W3.memory and W9.memory are reported only by a run of that \
+            workload alone (--workload W3, --workload W9). The JSON has the schema the \
             PyTorch and JAX runs write. "threads" is what the BLAS uses: OpenBLAS's own count \
             (OPENBLAS_NUM_THREADS, else every core), 1 for the fallback GEMM.
             """)
@@ -75,8 +78,8 @@ struct BenchCommand: ParsableCommand {
             printLine(table.row(result))
             if let note = result.note { printLine("    \(note)") }
         }
-        if workloads.contains(.w3) && !suite.reportsMemory {
-            printLine("W3.memory: run with --workload W3 for memory (peak RSS is per process)")
+        for workload in [Workload.w3, .w9] where workloads.contains(workload) && !suite.reportsMemory {
+            printLine("\(workload.rawValue).memory: run with --workload \(workload.rawValue) for memory (peak RSS is per process)")
         }
         if let json {
             let url = URL(fileURLWithPath: json)

@@ -111,6 +111,8 @@ struct ReportTests {
         #expect(throws: BenchmarkError.noWorkloads) { try Workload.parseList(" , ") }
         #expect(BenchmarkSuite(workloads: [.w3]).reportsMemory)
         #expect(!BenchmarkSuite(workloads: [.w1, .w3]).reportsMemory)
+        #expect(BenchmarkSuite(workloads: [.w9]).reportsMemory)
+        #expect(!BenchmarkSuite(workloads: [.w3, .w9]).reportsMemory)
         #expect(!BenchmarkSuite().reportsMemory)
     }
 
