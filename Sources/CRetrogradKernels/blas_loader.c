@@ -70,12 +70,15 @@ static void load_blas(void)
     // OpenBLAS's idle workers spin (sched_yield) for 2^28 cycles, about 0.1 s, after each
     // call before they sleep. Between OpenBLAS calls Retrograd runs its own threaded
     // kernels (elementwise, im2col, the fallback GEMM's skinny products) on the same cores,
-    // and those spinning workers took 10-18% of the CPU time of a W9 step (perf). 2^4
-    // cycles makes them sleep at once; waking them costs a few microseconds per call.
-    // Measured side by side (release, 2 cores, medians of 5): W9 49.5 -> 40.7 and
-    // 53.8 -> 38.9 ms per step, W4 266 -> 541 and 272 -> 509 steps/s; W2, W3, W5 and W6
-    // within their noise. A value the user set is kept (OpenBLAS reads it when loaded).
-    if (!getenv("OPENBLAS_THREAD_TIMEOUT")) setenv("OPENBLAS_THREAD_TIMEOUT", "4", 0);
+    // and those spinning workers took 10-18% of the CPU time of a W9 step (perf). 2^20
+    // cycles (about 0.3 ms) keeps them awake between the products of one step of an MLP
+    // and lets them sleep through a convolution's own kernels. Measured side by side
+    // (release, 2 cores, medians of 5, three rounds; 2^20 / 2^28 / 2^4): W3 313-359 /
+    // 200-336 / 293-321 steps/s, W4 511-586 / 277-538 / 417-475, W5 850-943 / 424-954 /
+    // 690-782, W9 31.8-39.4 / 36.6-41.2 / 40.7-41.0 ms; sleeping at once (2^4) cost W5 a
+    // fifth, since waking a worker costs microseconds per call. A value the user set is
+    // kept (OpenBLAS reads it when the library loads).
+    if (!getenv("OPENBLAS_THREAD_TIMEOUT")) setenv("OPENBLAS_THREAD_TIMEOUT", "20", 0);
     if (env && *env && try_library(env)) return;
 #ifdef __APPLE__
     static const char *const names[] = {
