@@ -17,7 +17,7 @@ import RetrogradOptimizers
 /// 28·28·3 values per image read as NHWC; they are concatenated and go through the feature
 /// extractor together. Weights are Glorot uniform (a convolution's fans as Keras computes
 /// them), biases zero: the layers' defaults.
-public final class DANNConvolutionTraining: TrainingStep {
+public final class DANNConvolutionTraining: DANNStepWorkload {
     /// The convolutions, poolings and the flattening.
     public let features: Sequential
     /// The label classifier on the features.
@@ -78,30 +78,8 @@ public final class DANNConvolutionTraining: TrainingStep {
         target = BenchmarkData.cosineInputs(rows: batch, columns: pixels, dtype: dtype)
             .reshaped(to: [batch, imageSize, imageSize, channels])
         sourceLabels = BenchmarkData.labels(count: batch, classes: classes)
-        domainLabels = concat(
-            [Tensor.zeros(shape: [batch, 1], dtype: dtype), Tensor.ones(shape: [batch, 1], dtype: dtype)], axis: 0)
+        domainLabels = BenchmarkData.domainLabels(batch: batch, dtype: dtype)
         optimizer = SGD(learningRate: 0.01, momentum: 0.9)
         variables = features.trainableVariables + labelHead.trainableVariables + domainHead.trainableVariables
-    }
-
-    /// The summed loss, recorded by whatever tapes are active.
-    public func loss() -> Tensor {
-        let batch = source.shape[0]
-        let extracted = features(concat([source, target], axis: 0))
-        let labelLoss = softmaxCrossEntropy(logits: labelHead(extracted.slice(0..<batch)), labels: sourceLabels)
-        let domainLoss = binaryCrossEntropy(logits: domainHead(extracted), labels: domainLabels)
-        return labelLoss + domainLoss
-    }
-
-    /// The loss under a fresh tape and its gradients.
-    public func lossAndGradients() throws -> (loss: Tensor, gradients: [Tensor?]) {
-        let tape = GradientTape()
-        let loss = tape.record { self.loss() }
-        return (loss, try tape.gradient(of: loss, wrt: variables))
-    }
-
-    /// One SGD step.
-    public func update(with gradients: [Tensor?]) {
-        optimizer.apply(gradients: gradients, to: variables)
     }
 }

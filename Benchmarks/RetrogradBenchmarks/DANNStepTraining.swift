@@ -10,7 +10,7 @@ import RetrogradOptimizers
 /// (``BenchmarkData/cosineInputs(rows:columns:dtype:)``) are concatenated and go through
 /// the feature extractor together; the loss is the sum of the two mean losses; SGD with
 /// learning rate 0.01 and momentum 0.9.
-public final class DANNStepTraining: TrainingStep {
+public final class DANNStepTraining: DANNStepWorkload {
     /// The feature extractor.
     public let features: Sequential
     /// The label classifier on the features.
@@ -47,30 +47,8 @@ public final class DANNStepTraining: TrainingStep {
         source = BenchmarkData.sineInputs(rows: batch, columns: inputSize, dtype: dtype)
         target = BenchmarkData.cosineInputs(rows: batch, columns: inputSize, dtype: dtype)
         sourceLabels = BenchmarkData.labels(count: batch, classes: classes)
-        domainLabels = concat(
-            [Tensor.zeros(shape: [batch, 1], dtype: dtype), Tensor.ones(shape: [batch, 1], dtype: dtype)], axis: 0)
+        domainLabels = BenchmarkData.domainLabels(batch: batch, dtype: dtype)
         optimizer = SGD(learningRate: 0.01, momentum: 0.9)
         variables = features.trainableVariables + labelHead.trainableVariables + domainHead.trainableVariables
-    }
-
-    /// The summed loss, recorded by whatever tapes are active.
-    public func loss() -> Tensor {
-        let batch = source.shape[0]
-        let extracted = features(concat([source, target], axis: 0))
-        let labelLoss = softmaxCrossEntropy(logits: labelHead(extracted.slice(0..<batch)), labels: sourceLabels)
-        let domainLoss = binaryCrossEntropy(logits: domainHead(extracted), labels: domainLabels)
-        return labelLoss + domainLoss
-    }
-
-    /// The loss under a fresh tape and its gradients.
-    public func lossAndGradients() throws -> (loss: Tensor, gradients: [Tensor?]) {
-        let tape = GradientTape()
-        let loss = tape.record { self.loss() }
-        return (loss, try tape.gradient(of: loss, wrt: variables))
-    }
-
-    /// One SGD step.
-    public func update(with gradients: [Tensor?]) {
-        optimizer.apply(gradients: gradients, to: variables)
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import RetrogradBenchmarks
 import RetrogradNN
+import RetrogradTestSupport
+import Testing
 
 // Plain-Double reimplementations the workload tests compare against.
 
@@ -58,5 +60,17 @@ func finiteDifferences(_ f: ([Double]) -> Double, at point: [Double], h: Double 
         plus[i] += h
         minus[i] -= h
         return (f(plus) - f(minus)) / (2 * h)
+    }
+}
+
+/// Checks that `training.step()` is one SGD step from the current weights whose first
+/// update (momentum buffers still empty) is θ − 0.01·g, g from `lossAndGradients()`.
+func expectFirstStepIsSGD(_ training: some TrainingStep) throws {
+    let before = training.variables.map { $0.value.scalars(as: Double.self) }
+    let (_, gradients) = try training.lossAndGradients()
+    try training.step()
+    for (index, variable) in training.variables.enumerated() {
+        let expected = zip(before[index], gradients[index]!.scalars(as: Double.self)).map { $0 - 0.01 * $1 }
+        #expect(zip(variable.value.scalars(as: Double.self), expected).allSatisfy { isClose($0, $1, absolute: 1e-12) })
     }
 }

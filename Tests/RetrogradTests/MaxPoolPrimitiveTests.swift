@@ -8,14 +8,7 @@ import RetrogradTestSupport
 /// finite differences) and its tangents in forward mode, over paddings and strides that
 /// differ from the window (overlapping windows and gaps between them).
 @Suite struct MaxPoolPrimitiveTests {
-    struct Setting: CustomStringConvertible, Sendable {
-        var image: (Int, Int, Int, Int)
-        var window: (Int, Int)
-        var strides: (Int, Int)
-        var pad = PaddingSpec()
-
-        var description: String { "\(image) \(window) s\(strides) \(pad)" }
-    }
+    typealias Setting = PoolingSetting
 
     static let settings: [Setting] = [
         // Windows tiling the image (the spread's fast path), with 37 channels: two blocks of

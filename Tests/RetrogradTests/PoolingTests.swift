@@ -7,14 +7,7 @@ import RetrogradTestSupport
 /// winners, tie rule, gradients and tangents: MaxPoolPrimitiveTests; gradients to second
 /// order: the op catalog.)
 @Suite struct PoolingTests {
-    struct Setting: CustomStringConvertible, Sendable {
-        var image: (Int, Int, Int, Int)
-        var window: (Int, Int)
-        var strides: (Int, Int)
-        var pad = PaddingSpec()
-
-        var description: String { "\(image) \(window) s\(strides) \(pad)" }
-    }
+    typealias Setting = PoolingSetting
 
     static let settings: [Setting] = [
         Setting(image: (2, 6, 6, 3), window: (2, 2), strides: (2, 2)),

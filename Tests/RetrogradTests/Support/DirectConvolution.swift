@@ -155,3 +155,14 @@ func directPool2D(
     }
     return y
 }
+
+/// A pooling case as the pooling tests write it down: an NHWC image size, a window, its
+/// strides and a padding.
+struct PoolingSetting: CustomStringConvertible, Sendable {
+    var image: (Int, Int, Int, Int)
+    var window: (Int, Int)
+    var strides: (Int, Int)
+    var pad = PaddingSpec()
+
+    var description: String { "\(image) \(window) s\(strides) \(pad)" }
+}
