@@ -3,7 +3,8 @@ import Foundation
 /// Reads and writes NumPy `.npy` files: one array, its element type and shape.
 ///
 /// Supported element types are little-endian `<f4` (float32), `<f8` (float64), `<i4`
-/// (int32), `<i8` (read as int32, with a range check) and `|b1` (bool), in C (row-major)
+/// (int32), `<i8` (read as int32, with a range check), `|u1` (uint8, NumPy's type for
+/// images; read as int32) and `|b1` (bool), in C (row-major)
 /// order, of any shape including 0-d. Files of format 1.0, 2.0 and 3.0 are read; files are
 /// written as 1.0 (2.0 only when the header would not fit), with the header padded so the
 /// data start on a 64-byte boundary, as NumPy does.
@@ -84,6 +85,7 @@ public enum NPY {
         case "<f8": (itemSize, dtype) = (8, .float64)
         case "<i4": (itemSize, dtype) = (4, .int32)
         case "<i8": (itemSize, dtype) = (8, .int32)
+        case "|u1": (itemSize, dtype) = (1, .int32)
         case "|b1": (itemSize, dtype) = (1, .bool)
         default: throw .unsupportedDType(file: file, descr: descr)
         }
@@ -100,6 +102,7 @@ public enum NPY {
             throw .truncatedData(file: file, expected: needed, found: bytes.count - dataStart)
         }
         let data = dataStart..<(dataStart + needed)
+        if descr == "|u1" { return Tensor(bytes[data].map { Int32($0) }, shape: shape) }
         guard descr == "<i8" else {
             return bytes.withUnsafeBytes { Tensor.fromLittleEndian(.init(rebasing: $0[data]), dtype: dtype, shape: shape) }
         }

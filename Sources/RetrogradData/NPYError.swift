@@ -45,7 +45,7 @@ public enum NPYError: Error, Sendable, Equatable, CustomStringConvertible, Local
         case let .headerParse(file, reason):
             return "\(file): the .npy header cannot be read: \(reason). Save the array again with numpy.save."
         case let .unsupportedDType(file, descr):
-            return "\(file): element type \(descr) is not supported (only little-endian <f4, <f8, <i4, <i8 and |b1 are). "
+            return "\(file): element type \(descr) is not supported (only little-endian <f4, <f8, <i4, <i8, |u1 and |b1 are). "
                 + "Convert first, for example with array.astype('<f4')."
         case let .fortranOrder(file, shape):
             return "\(file): the \(shape) array is stored in Fortran (column-major) order, which is not supported. "

@@ -101,14 +101,21 @@ private func positionBackground(height: Int, width: Int, name: String = "grid") 
         try scratch.write(bytes: Array("P6 2 2 65535\n".utf8) + [0xFF, 0xFF, 0, 0, 0x80, 0x00] + [UInt8](repeating: 0, count: 18), to: "c.ppm")
         _ = try scratch.write(Tensor([Float](repeating: 0.5, count: 12), shape: [2, 2, 3]), to: "d.npy")
         _ = try scratch.write(Tensor([Int32](repeating: 51, count: 12), shape: [2, 2, 3]), to: "e.npy")
+        // uint8, as numpy.save writes an image: a header padded to 64 bytes, then the bytes.
+        var header = Array("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2, 3), }".utf8)
+        header += [UInt8](repeating: 0x20, count: 63 - (10 + header.count) % 64) + [0x0A]
+        let u1 = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count % 256), UInt8(header.count / 256)] + header
+            + [0, 51, 102, 153, 204, 255, 0, 0, 0, 255, 255, 255]
+        try scratch.write(bytes: u1, to: "f.npy")
         try scratch.write("not an image", to: "notes.txt")
         let backgrounds = try MNISTM.backgrounds(in: scratch.url, minimumSize: 2)
-        #expect(backgrounds.map(\.name) == ["a.ppm", "b.pnm", "c.ppm", "d.npy", "e.npy"])
+        #expect(backgrounds.map(\.name) == ["a.ppm", "b.pnm", "c.ppm", "d.npy", "e.npy", "f.npy"])
         #expect(backgrounds[0].pixels == [0, 0.2, 1, 0.4, 0, 0, 1, 1, 1, 0, 0, 0])
         #expect(backgrounds[1].pixels == [0, 0.25, 0.5, 0.75, 1, 0, 1, 1, 1, 0, 0, 0])
         #expect(backgrounds[2].pixels[0] == 1 && backgrounds[2].pixels[1] == 0 && abs(backgrounds[2].pixels[2] - 32768 / 65535) < 1e-7)
         #expect(backgrounds[3].pixels == [Float](repeating: 0.5, count: 12))
         #expect(backgrounds[4].pixels == [Float](repeating: 0.2, count: 12))
+        #expect(backgrounds[5].pixels == [0, 0.2, 0.4, 0.6, 0.8, 1, 0, 0, 0, 1, 1, 1])
     }
 
     @Test func badBackgroundsNameTheFileAndTheProblem() throws {

@@ -102,6 +102,16 @@ let awkwardTensors: [Tensor] = [
         #expect(error?.description.contains("big.npy") == true)
     }
 
+    @Test func uint8IsReadAsInt32() throws {
+        // NumPy saves images as uint8 ('|u1'): every byte 0...255 widens to the same int32.
+        let header = "{'descr': '|u1', 'fortran_order': False, 'shape': (2, 3), }"
+        let tensor = try NPY.decode(handBuiltNPY(header: header, data: [0, 1, 127, 128, 200, 255]), file: "u1.npy")
+        #expect(tensor.dtype == .int32 && tensor.shape == [2, 3])
+        #expect(tensor.scalars(as: Int32.self) == [0, 1, 127, 128, 200, 255])
+        let short = thrownError(NPYError.self) { _ = try NPY.decode(handBuiltNPY(header: header, data: [1, 2]), file: "short.npy") }
+        #expect(short == .truncatedData(file: "short.npy", expected: 6, found: 2))
+    }
+
     @Test func zeroDimensionalBoolAndFortranVectors() throws {
         let scalar = try NPY.decode(handBuiltNPY(header: "{'descr': '|b1', 'fortran_order': False, 'shape': (), }", data: [1]), file: "b.npy")
         #expect(scalar.shape == [])
