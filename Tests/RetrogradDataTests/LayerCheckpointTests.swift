@@ -10,7 +10,7 @@ import RetrogradTestSupport
 /// Token ids → vectors → layer norm → flatten → dense → batch norm → dense.
 private func textModel(momentum: Double = 0.2) -> Sequential {
     Sequential(
-        Embedding(vocabularySize: 10, embeddingSize: 4, seed: 1), LayerNorm(normalizedShape: [4]), Flatten(),
+        Embedding(vocabularySize: 10, embeddingSize: 4, paddingIndex: 0, seed: 1), LayerNorm(normalizedShape: [4]), Flatten(),
         Dense(inputSize: 12, outputSize: 6, seed: 2), BatchNorm(featureCount: 6, momentum: momentum), ActivationLayer(.relu),
         Dropout(rate: 0.1, seed: 3), Dense(inputSize: 6, outputSize: 2, seed: 4))
 }
@@ -35,6 +35,7 @@ private let tokens = Tensor([1, 4, 9, 0, 0, 3, 7, 7, 2, 5, 8, 6] as [Int32], sha
         let checkpoint = try Checkpoint.load(from: url)
         #expect(checkpoint.tensors.keys.contains("4.runningMean") && checkpoint.tensors.keys.contains("4.runningVariance"))
         let rebuilt = try checkpoint.makeModel(as: Sequential.self)
+        #expect((rebuilt[0] as? Embedding)?.paddingIndex == 0)
         #expect(rebuilt.namedVariables.map(\.name) == original.namedVariables.map(\.name))
         for (a, b) in zip(original.variables, rebuilt.variables) {
             #expect(a.value.scalars(as: Float.self) == b.value.scalars(as: Float.self), "\(a.name)")
@@ -103,6 +104,8 @@ private let tokens = Tensor([1, 4, 9, 0, 0, 3, 7, 7, 2, 5, 8, 6] as [Int32], sha
              "vocabularySize and embeddingSize must be positive (vocabularySize at most 2147483647), found 0 and 2"),
             (#"{"kind":"Embedding","configuration":{"vocabularySize":4,"embeddingSize":2,"dtype":"int32"}}"#,
              "dtype must be float32 or float64, found 'int32'"),
+            (#"{"kind":"Embedding","configuration":{"vocabularySize":4,"embeddingSize":2,"dtype":"float32","paddingIndex":4}}"#,
+             "paddingIndex must be in 0..<4, found 4"),
             (#"{"kind":"Conv2D","configuration":{"inputChannels":3,"filters":4,"kernelSize":[3],"strides":[1,1],"padding":{"same":{}},"#
                 + #""dilations":[1,1],"groups":1,"activation":"relu","useBias":true,"dtype":"float32"}}"#,
              "kernelSize must be two positive numbers [height, width], found [3]"),

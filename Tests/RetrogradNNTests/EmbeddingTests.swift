@@ -36,6 +36,33 @@ private func table() -> Embedding {
         #expect(values(gradient) == [0, 0, 13, 16, 0, 0, 3, 4])
     }
 
+    /// With paddingIndex 1: row 1 starts as zeros (the others as drawn), the lookup reads
+    /// it, and the loss Σ wᵢ·embedding(indices) gives it no gradient while row 3 gets its
+    /// positions' weights, as without padding.
+    @Test func thePaddingRowStartsAtZeroAndGetsNoGradient() throws {
+        let layer = Embedding(vocabularySize: 4, embeddingSize: 2, dtype: .float64, paddingIndex: 1, seed: 1)
+        let drawn = Embedding(vocabularySize: 4, embeddingSize: 2, dtype: .float64, seed: 1).weight.value
+        let initial = values(layer.weight.value), unpadded = values(drawn)
+        #expect(initial[2...3] == [0, 0])
+        #expect(initial[0...1] == unpadded[0...1] && initial[4...] == unpadded[4...])
+        layer.weight.assign(doubles([0, 1, 10, 11, 20, 21, 30, 31], shape: [4, 2]))
+        let indices = Tensor([1, 3, 1, 1] as [Int32], shape: [4])
+        let weights = doubles([1, 2, 3, 4, 5, 6, 7, 8], shape: [4, 2])
+        #expect(values(layer(indices)) == [10, 11, 30, 31, 10, 11, 10, 11])
+        let tape = GradientTape()
+        let loss = tape.record { (layer(indices) * weights).sum() }
+        let gradient = try tape.gradient(of: loss, wrt: layer.weight)
+        #expect(values(gradient) == [0, 0, 0, 0, 0, 0, 3, 4])
+    }
+
+    @Test func aPaddingIndexOutsideTheTableStops() async {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Embedding(vocabularySize: 5, embeddingSize: 2, paddingIndex: 5, seed: 1)
+        }
+        let message = standardError(result)
+        #expect(message.contains("Embedding: paddingIndex 5 is out of range for vocabularySize 5; it must be in 0..<5"), "\(message)")
+    }
+
     @Test func gradientsMatchFiniteDifferencesToSecondOrder() {
         let layer = table()
         let indices = Tensor([2, 0, 2, 3, 1, 2] as [Int32], shape: [3, 2])

@@ -100,18 +100,22 @@ extension Embedding: DescribableLayer {
         public var embeddingSize: Int
         /// The table's element type: "float32" or "float64".
         public var dtype: String
+        /// The padding row, if any (absent in files written before it existed).
+        public var paddingIndex: Int?
     }
 
-    /// The table's size and element type.
+    /// The table's size, element type and padding row.
     public var configuration: Configuration {
-        Configuration(vocabularySize: vocabularySize, embeddingSize: embeddingSize, dtype: weight.dtype.rawValue)
+        Configuration(
+            vocabularySize: vocabularySize, embeddingSize: embeddingSize, dtype: weight.dtype.rawValue,
+            paddingIndex: paddingIndex)
     }
 
     /// An embedding table of the configured size, filled with zeros until the checkpoint
     /// sets it.
     ///
     /// - Throws: ``ArchitectureProblem`` for sizes below 1 or beyond the int32 index range,
-    ///   or an element type that is not float32 or float64.
+    ///   a padding row outside the table, or an element type that is not float32 or float64.
     public convenience init(configuration: Configuration, builder: LayerBuilder) throws {
         guard configuration.vocabularySize > 0, configuration.embeddingSize > 0,
             configuration.vocabularySize <= Int(Int32.max)
@@ -120,9 +124,13 @@ extension Embedding: DescribableLayer {
                 "vocabularySize and embeddingSize must be positive (vocabularySize at most \(Int32.max)), "
                     + "found \(configuration.vocabularySize) and \(configuration.embeddingSize)")
         }
+        if let padding = configuration.paddingIndex, !(0..<configuration.vocabularySize).contains(padding) {
+            throw ArchitectureProblem(
+                "paddingIndex must be in 0..<\(configuration.vocabularySize), found \(padding)")
+        }
         self.init(
             vocabularySize: configuration.vocabularySize, embeddingSize: configuration.embeddingSize, initializer: .zeros,
-            dtype: try floatingPointDType(configuration.dtype), seed: 0)
+            dtype: try floatingPointDType(configuration.dtype), paddingIndex: configuration.paddingIndex, seed: 0)
     }
 }
 
